@@ -1,0 +1,280 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[usersctl] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'usersctl'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'usersctl'= {
+            cand --db 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --min-password-length 'Minimum length of new passwords, in characters'
+            cand --reserved-names 'Comma-separated usernames nobody may take [default: root, administrator, system, …]'
+            cand -q 'Print only what was asked for: no notes, summaries or progress bars'
+            cand --quiet 'Print only what was asked for: no notes, summaries or progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand user 'Show, create, change or delete one user'
+            cand users 'List users, and bulk operations'
+            cand authenticate 'Check a password and print a token and its expiry'
+            cand serve 'Run the HTTP interface on the same database'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'usersctl;user'= {
+            cand --db 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --min-password-length 'Minimum length of new passwords, in characters'
+            cand --reserved-names 'Comma-separated usernames nobody may take [default: root, administrator, system, …]'
+            cand -q 'Print only what was asked for: no notes, summaries or progress bars'
+            cand --quiet 'Print only what was asked for: no notes, summaries or progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand get 'Show one user, named by id, username or email'
+            cand create 'Create a user'
+            cand update 'Change only the fields named'
+            cand delete 'Delete one user'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'usersctl;user;get'= {
+            cand --db 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --min-password-length 'Minimum length of new passwords, in characters'
+            cand --reserved-names 'Comma-separated usernames nobody may take [default: root, administrator, system, …]'
+            cand -q 'Print only what was asked for: no notes, summaries or progress bars'
+            cand --quiet 'Print only what was asked for: no notes, summaries or progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'usersctl;user;create'= {
+            cand --email 'email'
+            cand --name 'Display name'
+            cand --role 'role'
+            cand --attr 'Set an attribute (repeatable); the value is stored as a string'
+            cand --db 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --min-password-length 'Minimum length of new passwords, in characters'
+            cand --reserved-names 'Comma-separated usernames nobody may take [default: root, administrator, system, …]'
+            cand --must-change-password 'Require a new password at first login'
+            cand --password-stdin 'Read the password from the first line of stdin'
+            cand --generate-password 'Generate a strong random password and print it once'
+            cand -q 'Print only what was asked for: no notes, summaries or progress bars'
+            cand --quiet 'Print only what was asked for: no notes, summaries or progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'usersctl;user;update'= {
+            cand --username 'New username'
+            cand --email 'email'
+            cand --name 'New display name; an empty string removes it'
+            cand --role 'role'
+            cand --attr 'Set an attribute (repeatable); the value is stored as a string'
+            cand --unset-attr 'Remove an attribute (repeatable)'
+            cand --reason 'Why the user is blocked (shown to operators only)'
+            cand --must-change-password 'Require (true) or stop requiring (false) a new password at next login'
+            cand --db 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --min-password-length 'Minimum length of new passwords, in characters'
+            cand --reserved-names 'Comma-separated usernames nobody may take [default: root, administrator, system, …]'
+            cand --block 'Block the user: it can no longer log in, and its tokens stop working'
+            cand --unblock 'Unblock the user'
+            cand --prompt-password 'Ask for a new password on the terminal (twice)'
+            cand --password-stdin 'Read the password from the first line of stdin'
+            cand --generate-password 'Generate a strong random password and print it once'
+            cand -q 'Print only what was asked for: no notes, summaries or progress bars'
+            cand --quiet 'Print only what was asked for: no notes, summaries or progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'usersctl;user;delete'= {
+            cand --db 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --min-password-length 'Minimum length of new passwords, in characters'
+            cand --reserved-names 'Comma-separated usernames nobody may take [default: root, administrator, system, …]'
+            cand -y 'Do not ask for confirmation (required when stdin is not a terminal)'
+            cand --yes 'Do not ask for confirmation (required when stdin is not a terminal)'
+            cand -q 'Print only what was asked for: no notes, summaries or progress bars'
+            cand --quiet 'Print only what was asked for: no notes, summaries or progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'usersctl;user;help'= {
+            cand get 'Show one user, named by id, username or email'
+            cand create 'Create a user'
+            cand update 'Change only the fields named'
+            cand delete 'Delete one user'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'usersctl;user;help;get'= {
+        }
+        &'usersctl;user;help;create'= {
+        }
+        &'usersctl;user;help;update'= {
+        }
+        &'usersctl;user;help;delete'= {
+        }
+        &'usersctl;user;help;help'= {
+        }
+        &'usersctl;users'= {
+            cand --db 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --min-password-length 'Minimum length of new passwords, in characters'
+            cand --reserved-names 'Comma-separated usernames nobody may take [default: root, administrator, system, …]'
+            cand -q 'Print only what was asked for: no notes, summaries or progress bars'
+            cand --quiet 'Print only what was asked for: no notes, summaries or progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List users, oldest first, a page at a time'
+            cand delete-many 'Delete many users, reporting each one''s outcome'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'usersctl;users;list'= {
+            cand --role 'role'
+            cand --search 'Only users whose username, email or name contains TEXT (case-insensitive)'
+            cand --limit 'Page size, 1 to 1000'
+            cand --cursor 'Continue after the page that printed this cursor'
+            cand --db 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --min-password-length 'Minimum length of new passwords, in characters'
+            cand --reserved-names 'Comma-separated usernames nobody may take [default: root, administrator, system, …]'
+            cand --blocked 'Only blocked users'
+            cand --active 'Only users that are not blocked'
+            cand -q 'Print only what was asked for: no notes, summaries or progress bars'
+            cand --quiet 'Print only what was asked for: no notes, summaries or progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'usersctl;users;delete-many'= {
+            cand --from 'Read users from FILE, one per line ("-" for stdin)'
+            cand --db 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --min-password-length 'Minimum length of new passwords, in characters'
+            cand --reserved-names 'Comma-separated usernames nobody may take [default: root, administrator, system, …]'
+            cand -y 'Do not ask for confirmation (required when stdin is not a terminal)'
+            cand --yes 'Do not ask for confirmation (required when stdin is not a terminal)'
+            cand --dry-run 'Report what would be deleted, and delete nothing'
+            cand -q 'Print only what was asked for: no notes, summaries or progress bars'
+            cand --quiet 'Print only what was asked for: no notes, summaries or progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'usersctl;users;help'= {
+            cand list 'List users, oldest first, a page at a time'
+            cand delete-many 'Delete many users, reporting each one''s outcome'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'usersctl;users;help;list'= {
+        }
+        &'usersctl;users;help;delete-many'= {
+        }
+        &'usersctl;users;help;help'= {
+        }
+        &'usersctl;authenticate'= {
+            cand --ttl 'Token lifetime, e.g. 15m, 1h, 7d [default: 1h]'
+            cand --db 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --min-password-length 'Minimum length of new passwords, in characters'
+            cand --reserved-names 'Comma-separated usernames nobody may take [default: root, administrator, system, …]'
+            cand --password-stdin 'Read the password from the first line of stdin'
+            cand -q 'Print only what was asked for: no notes, summaries or progress bars'
+            cand --quiet 'Print only what was asked for: no notes, summaries or progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'usersctl;serve'= {
+            cand --bind 'Address to listen on'
+            cand --rate-limit 'Requests per second allowed per client address (burst the same); 0 switches it off'
+            cand --token-ttl 'Lifetime of issued tokens, e.g. 15m, 1h'
+            cand --log-format 'Log format'
+            cand --db 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --min-password-length 'Minimum length of new passwords, in characters'
+            cand --reserved-names 'Comma-separated usernames nobody may take [default: root, administrator, system, …]'
+            cand --allow-registration 'Let anyone create a user-role account with POST /users'
+            cand -q 'Print only what was asked for: no notes, summaries or progress bars'
+            cand --quiet 'Print only what was asked for: no notes, summaries or progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'usersctl;help'= {
+            cand user 'Show, create, change or delete one user'
+            cand users 'List users, and bulk operations'
+            cand authenticate 'Check a password and print a token and its expiry'
+            cand serve 'Run the HTTP interface on the same database'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'usersctl;help;user'= {
+            cand get 'Show one user, named by id, username or email'
+            cand create 'Create a user'
+            cand update 'Change only the fields named'
+            cand delete 'Delete one user'
+        }
+        &'usersctl;help;user;get'= {
+        }
+        &'usersctl;help;user;create'= {
+        }
+        &'usersctl;help;user;update'= {
+        }
+        &'usersctl;help;user;delete'= {
+        }
+        &'usersctl;help;users'= {
+            cand list 'List users, oldest first, a page at a time'
+            cand delete-many 'Delete many users, reporting each one''s outcome'
+        }
+        &'usersctl;help;users;list'= {
+        }
+        &'usersctl;help;users;delete-many'= {
+        }
+        &'usersctl;help;authenticate'= {
+        }
+        &'usersctl;help;serve'= {
+        }
+        &'usersctl;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

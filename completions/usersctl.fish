@@ -1,0 +1,199 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_usersctl_global_optspecs
+    string join \n db= o/output= q/quiet min-password-length= reserved-names= h/help V/version
+end
+
+function __fish_usersctl_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_usersctl_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_usersctl_using_subcommand
+    set -l cmd (__fish_usersctl_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c usersctl -n "__fish_usersctl_needs_command" -l db -d 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r -F
+complete -c usersctl -n "__fish_usersctl_needs_command" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+json\t'JSON on stdout (and errors as JSON on stderr)'
+name\t'One username per line'"
+complete -c usersctl -n "__fish_usersctl_needs_command" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
+complete -c usersctl -n "__fish_usersctl_needs_command" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
+complete -c usersctl -n "__fish_usersctl_needs_command" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
+complete -c usersctl -n "__fish_usersctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c usersctl -n "__fish_usersctl_needs_command" -s V -l version -d 'Print version'
+complete -c usersctl -n "__fish_usersctl_needs_command" -f -a "user" -d 'Show, create, change or delete one user'
+complete -c usersctl -n "__fish_usersctl_needs_command" -f -a "users" -d 'List users, and bulk operations'
+complete -c usersctl -n "__fish_usersctl_needs_command" -f -a "authenticate" -d 'Check a password and print a token and its expiry'
+complete -c usersctl -n "__fish_usersctl_needs_command" -f -a "serve" -d 'Run the HTTP interface on the same database'
+complete -c usersctl -n "__fish_usersctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete help" -l db -d 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r -F
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete help" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+json\t'JSON on stdout (and errors as JSON on stderr)'
+name\t'One username per line'"
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete help" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete help" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete help" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete help" -s V -l version -d 'Print version'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete help" -f -a "get" -d 'Show one user, named by id, username or email'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete help" -f -a "create" -d 'Create a user'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete help" -f -a "update" -d 'Change only the fields named'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete help" -f -a "delete" -d 'Delete one user'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from get" -l db -d 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r -F
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from get" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+json\t'JSON on stdout (and errors as JSON on stderr)'
+name\t'One username per line'"
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from get" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from get" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from get" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from create" -l email -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from create" -l name -d 'Display name' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from create" -l role -r -f -a "admin\t''
+user\t''"
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from create" -l attr -d 'Set an attribute (repeatable); the value is stored as a string' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from create" -l db -d 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r -F
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+json\t'JSON on stdout (and errors as JSON on stderr)'
+name\t'One username per line'"
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from create" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from create" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from create" -l must-change-password -d 'Require a new password at first login'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from create" -l password-stdin -d 'Read the password from the first line of stdin'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from create" -l generate-password -d 'Generate a strong random password and print it once'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from update" -l username -d 'New username' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from update" -l email -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from update" -l name -d 'New display name; an empty string removes it' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from update" -l role -r -f -a "admin\t''
+user\t''"
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from update" -l attr -d 'Set an attribute (repeatable); the value is stored as a string' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from update" -l unset-attr -d 'Remove an attribute (repeatable)' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from update" -l reason -d 'Why the user is blocked (shown to operators only)' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from update" -l must-change-password -d 'Require (true) or stop requiring (false) a new password at next login' -r -f -a "true\t''
+false\t''"
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from update" -l db -d 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r -F
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from update" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+json\t'JSON on stdout (and errors as JSON on stderr)'
+name\t'One username per line'"
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from update" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from update" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from update" -l block -d 'Block the user: it can no longer log in, and its tokens stop working'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from update" -l unblock -d 'Unblock the user'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from update" -l prompt-password -d 'Ask for a new password on the terminal (twice)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from update" -l password-stdin -d 'Read the password from the first line of stdin'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from update" -l generate-password -d 'Generate a strong random password and print it once'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from update" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from update" -s V -l version -d 'Print version'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from delete" -l db -d 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r -F
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+json\t'JSON on stdout (and errors as JSON on stderr)'
+name\t'One username per line'"
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from delete" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from delete" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from delete" -s y -l yes -d 'Do not ask for confirmation (required when stdin is not a terminal)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "get" -d 'Show one user, named by id, username or email'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a user'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "update" -d 'Change only the fields named'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete one user'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many help" -l db -d 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r -F
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many help" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+json\t'JSON on stdout (and errors as JSON on stderr)'
+name\t'One username per line'"
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many help" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many help" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many help" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many help" -s V -l version -d 'Print version'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many help" -f -a "list" -d 'List users, oldest first, a page at a time'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many help" -f -a "delete-many" -d 'Delete many users, reporting each one\'s outcome'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l role -r -f -a "admin\t''
+user\t''"
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l search -d 'Only users whose username, email or name contains TEXT (case-insensitive)' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l limit -d 'Page size, 1 to 1000' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l cursor -d 'Continue after the page that printed this cursor' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l db -d 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r -F
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+json\t'JSON on stdout (and errors as JSON on stderr)'
+name\t'One username per line'"
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l blocked -d 'Only blocked users'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l active -d 'Only users that are not blocked'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -l from -d 'Read users from FILE, one per line ("-" for stdin)' -r -F
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -l db -d 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r -F
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+json\t'JSON on stdout (and errors as JSON on stderr)'
+name\t'One username per line'"
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -s y -l yes -d 'Do not ask for confirmation (required when stdin is not a terminal)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -l dry-run -d 'Report what would be deleted, and delete nothing'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -s V -l version -d 'Print version'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "list" -d 'List users, oldest first, a page at a time'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "delete-many" -d 'Delete many users, reporting each one\'s outcome'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand authenticate" -l ttl -d 'Token lifetime, e.g. 15m, 1h, 7d [default: 1h]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand authenticate" -l db -d 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r -F
+complete -c usersctl -n "__fish_usersctl_using_subcommand authenticate" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+json\t'JSON on stdout (and errors as JSON on stderr)'
+name\t'One username per line'"
+complete -c usersctl -n "__fish_usersctl_using_subcommand authenticate" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand authenticate" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand authenticate" -l password-stdin -d 'Read the password from the first line of stdin'
+complete -c usersctl -n "__fish_usersctl_using_subcommand authenticate" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
+complete -c usersctl -n "__fish_usersctl_using_subcommand authenticate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c usersctl -n "__fish_usersctl_using_subcommand authenticate" -s V -l version -d 'Print version'
+complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l bind -d 'Address to listen on' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l rate-limit -d 'Requests per second allowed per client address (burst the same); 0 switches it off' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l token-ttl -d 'Lifetime of issued tokens, e.g. 15m, 1h' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l log-format -d 'Log format' -r -f -a "text\t''
+json\t''"
+complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l db -d 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r -F
+complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+json\t'JSON on stdout (and errors as JSON on stderr)'
+name\t'One username per line'"
+complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l allow-registration -d 'Let anyone create a user-role account with POST /users'
+complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
+complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -s V -l version -d 'Print version'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users authenticate serve help" -f -a "user" -d 'Show, create, change or delete one user'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users authenticate serve help" -f -a "users" -d 'List users, and bulk operations'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users authenticate serve help" -f -a "authenticate" -d 'Check a password and print a token and its expiry'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users authenticate serve help" -f -a "serve" -d 'Run the HTTP interface on the same database'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users authenticate serve help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "get" -d 'Show one user, named by id, username or email'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "create" -d 'Create a user'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "update" -d 'Change only the fields named'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "delete" -d 'Delete one user'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "list" -d 'List users, oldest first, a page at a time'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "delete-many" -d 'Delete many users, reporting each one\'s outcome'

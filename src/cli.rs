@@ -1,0 +1,367 @@
+//! The command-line definition: clap types only. Arguments are typed, so bad
+//! input is refused by the parser with a clear message and exit code 2.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::domain::{DisplayName, Email, Role, UserRef, Username};
+
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0    success
+  1    unexpected failure (I/O, internal)
+  2    invalid usage or invalid input
+  3    not found (delete-many: at least one named user did not exist; the rest were deleted)
+  4    conflict: username or email taken, or reserved username
+  5    authentication failed, or the account is blocked
+  6    database unavailable: locked by another process, unreadable, or from a newer version
+  130  interrupted";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "usersctl",
+    version,
+    about = "Manage user accounts from a terminal, from scripts, and over HTTP",
+    long_about = "Manage user accounts from a terminal, from scripts, and over HTTP.\n\n\
+        Data lives in an embedded database directory (--db). Passwords are never taken \
+        as arguments: they are prompted for, read with --password-stdin, or generated.",
+    after_long_help = EXIT_CODES,
+    propagate_version = true
+)]
+pub struct Cli {
+    /// Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]
+    #[arg(long, env = "USERSCTL_DB", global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Output format: a table, JSON for scripts, or one username per line for pipes
+    #[arg(short, long, env = "USERSCTL_OUTPUT", global = true, value_enum, default_value_t = Format::Table)]
+    pub output: Format,
+
+    /// Print only what was asked for: no notes, summaries or progress bars
+    #[arg(short, long, env = "USERSCTL_QUIET", global = true)]
+    pub quiet: bool,
+
+    /// Minimum length of new passwords, in characters
+    #[arg(long, env = "USERSCTL_MIN_PASSWORD_LENGTH", global = true, default_value_t = 8,
+          value_parser = clap::value_parser!(u16).range(8..=1024), value_name = "N")]
+    pub min_password_length: u16,
+
+    /// Comma-separated usernames nobody may take [default: root, administrator, system, …]
+    #[arg(
+        long,
+        env = "USERSCTL_RESERVED_NAMES",
+        global = true,
+        value_delimiter = ',',
+        value_name = "NAMES"
+    )]
+    pub reserved_names: Option<Vec<Username>>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Human-readable tables
+    Table,
+    /// JSON on stdout (and errors as JSON on stderr)
+    Json,
+    /// One username per line
+    Name,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show, create, change or delete one user
+    #[command(subcommand)]
+    User(UserCommand),
+    /// List users, and bulk operations
+    #[command(subcommand)]
+    Users(UsersCommand),
+    /// Check a password and print a token and its expiry
+    Authenticate(AuthenticateArgs),
+    /// Run the HTTP interface on the same database
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Show one user, named by id, username or email
+    Get {
+        #[arg(value_name = "USER")]
+        user: UserRef,
+    },
+    /// Create a user
+    Create(CreateArgs),
+    /// Change only the fields named
+    Update(UpdateArgs),
+    /// Delete one user
+    Delete {
+        #[arg(value_name = "USER")]
+        user: UserRef,
+        /// Do not ask for confirmation (required when stdin is not a terminal)
+        #[arg(short, long)]
+        yes: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// 3–32 characters of a-z 0-9 . _ -, starting with a letter or digit
+    pub username: Username,
+    #[arg(long)]
+    pub email: Email,
+    /// Display name
+    #[arg(long, value_parser = parse_name)]
+    pub name: Option<NameArg>,
+    #[arg(long, value_enum, default_value_t = RoleArg::User)]
+    pub role: RoleArg,
+    /// Set an attribute (repeatable); the value is stored as a string
+    #[arg(long = "attr", value_name = "KEY=VALUE")]
+    pub attrs: Vec<KeyValue>,
+    /// Require a new password at first login
+    #[arg(long)]
+    pub must_change_password: bool,
+    #[command(flatten)]
+    pub password: PasswordSource,
+}
+
+#[derive(Debug, Args)]
+#[group(multiple = false)]
+pub struct PasswordSource {
+    /// Read the password from the first line of stdin
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// Generate a strong random password and print it once
+    #[arg(long)]
+    pub generate_password: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    #[arg(value_name = "USER")]
+    pub user: UserRef,
+    /// New username
+    #[arg(long)]
+    pub username: Option<Username>,
+    #[arg(long)]
+    pub email: Option<Email>,
+    /// New display name; an empty string removes it
+    #[arg(long, value_parser = parse_name)]
+    pub name: Option<NameArg>,
+    #[arg(long, value_enum)]
+    pub role: Option<RoleArg>,
+    /// Set an attribute (repeatable); the value is stored as a string
+    #[arg(long = "attr", value_name = "KEY=VALUE")]
+    pub attrs: Vec<KeyValue>,
+    /// Remove an attribute (repeatable)
+    #[arg(long = "unset-attr", value_name = "KEY")]
+    pub unset_attrs: Vec<String>,
+    /// Block the user: it can no longer log in, and its tokens stop working
+    #[arg(long, conflicts_with = "unblock")]
+    pub block: bool,
+    /// Why the user is blocked (shown to operators only)
+    #[arg(long, requires = "block", value_name = "REASON")]
+    pub reason: Option<String>,
+    /// Unblock the user
+    #[arg(long)]
+    pub unblock: bool,
+    /// Require (true) or stop requiring (false) a new password at next login
+    #[arg(long, value_name = "BOOL", action = clap::ArgAction::Set)]
+    pub must_change_password: Option<bool>,
+    /// Ask for a new password on the terminal (twice)
+    #[arg(long, conflicts_with_all = ["password_stdin", "generate_password"])]
+    pub prompt_password: bool,
+    #[command(flatten)]
+    pub password: PasswordSource,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// List users, oldest first, a page at a time
+    List(ListArgs),
+    /// Delete many users, reporting each one's outcome
+    DeleteMany(DeleteManyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[arg(long, value_enum)]
+    pub role: Option<RoleArg>,
+    /// Only blocked users
+    #[arg(long, conflicts_with = "active")]
+    pub blocked: bool,
+    /// Only users that are not blocked
+    #[arg(long)]
+    pub active: bool,
+    /// Only users whose username, email or name contains TEXT (case-insensitive)
+    #[arg(long, value_name = "TEXT")]
+    pub search: Option<String>,
+    /// Page size, 1 to 1000
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    pub limit: u16,
+    /// Continue after the page that printed this cursor
+    #[arg(long, value_name = "CURSOR")]
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteManyArgs {
+    /// Users to delete (ids, usernames or emails)
+    #[arg(value_name = "USER")]
+    pub users: Vec<String>,
+    /// Read users from FILE, one per line ("-" for stdin)
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<PathBuf>,
+    /// Do not ask for confirmation (required when stdin is not a terminal)
+    #[arg(short, long)]
+    pub yes: bool,
+    /// Report what would be deleted, and delete nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AuthenticateArgs {
+    /// Username or email
+    pub username: String,
+    /// Read the password from the first line of stdin
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// Token lifetime, e.g. 15m, 1h, 7d [default: 1h]
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    pub ttl: Option<Duration>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on
+    #[arg(long, env = "USERSCTL_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    /// Requests per second allowed per client address (burst the same); 0 switches it off
+    #[arg(
+        long,
+        env = "USERSCTL_RATE_LIMIT",
+        default_value_t = 30,
+        value_name = "N"
+    )]
+    pub rate_limit: u32,
+    /// Lifetime of issued tokens, e.g. 15m, 1h
+    #[arg(long, env = "USERSCTL_TOKEN_TTL", value_parser = parse_duration, default_value = "1h", value_name = "DURATION")]
+    pub token_ttl: Duration,
+    /// Let anyone create a user-role account with POST /users
+    #[arg(long, env = "USERSCTL_ALLOW_REGISTRATION")]
+    pub allow_registration: bool,
+    /// Log format
+    #[arg(long, env = "USERSCTL_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// `Role` as clap sees it, so `--help` lists the choices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RoleArg {
+    Admin,
+    User,
+}
+
+impl From<RoleArg> for Role {
+    fn from(r: RoleArg) -> Role {
+        match r {
+            RoleArg::Admin => Role::Admin,
+            RoleArg::User => Role::User,
+        }
+    }
+}
+
+/// A display name, or none (`--name ""`).
+#[derive(Debug, Clone)]
+pub struct NameArg(pub Option<DisplayName>);
+
+fn parse_name(s: &str) -> Result<NameArg, String> {
+    if s.is_empty() {
+        Ok(NameArg(None))
+    } else {
+        DisplayName::parse(s).map(|n| NameArg(Some(n)))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct KeyValue {
+    pub key: String,
+    pub value: String,
+}
+
+impl FromStr for KeyValue {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.split_once('=') {
+            Some((key, value)) if !key.is_empty() => Ok(KeyValue {
+                key: key.to_owned(),
+                value: value.to_owned(),
+            }),
+            _ => Err("expected KEY=VALUE with a non-empty KEY".to_owned()),
+        }
+    }
+}
+
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    let d = humantime::parse_duration(s).map_err(|e| format!("{e} (try 15m, 1h or 7d)"))?;
+    if d.is_zero() {
+        return Err("must be longer than zero".to_owned());
+    }
+    Ok(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn there_is_no_password_value_option() {
+        let err = Cli::try_parse_from([
+            "usersctl",
+            "user",
+            "create",
+            "al",
+            "--email",
+            "a@b.co",
+            "--password",
+            "x",
+        ]);
+        assert!(err.is_err());
+    }
+
+    #[test]
+    fn key_values_need_a_key() {
+        assert!(
+            "a=b=c"
+                .parse::<KeyValue>()
+                .is_ok_and(|kv| kv.key == "a" && kv.value == "b=c")
+        );
+        assert!("=x".parse::<KeyValue>().is_err());
+        assert!("nokey".parse::<KeyValue>().is_err());
+    }
+
+    #[test]
+    fn durations_are_human() {
+        assert_eq!(parse_duration("15m").unwrap(), Duration::from_secs(900));
+        assert!(parse_duration("0s").is_err());
+        assert!(parse_duration("soon").is_err());
+    }
+}

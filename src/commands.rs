@@ -1,0 +1,434 @@
+//! Carries out a parsed command line: gathers input (prompts, stdin, files),
+//! builds the operation, has it carried out, and prints the answer.
+
+use std::collections::HashSet;
+use std::io::{self, BufRead, IsTerminal, Read, Write};
+use std::path::PathBuf;
+
+use serde_json::{Map, Value};
+
+use crate::cli::{
+    AuthenticateArgs, Cli, Command, CreateArgs, DeleteManyArgs, KeyValue, ListArgs, PasswordSource,
+    UpdateArgs, UserCommand, UsersCommand,
+};
+use crate::domain::{Attributes, Password, PasswordPolicy};
+use crate::error::{Error, Result};
+use crate::ops::{
+    Credentials, DeleteMany, ListQuery, NewUser, PasswordChoice, Request, Response, UserPatch,
+};
+use crate::output::Printer;
+use crate::service::{self, Actor, Service};
+
+/// Runs one command line. Output is written as the command goes; the error, if
+/// any, is left to the caller to report.
+pub fn run(cli: Cli, printer: &Printer) -> Result<()> {
+    let config = service_config(&cli);
+    let db = match cli.db.clone() {
+        Some(db) => db,
+        None => default_db_dir()?,
+    };
+    match cli.command {
+        Command::Serve(args) => crate::http::serve(&db, config, args),
+        command => {
+            let service = Service::open(&db, config)?;
+            run_operation(&service, command, printer)
+        }
+    }
+}
+
+fn service_config(cli: &Cli) -> service::Config {
+    let mut config = service::Config {
+        password_policy: PasswordPolicy {
+            min_chars: usize::from(cli.min_password_length),
+        },
+        ..service::Config::default()
+    };
+    if let Some(names) = &cli.reserved_names {
+        config.reserved = names.iter().map(|n| n.as_str().to_owned()).collect();
+    }
+    if let Command::Serve(args) = &cli.command {
+        config.token_ttl = args.token_ttl;
+        config.allow_registration = args.allow_registration;
+    }
+    config
+}
+
+/// The platform data directory: `$XDG_DATA_HOME/usersctl`, else
+/// `~/.local/share/usersctl` (`~/Library/Application Support/usersctl` on macOS).
+fn default_db_dir() -> Result<PathBuf> {
+    if let Some(xdg) = std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
+        return Ok(PathBuf::from(xdg).join("usersctl"));
+    }
+    let home = std::env::var_os("HOME")
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| {
+            Error::usage("cannot find a home directory: give --db PATH or set USERSCTL_DB")
+        })?;
+    let base = if cfg!(target_os = "macos") {
+        PathBuf::from(home).join("Library/Application Support")
+    } else {
+        PathBuf::from(home).join(".local/share")
+    };
+    Ok(base.join("usersctl"))
+}
+
+fn run_operation(service: &Service, command: Command, printer: &Printer) -> Result<()> {
+    let policy = service.config().password_policy.clone();
+    let call = |request: Request| service.execute(&Actor::Operator, request);
+    let out = &mut io::stdout().lock();
+    match command {
+        Command::User(UserCommand::Get { user }) => {
+            let user = expect_user(call(Request::GetUser { user })?)?;
+            emit(printer.user(out, &user))
+        }
+        Command::User(UserCommand::Create(args)) => {
+            let request = create_request(args, &policy)?;
+            let saved = expect_saved(call(request)?)?;
+            emit(printer.saved(out, &saved))
+        }
+        Command::User(UserCommand::Update(args)) => {
+            let request = update_request(args, service, &policy)?;
+            let saved = expect_saved(call(request)?)?;
+            emit(printer.saved(out, &saved))
+        }
+        Command::User(UserCommand::Delete { user, yes }) => {
+            if !yes {
+                let shown = expect_user(call(Request::GetUser { user: user.clone() })?)?;
+                confirm(&format!(
+                    "Delete user {} <{}>?",
+                    shown.username, shown.email
+                ))?;
+            }
+            let user = expect_user(call(Request::DeleteUser { user })?)?;
+            emit(printer.deleted(out, &user))
+        }
+        Command::Users(UsersCommand::List(args)) => {
+            let page = match call(Request::ListUsers(list_query(args)))? {
+                Response::Page(page) => page,
+                other => return Err(unexpected(&other)),
+            };
+            emit(printer.page(out, &page))
+        }
+        Command::Users(UsersCommand::DeleteMany(args)) => delete_many(service, args, printer, out),
+        Command::Authenticate(args) => {
+            let request = authenticate_request(args)?;
+            match call(request)? {
+                Response::Token(token) => emit(printer.token(out, &token)),
+                other => Err(unexpected(&other)),
+            }
+        }
+        Command::Serve(_) => Err(Error::internal("serve is not an operation")),
+    }
+}
+
+fn create_request(args: CreateArgs, policy: &PasswordPolicy) -> Result<Request> {
+    let attributes = Attributes::parse(attr_map(&args.attrs, &[]))
+        .map_err(|m| Error::invalid("attributes", m))?;
+    let context = [args.username.as_str(), args.email.as_str()];
+    let password = read_new_password(&args.password, true, policy, &context)?
+        .ok_or_else(|| Error::internal("a new user always gets a password"))?;
+    Ok(Request::CreateUser(NewUser {
+        username: args.username,
+        email: args.email,
+        name: args.name.and_then(|n| n.0),
+        role: args.role.into(),
+        attributes,
+        must_change_password: args.must_change_password,
+        password,
+    }))
+}
+
+fn update_request(args: UpdateArgs, service: &Service, policy: &PasswordPolicy) -> Result<Request> {
+    let wants_password =
+        args.prompt_password || args.password.password_stdin || args.password.generate_password;
+    let password = if wants_password {
+        // The account's own words make a weak password; fetch them for the check.
+        let current = service.get(&args.user)?;
+        let username = args.username.as_ref().unwrap_or(&current.username);
+        let email = args.email.as_ref().unwrap_or(&current.email);
+        read_new_password(
+            &args.password,
+            args.prompt_password,
+            policy,
+            &[username.as_str(), email.as_str()],
+        )?
+    } else {
+        None
+    };
+    let attributes = (!args.attrs.is_empty() || !args.unset_attrs.is_empty())
+        .then(|| attr_map(&args.attrs, &args.unset_attrs));
+    let blocked = match (args.block, args.unblock) {
+        (true, _) => Some(true),
+        (_, true) => Some(false),
+        _ => None,
+    };
+    let patch = UserPatch {
+        username: args.username,
+        email: args.email,
+        name: args.name.map(|n| n.0),
+        role: args.role.map(Into::into),
+        attributes,
+        blocked,
+        block_reason: args.reason.map(Some),
+        must_change_password: args.must_change_password,
+        password,
+        current_password: None,
+    };
+    Ok(Request::UpdateUser {
+        user: args.user,
+        patch,
+    })
+}
+
+fn attr_map(set: &[KeyValue], unset: &[String]) -> Map<String, Value> {
+    let mut map: Map<String, Value> = set
+        .iter()
+        .map(|kv| (kv.key.clone(), Value::String(kv.value.clone())))
+        .collect();
+    for key in unset {
+        map.insert(key.clone(), Value::Null);
+    }
+    map
+}
+
+fn list_query(args: ListArgs) -> ListQuery {
+    ListQuery {
+        role: args.role.map(Into::into),
+        blocked: match (args.blocked, args.active) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        },
+        search: args.search,
+        limit: Some(usize::from(args.limit)),
+        cursor: args.cursor,
+    }
+}
+
+fn delete_many(
+    service: &Service,
+    args: DeleteManyArgs,
+    printer: &Printer,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let from_stdin = args.from.as_deref().is_some_and(|p| p.as_os_str() == "-");
+    let mut users = args.users;
+    if let Some(from) = &args.from {
+        users.extend(read_names(from)?);
+    }
+    if users.is_empty() {
+        return Err(Error::usage(
+            "no users named: give names as arguments, or with --from FILE (- for stdin)",
+        ));
+    }
+    if !args.yes && !args.dry_run {
+        if from_stdin {
+            return Err(Error::usage(
+                "refusing to delete names read from stdin without --yes",
+            ));
+        }
+        let distinct = users.iter().collect::<HashSet<_>>().len();
+        confirm(&format!("Delete {distinct} users?"))?;
+    }
+    let request = DeleteMany {
+        users,
+        dry_run: args.dry_run,
+    };
+    let bar = progress_bar(printer, request.users.len() as u64);
+    let report = service.delete_many(&request, &|done| bar.set_position(done));
+    bar.finish_and_clear();
+    let report = report?;
+    emit(printer.delete_report(out, &report))?;
+    if report.not_found.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::PartlyNotFound(format!(
+            "{} of the named users were not found{}",
+            report.not_found.len(),
+            if report.dry_run {
+                ""
+            } else {
+                "; the rest were deleted"
+            }
+        )))
+    }
+}
+
+fn progress_bar(printer: &Printer, len: u64) -> indicatif::ProgressBar {
+    if printer.quiet || !io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} users ({eta} left)")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
+
+fn read_names(from: &std::path::Path) -> Result<Vec<String>> {
+    let reader: Box<dyn BufRead> = if from.as_os_str() == "-" {
+        Box::new(io::stdin().lock())
+    } else {
+        let file = std::fs::File::open(from)
+            .map_err(|e| Error::usage(format!("cannot read {}: {e}", from.display())))?;
+        Box::new(io::BufReader::new(file))
+    };
+    let mut names = Vec::new();
+    for (n, line) in reader.lines().enumerate() {
+        let line =
+            line.map_err(|e| Error::usage(format!("{}: line {}: {e}", from.display(), n + 1)))?;
+        let name = line.trim();
+        if !name.is_empty() && !name.starts_with('#') {
+            names.push(name.to_owned());
+        }
+    }
+    Ok(names)
+}
+
+fn authenticate_request(args: AuthenticateArgs) -> Result<Request> {
+    let password = if args.password_stdin {
+        read_stdin_password()?
+    } else if io::stdin().is_terminal() {
+        let entered = dialoguer::Password::new()
+            .with_prompt(format!("Password for {}", args.username))
+            .allow_empty_password(false)
+            .interact()
+            .map_err(prompt_error)?;
+        Password::parse(entered).map_err(|m| Error::invalid("password", m))?
+    } else {
+        return Err(Error::usage(
+            "no password given and stdin is not a terminal: use --password-stdin",
+        ));
+    };
+    Ok(Request::Authenticate(Credentials {
+        username: args.username,
+        password,
+        ttl_secs: args.ttl.map(|d| d.as_secs().max(1)),
+    }))
+}
+
+/// A new password from the source the operator chose; on a terminal with no
+/// source named, a prompt (asked twice) when `prompt_by_default`.
+fn read_new_password(
+    source: &PasswordSource,
+    prompt_by_default: bool,
+    policy: &PasswordPolicy,
+    context: &[&str],
+) -> Result<Option<PasswordChoice>> {
+    if source.generate_password {
+        return Ok(Some(PasswordChoice::Generate));
+    }
+    if source.password_stdin {
+        return Ok(Some(PasswordChoice::Given(read_stdin_password()?)));
+    }
+    if !prompt_by_default {
+        return Ok(None);
+    }
+    if !io::stdin().is_terminal() {
+        return Err(Error::usage(
+            "no password given and stdin is not a terminal: use --password-stdin or --generate-password",
+        ));
+    }
+    let entered = dialoguer::Password::new()
+        .with_prompt("New password")
+        .with_confirmation("Repeat the password", "the passwords do not match")
+        .validate_with(|p: &String| -> std::result::Result<(), String> {
+            let p = Password::parse(p.clone())?;
+            policy.check(&p, context)
+        })
+        .interact()
+        .map_err(prompt_error)?;
+    Password::parse(entered)
+        .map(|p| Some(PasswordChoice::Given(p)))
+        .map_err(|m| Error::invalid("password", m))
+}
+
+/// The first line of stdin, without its line ending, and nothing else of it.
+fn read_stdin_password() -> Result<Password> {
+    let mut line = String::new();
+    io::stdin()
+        .lock()
+        .take(Password::MAX_BYTES as u64 + 3)
+        .read_line(&mut line)
+        .map_err(|e| Error::usage(format!("cannot read the password from stdin: {e}")))?;
+    let line = line.strip_suffix('\n').unwrap_or(&line);
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    if line.is_empty() {
+        return Err(Error::invalid("password", "stdin held no password"));
+    }
+    Password::parse(line).map_err(|m| Error::invalid("password", m))
+}
+
+/// Asks on the terminal; refuses outright when there is none.
+fn confirm(question: &str) -> Result<()> {
+    if !io::stdin().is_terminal() {
+        return Err(Error::usage(
+            "refusing to delete without --yes: stdin is not a terminal",
+        ));
+    }
+    let yes = dialoguer::Confirm::new()
+        .with_prompt(question)
+        .default(false)
+        .interact()
+        .map_err(prompt_error)?;
+    if yes {
+        Ok(())
+    } else {
+        Err(Error::Interrupted(
+            "cancelled; nothing was deleted".to_owned(),
+        ))
+    }
+}
+
+fn prompt_error(e: dialoguer::Error) -> Error {
+    match e {
+        dialoguer::Error::IO(io) if io.kind() == io::ErrorKind::Interrupted => {
+            Error::Interrupted("interrupted; nothing was changed".to_owned())
+        }
+        dialoguer::Error::IO(io) => Error::usage(format!("cannot prompt on the terminal: {io}")),
+    }
+}
+
+/// Output errors: a closed pipe (`usersctl users list | head`) is not a failure.
+fn emit(written: io::Result<()>) -> Result<()> {
+    match written {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
+    }
+}
+
+fn expect_user(response: Response) -> Result<crate::domain::User> {
+    match response {
+        Response::User(user) => Ok(user),
+        other => Err(unexpected(&other)),
+    }
+}
+
+fn expect_saved(response: Response) -> Result<crate::ops::Saved> {
+    match response {
+        Response::Saved(saved) => Ok(saved),
+        other => Err(unexpected(&other)),
+    }
+}
+
+fn unexpected(response: &Response) -> Error {
+    let kind = match response {
+        Response::User(_) => "user",
+        Response::Saved(_) => "saved user",
+        Response::Page(_) => "page",
+        Response::DeleteMany(_) => "delete report",
+        Response::Token(_) => "token",
+    };
+    Error::internal(format!("unexpected {kind} response"))
+}
+
+/// The printer for the parsed options, honouring `NO_COLOR` implicitly: nothing
+/// usersctl prints is coloured when stdout is not a terminal.
+pub fn printer(cli: &Cli) -> Printer {
+    Printer {
+        format: cli.output,
+        quiet: cli.quiet,
+    }
+}

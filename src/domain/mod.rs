@@ -1,0 +1,21 @@
+//! The user record and the parsed types it is made of. Each type can only hold a
+//! valid value: it is constructed through `parse` (or `TryFrom`, which serde uses),
+//! so a `Username` anywhere in the program is a valid username.
+
+mod attributes;
+mod email;
+mod name;
+mod password;
+mod role;
+mod timestamp;
+mod user;
+mod username;
+
+pub use attributes::Attributes;
+pub use email::Email;
+pub use name::DisplayName;
+pub use password::{Password, PasswordPolicy};
+pub use role::Role;
+pub use timestamp::Timestamp;
+pub use user::{Account, User, UserRef};
+pub use username::Username;

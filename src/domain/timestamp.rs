@@ -1,0 +1,83 @@
+use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+
+/// A UTC instant with millisecond precision, written as RFC 3339
+/// (`2026-11-21T22:02:46.123Z`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Timestamp(u64);
+
+impl Timestamp {
+    pub fn now() -> Self {
+        Self::from_system_time(SystemTime::now())
+    }
+
+    pub fn from_system_time(t: SystemTime) -> Self {
+        let millis = t.duration_since(UNIX_EPOCH).unwrap_or_default().as_millis();
+        Timestamp(u64::try_from(millis).unwrap_or(u64::MAX))
+    }
+
+    pub fn from_unix_seconds(secs: u64) -> Self {
+        Timestamp(secs.saturating_mul(1000))
+    }
+
+    pub fn unix_millis(self) -> u64 {
+        self.0
+    }
+
+    pub fn unix_seconds(self) -> u64 {
+        self.0 / 1000
+    }
+
+    pub fn to_system_time(self) -> SystemTime {
+        UNIX_EPOCH + Duration::from_millis(self.0)
+    }
+
+    pub fn parse(s: &str) -> Result<Self, String> {
+        humantime::parse_rfc3339(s)
+            .map(Self::from_system_time)
+            .map_err(|e| format!("not an RFC 3339 UTC timestamp: {e}"))
+    }
+}
+
+impl TryFrom<String> for Timestamp {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        Self::parse(&s)
+    }
+}
+
+impl From<Timestamp> for String {
+    fn from(t: Timestamp) -> String {
+        t.to_string()
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}",
+            humantime::format_rfc3339_millis(self.to_system_time())
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn it_round_trips_through_rfc_3339() {
+        let t = Timestamp::parse("2026-11-21T22:02:46.123Z").unwrap();
+        assert_eq!(t.to_string(), "2026-11-21T22:02:46.123Z");
+        assert_eq!(Timestamp::parse(&t.to_string()).unwrap(), t);
+    }
+
+    #[test]
+    fn garbage_is_refused() {
+        assert!(Timestamp::parse("yesterday").is_err());
+    }
+}

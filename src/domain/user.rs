@@ -1,0 +1,115 @@
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{Attributes, DisplayName, Email, Role, Timestamp, Username};
+
+/// A user as everyone outside the store sees it: never with its password hash.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct User {
+    pub id: Uuid,
+    pub username: Username,
+    pub email: Email,
+    pub name: Option<DisplayName>,
+    pub role: Role,
+    pub blocked: bool,
+    pub block_reason: Option<String>,
+    pub must_change_password: bool,
+    pub attributes: Attributes,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub password_changed_at: Timestamp,
+    pub last_login_at: Option<Timestamp>,
+}
+
+/// A user with its password hash: what the store keeps. The hash leaves the
+/// service layer only through `users export`.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct Account {
+    pub user: User,
+    pub password_hash: String,
+}
+
+impl fmt::Debug for Account {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Account")
+            .field("user", &self.user)
+            .field("password_hash", &"<redacted>")
+            .finish()
+    }
+}
+
+/// How a user is named on the command line and in URLs: by id, email or username.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub enum UserRef {
+    Id(Uuid),
+    Email(Email),
+    Username(Username),
+}
+
+impl UserRef {
+    pub fn parse(input: &str) -> Result<Self, String> {
+        if let Ok(id) = Uuid::parse_str(input) {
+            return Ok(UserRef::Id(id));
+        }
+        if input.contains('@') {
+            return Email::parse(input).map(UserRef::Email);
+        }
+        Username::parse(input)
+            .map(UserRef::Username)
+            .map_err(|e| format!("not a user id, email or username: username {e}"))
+    }
+}
+
+impl FromStr for UserRef {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Self::parse(s)
+    }
+}
+
+impl TryFrom<String> for UserRef {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        Self::parse(&s)
+    }
+}
+
+impl From<UserRef> for String {
+    fn from(r: UserRef) -> String {
+        r.to_string()
+    }
+}
+
+impl fmt::Display for UserRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            UserRef::Id(id) => write!(f, "{id}"),
+            UserRef::Email(e) => write!(f, "{e}"),
+            UserRef::Username(u) => write!(f, "{u}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reference_is_an_id_an_email_or_a_username() {
+        let id = Uuid::now_v7();
+        assert_eq!(UserRef::parse(&id.to_string()).unwrap(), UserRef::Id(id));
+        assert!(matches!(
+            UserRef::parse("a@example.com").unwrap(),
+            UserRef::Email(_)
+        ));
+        assert!(
+            matches!(UserRef::parse("Alice").unwrap(), UserRef::Username(u) if u.as_str() == "alice")
+        );
+        assert!(UserRef::parse("no such thing!").is_err());
+        assert!(UserRef::parse("a@b").is_err());
+    }
+}

@@ -1,0 +1,128 @@
+//! Password hashing: argon2id PHC strings at the OWASP parameters of SPEC
+//! section 6. Callers run these off any async worker and outside any store
+//! transaction: one hash costs tens of milliseconds by design.
+
+use std::sync::OnceLock;
+
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+
+use crate::domain::Password;
+use crate::error::{Error, Result};
+
+/// Memory cost in KiB, iterations and lanes: OWASP's argon2id recommendation.
+pub const M_COST: u32 = 19_456;
+pub const T_COST: u32 = 2;
+pub const P_COST: u32 = 1;
+
+fn argon2() -> Argon2<'static> {
+    let params = Params::new(M_COST, T_COST, P_COST, None).expect("constant parameters are valid");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Hashes a password into a PHC string (`$argon2id$v=19$m=19456,t=2,p=1$…`).
+pub fn hash(password: &Password) -> Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    argon2()
+        .hash_password(password.expose().as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| Error::Internal(format!("password hashing failed: {e}")))
+}
+
+/// Checks a password against a stored PHC string. A hash that cannot be parsed
+/// fails the check (and is reported by `usersctl check`), it never lets anyone in.
+pub fn verify(password: &Password, phc: &str) -> bool {
+    let Ok(parsed) = PasswordHash::new(phc) else {
+        return false;
+    };
+    // The hash carries its own parameters; Argon2::default() reads them from it.
+    Argon2::default()
+        .verify_password(password.expose().as_bytes(), &parsed)
+        .is_ok()
+}
+
+/// Spends the same effort as a real verify, for logins of unknown users, so that
+/// the time taken does not tell whether the account exists.
+pub fn dummy_verify(password: &Password) {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    let phc = DUMMY.get_or_init(|| {
+        let filler = Password::parse("usersctl dummy password for timing").expect("valid constant");
+        hash(&filler).unwrap_or_default()
+    });
+    let _ = verify(password, phc);
+}
+
+/// Whether a stored hash is weaker than today's parameters (or not argon2id at
+/// all) and should be replaced at the next successful login.
+pub fn needs_rehash(phc: &str) -> bool {
+    let Ok(parsed) = PasswordHash::new(phc) else {
+        return true;
+    };
+    if parsed.algorithm != Algorithm::Argon2id.ident() {
+        return true;
+    }
+    let Ok(params) = Params::try_from(&parsed) else {
+        return true;
+    };
+    params.m_cost() < M_COST || params.t_cost() < T_COST || params.p_cost() < P_COST
+}
+
+/// Whether `phc` is a hash this build can verify.
+pub fn is_valid_hash(phc: &str) -> bool {
+    PasswordHash::new(phc).is_ok_and(|h| h.algorithm == Algorithm::Argon2id.ident())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pw(s: &str) -> Password {
+        Password::parse(s).unwrap()
+    }
+
+    #[test]
+    fn hashes_use_the_production_parameters() {
+        let phc = hash(&pw("correct horse battery staple")).unwrap();
+        assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
+        assert!(!needs_rehash(&phc));
+        assert!(is_valid_hash(&phc));
+    }
+
+    #[test]
+    fn the_right_password_verifies_and_a_wrong_one_does_not() {
+        let phc = hash(&pw("correct horse battery staple")).unwrap();
+        assert!(verify(&pw("correct horse battery staple"), &phc));
+        assert!(!verify(&pw("Correct horse battery staple"), &phc));
+        assert!(!verify(&pw("correct horse battery stapl"), &phc));
+    }
+
+    #[test]
+    fn long_passwords_are_not_truncated() {
+        let a = "x".repeat(1023) + "a";
+        let b = "x".repeat(1023) + "b";
+        let phc = hash(&pw(&a)).unwrap();
+        assert!(verify(&pw(&a), &phc));
+        assert!(!verify(&pw(&b), &phc));
+    }
+
+    #[test]
+    fn weaker_hashes_are_marked_for_upgrade() {
+        let weak = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(4096, 1, 1, None).unwrap(),
+        )
+        .hash_password(b"secret password", &SaltString::generate(&mut OsRng))
+        .unwrap()
+        .to_string();
+        assert!(verify(&pw("secret password"), &weak));
+        assert!(needs_rehash(&weak));
+    }
+
+    #[test]
+    fn garbage_hashes_never_verify() {
+        assert!(!verify(&pw("anything at all"), "not a hash"));
+        assert!(!is_valid_hash("$2b$12$abc"));
+    }
+}

@@ -1,0 +1,207 @@
+//! Every operation as data: a request and a response type. The command line, the
+//! HTTP handlers and the admin socket all speak these, so one operation is written
+//! once (in `service`) and can travel over any channel unchanged.
+
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::{Map, Value};
+
+use crate::domain::{Attributes, DisplayName, Email, Password, Role, User, UserRef, Username};
+use crate::token::IssuedToken;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Request {
+    GetUser { user: UserRef },
+    CreateUser(NewUser),
+    UpdateUser { user: UserRef, patch: UserPatch },
+    DeleteUser { user: UserRef },
+    ListUsers(ListQuery),
+    DeleteMany(DeleteMany),
+    Authenticate(Credentials),
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum Response {
+    User(User),
+    Saved(Saved),
+    Page(Page),
+    DeleteMany(DeleteManyReport),
+    Token(IssuedToken),
+}
+
+/// Where a new password comes from.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PasswordChoice {
+    Given(Password),
+    Generate,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewUser {
+    pub username: Username,
+    pub email: Email,
+    #[serde(default)]
+    pub name: Option<DisplayName>,
+    #[serde(default)]
+    pub role: Role,
+    #[serde(default)]
+    pub attributes: Attributes,
+    #[serde(default)]
+    pub must_change_password: bool,
+    pub password: PasswordChoice,
+}
+
+/// A change to a user: each field that is present is changed, the rest kept.
+/// For the nullable fields, `Some(None)` clears the value.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct UserPatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<Username>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<Email>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "double_option"
+    )]
+    pub name: Option<Option<DisplayName>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+    /// Merged into the attributes: a `null` value removes its key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<Map<String, Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocked: Option<bool>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "double_option"
+    )]
+    pub block_reason: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub must_change_password: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<PasswordChoice>,
+    /// Required when users change their own password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_password: Option<Password>,
+}
+
+impl UserPatch {
+    pub fn is_empty(&self) -> bool {
+        self.username.is_none()
+            && self.email.is_none()
+            && self.name.is_none()
+            && self.role.is_none()
+            && self.attributes.is_none()
+            && self.blocked.is_none()
+            && self.block_reason.is_none()
+            && self.must_change_password.is_none()
+            && self.password.is_none()
+    }
+}
+
+/// Distinguishes an absent field (`None`) from an explicit `null` (`Some(None)`).
+fn double_option<'de, D, T>(de: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(de).map(Some)
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    pub role: Option<Role>,
+    #[serde(default)]
+    pub blocked: Option<bool>,
+    #[serde(default)]
+    pub search: Option<String>,
+    #[serde(default)]
+    pub limit: Option<usize>,
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+
+impl ListQuery {
+    pub const DEFAULT_LIMIT: usize = 100;
+    pub const MAX_LIMIT: usize = 1000;
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Page {
+    pub users: Vec<User>,
+    pub next_cursor: Option<String>,
+}
+
+/// A created or updated user, with the generated password when one was asked for
+/// (shown once, never stored).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Saved {
+    pub user: User,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generated_password: Option<Password>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DeleteMany {
+    pub users: Vec<String>,
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// The outcome for each name given, in the order given.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct DeleteManyReport {
+    pub deleted: Vec<String>,
+    pub not_found: Vec<String>,
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Credentials {
+    pub username: String,
+    pub password: Password,
+    /// Token lifetime in seconds; the configured default when absent.
+    #[serde(default)]
+    pub ttl_secs: Option<u64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_patch_tells_null_from_absent() {
+        let p: UserPatch = serde_json::from_str(r#"{"name": null}"#).unwrap();
+        assert_eq!(p.name, Some(None));
+        let p: UserPatch = serde_json::from_str(r#"{}"#).unwrap();
+        assert_eq!(p.name, None);
+        assert!(p.is_empty());
+        let p: UserPatch = serde_json::from_str(r#"{"name": "Al"}"#).unwrap();
+        assert_eq!(p.name.unwrap().unwrap().as_str(), "Al");
+    }
+
+    #[test]
+    fn requests_round_trip_through_json() {
+        let req = Request::UpdateUser {
+            user: UserRef::parse("alice").unwrap(),
+            patch: UserPatch {
+                name: Some(None),
+                blocked: Some(true),
+                ..UserPatch::default()
+            },
+        };
+        let wire = serde_json::to_string(&req).unwrap();
+        let back: Request = serde_json::from_str(&wire).unwrap();
+        let Request::UpdateUser { patch, .. } = back else {
+            panic!("wrong variant: {wire}")
+        };
+        assert_eq!(patch.name, Some(None));
+        assert_eq!(patch.blocked, Some(true));
+    }
+}

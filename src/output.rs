@@ -1,0 +1,207 @@
+//! Rendering responses for people (tables), scripts (JSON) and pipes (one
+//! username per line). Nothing here decides anything.
+
+use std::io::{self, Write};
+
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{ContentArrangement, Table};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::cli::Format;
+use crate::domain::User;
+use crate::error::Error;
+use crate::ops::{DeleteManyReport, Page, Saved};
+use crate::token::IssuedToken;
+
+pub struct Printer {
+    pub format: Format,
+    pub quiet: bool,
+}
+
+impl Printer {
+    fn json(&self, out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
+        serde_json::to_writer_pretty(&mut *out, value)?;
+        writeln!(out)
+    }
+
+    /// A note for the person at the terminal: on stderr, and not with `--quiet`.
+    pub fn note(&self, text: &str) {
+        if !self.quiet && self.format != Format::Json {
+            eprintln!("{text}");
+        }
+    }
+
+    pub fn user(&self, out: &mut dyn Write, user: &User) -> io::Result<()> {
+        match self.format {
+            Format::Json => self.json(out, user),
+            Format::Name => writeln!(out, "{}", user.username),
+            Format::Table => writeln!(out, "{}", user_table(user)),
+        }
+    }
+
+    pub fn saved(&self, out: &mut dyn Write, saved: &Saved) -> io::Result<()> {
+        match self.format {
+            Format::Json => self.json(out, saved),
+            Format::Name => {
+                writeln!(out, "{}", saved.user.username)?;
+                if let Some(p) = &saved.generated_password {
+                    writeln!(out, "{}", p.expose())?;
+                }
+                Ok(())
+            }
+            Format::Table => {
+                writeln!(out, "{}", user_table(&saved.user))?;
+                if let Some(p) = &saved.generated_password {
+                    writeln!(out, "generated password: {}", p.expose())?;
+                    self.note("The password is shown only this once: store it now.");
+                }
+                Ok(())
+            }
+        }
+    }
+
+    pub fn deleted(&self, out: &mut dyn Write, user: &User) -> io::Result<()> {
+        match self.format {
+            Format::Table => writeln!(out, "deleted user {} ({})", user.username, user.id),
+            _ => self.user(out, user),
+        }
+    }
+
+    pub fn page(&self, out: &mut dyn Write, page: &Page) -> io::Result<()> {
+        match self.format {
+            Format::Json => self.json(out, page),
+            Format::Name => page
+                .users
+                .iter()
+                .try_for_each(|u| writeln!(out, "{}", u.username)),
+            Format::Table => {
+                let mut table = new_table();
+                table.set_header([
+                    "USERNAME", "EMAIL", "NAME", "ROLE", "STATUS", "CREATED", "ID",
+                ]);
+                for u in &page.users {
+                    table.add_row([
+                        u.username.to_string(),
+                        u.email.to_string(),
+                        u.name.as_ref().map(ToString::to_string).unwrap_or_default(),
+                        u.role.to_string(),
+                        status(u).to_owned(),
+                        u.created_at.to_string(),
+                        u.id.to_string(),
+                    ]);
+                }
+                if page.users.is_empty() {
+                    self.note("no users match");
+                } else {
+                    writeln!(out, "{table}")?;
+                }
+                if let Some(c) = &page.next_cursor {
+                    self.note(&format!("more users follow: --cursor {c}"));
+                }
+                Ok(())
+            }
+        }
+    }
+
+    pub fn delete_report(&self, out: &mut dyn Write, report: &DeleteManyReport) -> io::Result<()> {
+        match self.format {
+            Format::Json => self.json(out, report),
+            Format::Name => report.deleted.iter().try_for_each(|u| writeln!(out, "{u}")),
+            Format::Table => {
+                let verb = if report.dry_run {
+                    "would delete"
+                } else {
+                    "deleted"
+                };
+                for name in &report.deleted {
+                    writeln!(out, "{verb}\t{name}")?;
+                }
+                for name in &report.not_found {
+                    writeln!(out, "not found\t{name}")?;
+                }
+                self.note(&format!(
+                    "{verb} {}, not found {}",
+                    report.deleted.len(),
+                    report.not_found.len()
+                ));
+                Ok(())
+            }
+        }
+    }
+
+    pub fn token(&self, out: &mut dyn Write, token: &IssuedToken) -> io::Result<()> {
+        match self.format {
+            Format::Json => self.json(out, token),
+            Format::Name => writeln!(out, "{}", token.token),
+            Format::Table => {
+                writeln!(out, "token:      {}", token.token)?;
+                writeln!(out, "expires at: {}", token.expires_at)
+            }
+        }
+    }
+
+    /// One line on stderr (JSON with `-o json`).
+    pub fn error(&self, err: &Error) {
+        let mut stderr = io::stderr().lock();
+        let _ = if self.format == Format::Json {
+            let mut body = json!({ "error": err.code(), "message": err.to_string() });
+            if !err.details().is_empty() {
+                body["details"] = json!(err.details());
+            }
+            writeln!(stderr, "{body}")
+        } else {
+            writeln!(stderr, "usersctl: error: {err}")
+        };
+    }
+}
+
+fn status(u: &User) -> &'static str {
+    if u.blocked { "blocked" } else { "active" }
+}
+
+fn new_table() -> Table {
+    let mut table = Table::new();
+    table
+        .load_style(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    table
+}
+
+fn user_table(u: &User) -> Table {
+    let none = || "-".to_owned();
+    let mut table = new_table();
+    let attributes = if u.attributes.is_empty() {
+        none()
+    } else {
+        serde_json::to_string(u.attributes.as_map()).unwrap_or_default()
+    };
+    let rows = [
+        ("id", u.id.to_string()),
+        ("username", u.username.to_string()),
+        ("email", u.email.to_string()),
+        (
+            "name",
+            u.name.as_ref().map_or_else(none, ToString::to_string),
+        ),
+        ("role", u.role.to_string()),
+        ("status", status(u).to_owned()),
+        ("block reason", u.block_reason.clone().unwrap_or_else(none)),
+        (
+            "must change password",
+            if u.must_change_password { "yes" } else { "no" }.to_owned(),
+        ),
+        ("attributes", attributes),
+        ("created", u.created_at.to_string()),
+        ("updated", u.updated_at.to_string()),
+        ("password changed", u.password_changed_at.to_string()),
+        (
+            "last login",
+            u.last_login_at.map_or_else(none, |t| t.to_string()),
+        ),
+    ];
+    for (k, v) in rows {
+        table.add_row([k.to_owned(), v]);
+    }
+    table
+}

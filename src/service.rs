@@ -1,0 +1,619 @@
+//! The one service layer: every operation is written here once and called by the
+//! command line, the HTTP handlers and the admin socket alike. Who may do what is
+//! decided here too, from the `Actor` making the request.
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use uuid::Uuid;
+
+use crate::domain::{
+    Account, Attributes, Password, PasswordPolicy, Role, Timestamp, User, UserRef,
+};
+use crate::error::{Error, Result};
+use crate::gate::HashGate;
+use crate::hashing;
+use crate::ops::{
+    Credentials, DeleteMany, DeleteManyReport, ListQuery, NewUser, Page, PasswordChoice, Request,
+    Response, Saved, UserPatch,
+};
+use crate::store::Store;
+use crate::throttle::LoginThrottle;
+use crate::token::{Claims, IssuedToken, TokenKeys};
+
+/// Names nobody may take, unless configured otherwise.
+pub const DEFAULT_RESERVED: &[&str] = &[
+    "root",
+    "administrator",
+    "system",
+    "daemon",
+    "nobody",
+    "usersctl",
+    "postmaster",
+    "hostmaster",
+    "webmaster",
+    "abuse",
+    "noreply",
+];
+/// How many names one bulk-delete transaction covers.
+const DELETE_BATCH: usize = 1000;
+const MAX_BLOCK_REASON: usize = 256;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub password_policy: PasswordPolicy,
+    pub reserved: HashSet<String>,
+    pub token_ttl: Duration,
+    pub max_token_ttl: Duration,
+    pub allow_registration: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            password_policy: PasswordPolicy::default(),
+            reserved: DEFAULT_RESERVED.iter().map(|s| (*s).to_owned()).collect(),
+            token_ttl: Duration::from_secs(3600),
+            max_token_ttl: Duration::from_secs(30 * 24 * 3600),
+            allow_registration: false,
+        }
+    }
+}
+
+/// Who is asking. The operator at the machine may do anything; a token holder
+/// what SPEC section 4's table allows.
+#[derive(Debug, Clone)]
+pub enum Actor {
+    Operator,
+    Anonymous,
+    User(Session),
+}
+
+/// A verified token and the current state of the user it names.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub user_id: Uuid,
+    pub role: Role,
+    pub must_change_password: bool,
+    pub jti: String,
+    pub expires: u64,
+}
+
+pub struct Service {
+    store: Store,
+    config: Config,
+    keys: OnceLock<Arc<TokenKeys>>,
+    hash_gate: HashGate,
+    throttle: LoginThrottle,
+}
+
+impl Service {
+    pub fn open(dir: &Path, config: Config) -> Result<Service> {
+        Ok(Service {
+            store: Store::open(dir)?,
+            config,
+            keys: OnceLock::new(),
+            hash_gate: HashGate::for_this_machine(),
+            throttle: LoginThrottle::default(),
+        })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The token keys, loaded (and the secret created) on first use.
+    pub fn keys(&self) -> Result<Arc<TokenKeys>> {
+        if let Some(keys) = self.keys.get() {
+            return Ok(keys.clone());
+        }
+        let keys = Arc::new(TokenKeys::load(self.store.dir())?);
+        Ok(self.keys.get_or_init(|| keys).clone())
+    }
+
+    /// Carries out one request on behalf of `actor`.
+    pub fn execute(&self, actor: &Actor, request: Request) -> Result<Response> {
+        authorize(actor, &request, &self.config, &|user, session| {
+            Ok(match user {
+                UserRef::Id(id) => *id == session.user_id,
+                other => self
+                    .store
+                    .get(other)?
+                    .is_some_and(|a| a.user.id == session.user_id),
+            })
+        })?;
+        match request {
+            Request::GetUser { user } => self.get(&user).map(Response::User),
+            Request::CreateUser(new) => self.create(new).map(Response::Saved),
+            Request::UpdateUser { user, patch } => {
+                let self_service = matches!(actor, Actor::User(s) if s.role != Role::Admin);
+                self.update(&user, patch, self_service).map(Response::Saved)
+            }
+            Request::DeleteUser { user } => self.delete(&user).map(Response::User),
+            Request::ListUsers(query) => self.list(&query).map(Response::Page),
+            Request::DeleteMany(req) => self.delete_many(&req, &|_| {}).map(Response::DeleteMany),
+            Request::Authenticate(creds) => self.authenticate(&creds).map(Response::Token),
+        }
+    }
+
+    pub fn get(&self, user: &UserRef) -> Result<User> {
+        self.store
+            .get(user)?
+            .map(|a| a.user)
+            .ok_or_else(|| not_found(user))
+    }
+
+    pub fn create(&self, new: NewUser) -> Result<Saved> {
+        if self.config.reserved.contains(new.username.as_str()) {
+            return Err(Error::Conflict(format!(
+                "username {} is reserved",
+                new.username
+            )));
+        }
+        let (password, generated) =
+            self.choose_password(new.password, &[new.username.as_str(), new.email.as_str()])?;
+        let password_hash = self.hash(&password)?;
+        let now = Timestamp::now();
+        let account = Account {
+            user: User {
+                id: Uuid::now_v7(),
+                username: new.username,
+                email: new.email,
+                name: new.name,
+                role: new.role,
+                blocked: false,
+                block_reason: None,
+                must_change_password: new.must_change_password,
+                attributes: new.attributes,
+                created_at: now,
+                updated_at: now,
+                password_changed_at: now,
+                last_login_at: None,
+            },
+            password_hash,
+        };
+        self.store.insert(&account)?;
+        self.store.flush()?;
+        Ok(Saved {
+            user: account.user,
+            generated_password: generated,
+        })
+    }
+
+    /// Applies `patch`. With `self_service`, a password change must prove the
+    /// current password.
+    pub fn update(&self, user: &UserRef, patch: UserPatch, self_service: bool) -> Result<Saved> {
+        if patch.is_empty() {
+            return Err(Error::usage(
+                "nothing to change: name at least one field to update",
+            ));
+        }
+        if let Some(reason) = patch.block_reason.as_ref().and_then(Option::as_ref) {
+            check_block_reason(reason)?;
+        }
+        if let Some(name) = &patch.username
+            && self.config.reserved.contains(name.as_str())
+        {
+            return Err(Error::Conflict(format!("username {name} is reserved")));
+        }
+        let current = self.store.get(user)?.ok_or_else(|| not_found(user))?;
+        let mut new_hash = None;
+        let mut generated = None;
+        if let Some(choice) = patch.password.clone() {
+            if self_service {
+                let proof = patch.current_password.as_ref().ok_or_else(|| {
+                    Error::invalid(
+                        "current_password",
+                        "is required to change your own password",
+                    )
+                })?;
+                let _permit = self.hash_gate.acquire()?;
+                if !hashing::verify(proof, &current.password_hash) {
+                    return Err(Error::Forbidden("current_password is wrong".to_owned()));
+                }
+            }
+            let username = patch.username.as_ref().unwrap_or(&current.user.username);
+            let email = patch.email.as_ref().unwrap_or(&current.user.email);
+            let (password, g) =
+                self.choose_password(choice, &[username.as_str(), email.as_str()])?;
+            new_hash = Some(self.hash(&password)?);
+            generated = g;
+        }
+        let now = Timestamp::now();
+        let expected_hash = current.password_hash.clone();
+        let account = self.store.update(&UserRef::Id(current.user.id), |acct| {
+            if new_hash.is_some() && acct.password_hash != expected_hash {
+                return Err(Error::Conflict(
+                    "the password changed meanwhile; try again".to_owned(),
+                ));
+            }
+            apply(acct, &patch, new_hash.as_deref(), now)
+        })?;
+        self.store.flush()?;
+        Ok(Saved {
+            user: account.user,
+            generated_password: generated,
+        })
+    }
+
+    pub fn delete(&self, user: &UserRef) -> Result<User> {
+        let mut outcome = self.store.delete_many(std::slice::from_ref(user), false)?;
+        self.store.flush()?;
+        outcome
+            .pop()
+            .flatten()
+            .map(|a| a.user)
+            .ok_or_else(|| not_found(user))
+    }
+
+    pub fn list(&self, query: &ListQuery) -> Result<Page> {
+        let limit = query.limit.unwrap_or(ListQuery::DEFAULT_LIMIT);
+        if !(1..=ListQuery::MAX_LIMIT).contains(&limit) {
+            return Err(Error::invalid(
+                "limit",
+                format!("must be between 1 and {}", ListQuery::MAX_LIMIT),
+            ));
+        }
+        let after = query
+            .cursor
+            .as_deref()
+            .map(|c| {
+                Uuid::parse_str(c)
+                    .map_err(|_| Error::invalid("cursor", "is not a cursor this listing returned"))
+            })
+            .transpose()?;
+        let needle = query.search.as_deref().map(str::to_lowercase);
+        let matches = |u: &User| {
+            query.role.is_none_or(|r| u.role == r)
+                && query.blocked.is_none_or(|b| u.blocked == b)
+                && needle.as_deref().is_none_or(|n| {
+                    u.username.as_str().contains(n)
+                        || u.email.key().contains(n)
+                        || u.name
+                            .as_ref()
+                            .is_some_and(|name| name.as_str().to_lowercase().contains(n))
+                })
+        };
+        let mut users = Vec::with_capacity(limit.min(128));
+        let mut more = false;
+        for account in self.store.scan(after) {
+            let user = account?.user;
+            if !matches(&user) {
+                continue;
+            }
+            if users.len() == limit {
+                more = true;
+                break;
+            }
+            users.push(user);
+        }
+        let next_cursor = if more {
+            users.last().map(|u| u.id.to_string())
+        } else {
+            None
+        };
+        Ok(Page { users, next_cursor })
+    }
+
+    /// Deletes each named user in batched transactions, flushing once at the end.
+    /// `progress` is told how many names have been handled so far.
+    pub fn delete_many(
+        &self,
+        req: &DeleteMany,
+        progress: &dyn Fn(u64),
+    ) -> Result<DeleteManyReport> {
+        let mut seen = HashSet::new();
+        let names: Vec<&str> = req
+            .users
+            .iter()
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty() && seen.insert(*s))
+            .collect();
+        if names.is_empty() {
+            return Err(Error::usage(
+                "no users named: give names as arguments, or with --from FILE",
+            ));
+        }
+        let mut report = DeleteManyReport {
+            dry_run: req.dry_run,
+            ..DeleteManyReport::default()
+        };
+        let mut done = 0u64;
+        for chunk in names.chunks(DELETE_BATCH) {
+            // A name that cannot be a user (bad syntax) is simply not found.
+            let refs: Vec<(usize, UserRef)> = chunk
+                .iter()
+                .enumerate()
+                .filter_map(|(i, n)| UserRef::parse(n).ok().map(|r| (i, r)))
+                .collect();
+            let only_refs: Vec<UserRef> = refs.iter().map(|(_, r)| r.clone()).collect();
+            let outcomes = self.store.delete_many(&only_refs, req.dry_run)?;
+            let mut found = vec![false; chunk.len()];
+            for ((i, _), outcome) in refs.iter().zip(&outcomes) {
+                found[*i] = outcome.is_some();
+            }
+            for (name, found) in chunk.iter().zip(found) {
+                let list = if found {
+                    &mut report.deleted
+                } else {
+                    &mut report.not_found
+                };
+                list.push((*name).to_owned());
+            }
+            done += chunk.len() as u64;
+            progress(done);
+        }
+        if !req.dry_run {
+            self.store.flush()?;
+        }
+        Ok(report)
+    }
+
+    /// Checks a password and issues a token. An unknown user, a wrong password and
+    /// a blocked account fail alike, after the same amount of work.
+    pub fn authenticate(&self, creds: &Credentials) -> Result<IssuedToken> {
+        let ttl = match creds.ttl_secs {
+            Some(secs) => Duration::from_secs(secs),
+            None => self.config.token_ttl,
+        };
+        if ttl.is_zero() || ttl > self.config.max_token_ttl {
+            return Err(Error::invalid(
+                "ttl",
+                format!(
+                    "must be between 1 second and {}",
+                    humantime::format_duration(self.config.max_token_ttl)
+                ),
+            ));
+        }
+        let keys = self.keys()?;
+        let login = creds.username.trim().to_lowercase();
+        self.throttle.begin(&login)?;
+        let account = UserRef::parse(&login)
+            .ok()
+            .map(|r| self.store.get(&r))
+            .transpose()?
+            .flatten();
+        let verified = {
+            let _permit = self.hash_gate.acquire()?;
+            match &account {
+                Some(a) => hashing::verify(&creds.password, &a.password_hash),
+                None => {
+                    hashing::dummy_verify(&creds.password);
+                    false
+                }
+            }
+        };
+        let account = match account {
+            Some(a) if verified && !a.user.blocked => a,
+            _ => return Err(Error::AuthFailed),
+        };
+        self.throttle.succeeded(&login);
+        let rehash = if hashing::needs_rehash(&account.password_hash) {
+            Some(self.hash(&creds.password)?)
+        } else {
+            None
+        };
+        let now = Timestamp::now();
+        let account = self.store.update(&UserRef::Id(account.user.id), |acct| {
+            let mut next = acct.clone();
+            next.user.last_login_at = Some(now);
+            if let Some(h) = &rehash
+                && acct.password_hash == account.password_hash
+            {
+                next.password_hash = h.clone();
+            }
+            Ok(next)
+        })?;
+        self.store.flush()?;
+        keys.issue(&account.user, ttl)
+    }
+
+    /// Turns a bearer token into a session, refusing tokens that are expired,
+    /// revoked, or whose user is gone, blocked or has changed password since.
+    pub fn session(&self, token: &str) -> Result<Session> {
+        let claims: Claims = self.keys()?.verify(token)?;
+        if self.store.is_revoked(&claims.jti)? {
+            return Err(Error::Unauthorized("token has been revoked".to_owned()));
+        }
+        let user = self
+            .store
+            .get(&UserRef::Id(claims.sub))?
+            .ok_or_else(|| Error::Unauthorized("token's user no longer exists".to_owned()))?
+            .user;
+        if user.password_changed_at.unix_millis() != claims.pwc {
+            return Err(Error::Unauthorized(
+                "token was issued before a password change; log in again".to_owned(),
+            ));
+        }
+        if user.blocked {
+            return Err(Error::Forbidden("account is blocked".to_owned()));
+        }
+        Ok(Session {
+            user_id: user.id,
+            role: user.role,
+            must_change_password: user.must_change_password,
+            jti: claims.jti,
+            expires: claims.exp,
+        })
+    }
+
+    /// Revokes the session's token until it would have expired anyway.
+    pub fn logout(&self, session: &Session) -> Result<()> {
+        self.store.revoke(&session.jti, session.expires)
+    }
+
+    fn choose_password(
+        &self,
+        choice: PasswordChoice,
+        context: &[&str],
+    ) -> Result<(Password, Option<Password>)> {
+        match choice {
+            PasswordChoice::Given(p) => {
+                self.config
+                    .password_policy
+                    .check(&p, context)
+                    .map_err(|m| Error::invalid("password", m))?;
+                Ok((p, None))
+            }
+            PasswordChoice::Generate => {
+                let p = Password::generate().map_err(Error::internal)?;
+                Ok((p.clone(), Some(p)))
+            }
+        }
+    }
+
+    fn hash(&self, password: &Password) -> Result<String> {
+        let _permit = self.hash_gate.acquire()?;
+        hashing::hash(password)
+    }
+}
+
+/// The pure part of an update: the next state of `acct`. It may run more than
+/// once inside a store transaction, so it only computes.
+fn apply(
+    acct: &Account,
+    patch: &UserPatch,
+    new_hash: Option<&str>,
+    now: Timestamp,
+) -> Result<Account> {
+    let mut next = acct.clone();
+    let u = &mut next.user;
+    if let Some(v) = &patch.username {
+        u.username = v.clone();
+    }
+    if let Some(v) = &patch.email {
+        u.email = v.clone();
+    }
+    if let Some(v) = &patch.name {
+        u.name = v.clone();
+    }
+    if let Some(v) = patch.role {
+        u.role = v;
+    }
+    if let Some(map) = &patch.attributes {
+        u.attributes =
+            Attributes::merged(&u.attributes, map).map_err(|m| Error::invalid("attributes", m))?;
+    }
+    if let Some(blocked) = patch.blocked {
+        u.blocked = blocked;
+        if !blocked {
+            u.block_reason = None;
+        }
+    }
+    if let Some(reason) = &patch.block_reason {
+        if reason.is_some() && !u.blocked {
+            return Err(Error::invalid(
+                "block_reason",
+                "can only be given for a blocked user",
+            ));
+        }
+        u.block_reason = reason.clone();
+    }
+    if let Some(v) = patch.must_change_password {
+        u.must_change_password = v;
+    }
+    if let Some(hash) = new_hash {
+        next.password_hash = hash.to_owned();
+        u.password_changed_at = now;
+        // A new password set by the user itself satisfies the demand for one;
+        // an explicit flag in the same patch still wins.
+        if patch.must_change_password.is_none() {
+            u.must_change_password = false;
+        }
+    }
+    u.updated_at = now;
+    Ok(next)
+}
+
+fn check_block_reason(reason: &str) -> Result<()> {
+    if reason.chars().count() > MAX_BLOCK_REASON {
+        return Err(Error::invalid(
+            "block_reason",
+            format!("must be at most {MAX_BLOCK_REASON} characters"),
+        ));
+    }
+    if reason.chars().any(char::is_control) {
+        return Err(Error::invalid(
+            "block_reason",
+            "must not contain control characters",
+        ));
+    }
+    Ok(())
+}
+
+fn not_found(user: &UserRef) -> Error {
+    Error::NotFound(format!("user {user} not found"))
+}
+
+/// Who may do what (SPEC section 4). `is_self` tells whether a reference names
+/// the session's own user.
+fn authorize(
+    actor: &Actor,
+    request: &Request,
+    config: &Config,
+    is_self: &dyn Fn(&UserRef, &Session) -> Result<bool>,
+) -> Result<()> {
+    let forbidden = |m: &str| Err(Error::Forbidden(m.to_owned()));
+    let session = match actor {
+        Actor::Operator => return Ok(()),
+        Actor::Anonymous => {
+            return match request {
+                Request::Authenticate(_) => Ok(()),
+                Request::CreateUser(new) if config.allow_registration => {
+                    if new.role != Role::User || new.must_change_password {
+                        forbidden("self-registration creates plain user accounts only")
+                    } else {
+                        Ok(())
+                    }
+                }
+                _ => Err(Error::Unauthorized("a token is required".to_owned())),
+            };
+        }
+        Actor::User(session) => session,
+    };
+    let is_self = |user: &UserRef| is_self(user, session);
+    if session.must_change_password {
+        return match request {
+            Request::UpdateUser { user, patch } if only_password(patch) && is_self(user)? => Ok(()),
+            _ => forbidden("password change required: change your password first"),
+        };
+    }
+    if session.role == Role::Admin {
+        return Ok(());
+    }
+    match request {
+        Request::GetUser { .. } | Request::ListUsers(_) | Request::Authenticate(_) => Ok(()),
+        Request::UpdateUser { user, patch } if is_self(user)? => {
+            let allowed = patch.username.is_none()
+                && patch.role.is_none()
+                && patch.blocked.is_none()
+                && patch.block_reason.is_none()
+                && patch.must_change_password.is_none();
+            if allowed {
+                Ok(())
+            } else {
+                forbidden("you may change only your own email, name, password and attributes")
+            }
+        }
+        Request::DeleteUser { user } if is_self(user)? => Ok(()),
+        _ => forbidden("this needs the admin role"),
+    }
+}
+
+fn only_password(p: &UserPatch) -> bool {
+    p.password.is_some()
+        && p.username.is_none()
+        && p.email.is_none()
+        && p.name.is_none()
+        && p.role.is_none()
+        && p.attributes.is_none()
+        && p.blocked.is_none()
+        && p.block_reason.is_none()
+        && p.must_change_password.is_none()
+}

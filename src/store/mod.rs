@@ -1,0 +1,345 @@
+//! The embedded sled store. Users are kept once, by id, with unique username and
+//! email indexes updated in the same transaction as the record, so no crash or
+//! race can leave an index and a record disagreeing. Nothing outside this module
+//! names a sled type.
+
+mod lock;
+
+use std::fs::DirBuilder;
+use std::os::unix::fs::DirBuilderExt;
+use std::path::{Path, PathBuf};
+
+use sled::Transactional;
+use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
+use uuid::Uuid;
+
+use crate::domain::{Account, UserRef};
+use crate::error::{Error, Result};
+
+pub use lock::DirLock;
+
+/// The on-disk layout version this build reads and writes.
+pub const SCHEMA_VERSION: u32 = 1;
+const SCHEMA_KEY: &[u8] = b"schema_version";
+/// sled's page cache; its default (1 GiB) is far more than a user database needs.
+const CACHE_BYTES: u64 = 64 * 1024 * 1024;
+
+pub struct Store {
+    dir: PathBuf,
+    db: sled::Db,
+    users: sled::Tree,
+    by_username: sled::Tree,
+    by_email: sled::Tree,
+    revoked: sled::Tree,
+    // Held for as long as the store is open; dropping it releases the directory.
+    _lock: DirLock,
+}
+
+impl Store {
+    /// Opens (creating if needed, with mode 0700) the database directory `dir`.
+    pub fn open(dir: &Path) -> Result<Store> {
+        DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| {
+                Error::Unavailable(format!(
+                    "cannot create database directory {}: {e}",
+                    dir.display()
+                ))
+            })?;
+        let lock = DirLock::acquire(dir)?;
+        let db = sled::Config::new()
+            .path(dir.join("sled"))
+            .cache_capacity(CACHE_BYTES)
+            .open()
+            .map_err(|e| open_error(dir, e))?;
+        let tree = |name: &str| db.open_tree(name).map_err(|e| open_error(dir, e));
+        let store = Store {
+            users: tree("users")?,
+            by_username: tree("by_username")?,
+            by_email: tree("by_email")?,
+            revoked: tree("revoked_tokens")?,
+            dir: dir.to_owned(),
+            db,
+            _lock: lock,
+        };
+        store.check_schema()?;
+        Ok(store)
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn check_schema(&self) -> Result<()> {
+        match self.db.get(SCHEMA_KEY).map_err(storage)? {
+            Some(raw) => {
+                let version = <[u8; 4]>::try_from(raw.as_ref())
+                    .map(u32::from_be_bytes)
+                    .map_err(|_| {
+                        Error::Unavailable(format!(
+                            "database at {} has an unreadable schema version",
+                            self.dir.display()
+                        ))
+                    })?;
+                if version > SCHEMA_VERSION {
+                    return Err(Error::Unavailable(format!(
+                        "database at {} has schema version {version}, newer than this usersctl \
+                         supports ({SCHEMA_VERSION}); upgrade usersctl",
+                        self.dir.display()
+                    )));
+                }
+                Ok(())
+            }
+            None => {
+                self.db
+                    .insert(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes())
+                    .map_err(storage)?;
+                self.flush()
+            }
+        }
+    }
+
+    /// Writes everything to disk; call before reporting a write as done.
+    pub fn flush(&self) -> Result<()> {
+        self.db.flush().map(drop).map_err(storage)
+    }
+
+    pub fn len(&self) -> usize {
+        self.users.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.users.is_empty()
+    }
+
+    pub fn get(&self, user: &UserRef) -> Result<Option<Account>> {
+        let id = match user {
+            UserRef::Id(id) => *id,
+            UserRef::Username(name) => {
+                match self.by_username.get(name.as_str()).map_err(storage)? {
+                    Some(id) => decode_id(&id)?,
+                    None => return Ok(None),
+                }
+            }
+            UserRef::Email(email) => match self.by_email.get(email.key()).map_err(storage)? {
+                Some(id) => decode_id(&id)?,
+                None => return Ok(None),
+            },
+        };
+        self.users
+            .get(id.as_bytes())
+            .map_err(storage)?
+            .map(|raw| decode(&raw))
+            .transpose()
+    }
+
+    /// Inserts a new account; `Conflict` if its username or email is taken.
+    pub fn insert(&self, account: &Account) -> Result<()> {
+        let value = encode(account)?;
+        self.transaction(|t| {
+            claim_indexes(t, account, None)?;
+            t.users
+                .insert(account.user.id.as_bytes().as_slice(), value.as_slice())?;
+            Ok(())
+        })
+    }
+
+    /// Replaces the account named by `user` with `change(current)`, keeping the
+    /// indexes in step. `change` may run more than once and must be pure.
+    pub fn update<F>(&self, user: &UserRef, change: F) -> Result<Account>
+    where
+        F: Fn(&Account) -> Result<Account>,
+    {
+        self.transaction(|t| {
+            let Some(current) = t.resolve(user)? else {
+                return abort(Error::NotFound(format!("user {user} not found")));
+            };
+            let next = change(&current).map_err(ConflictableTransactionError::Abort)?;
+            claim_indexes(t, &next, Some(&current))?;
+            let value = encode(&next).map_err(ConflictableTransactionError::Abort)?;
+            t.users.insert(next.user.id.as_bytes().as_slice(), value)?;
+            Ok(next)
+        })
+    }
+
+    /// Deletes the named accounts in one transaction; each outcome is the deleted
+    /// account, or `None` when no such user existed.
+    pub fn delete_many(&self, users: &[UserRef], dry_run: bool) -> Result<Vec<Option<Account>>> {
+        self.transaction(|t| {
+            let mut outcomes = Vec::with_capacity(users.len());
+            for user in users {
+                let found = t.resolve(user)?;
+                if let (Some(account), false) = (&found, dry_run) {
+                    t.users.remove(account.user.id.as_bytes().as_slice())?;
+                    t.by_username.remove(account.user.username.as_str())?;
+                    t.by_email.remove(account.user.email.key().as_bytes())?;
+                }
+                outcomes.push(found);
+            }
+            Ok(outcomes)
+        })
+    }
+
+    /// Users in id order (creation order), starting after `after`.
+    pub fn scan(&self, after: Option<Uuid>) -> impl Iterator<Item = Result<Account>> + '_ {
+        let range = match after {
+            Some(id) => self.users.range(id.as_bytes().to_vec()..),
+            None => self.users.iter(),
+        };
+        range
+            .skip_while(move |item| match (after, item) {
+                (Some(id), Ok((key, _))) => key.as_ref() == id.as_bytes(),
+                _ => false,
+            })
+            .map(|item| item.map_err(storage).and_then(|(_, raw)| decode(&raw)))
+    }
+
+    /// Records a revoked token id until its expiry (unix seconds).
+    pub fn revoke(&self, jti: &str, expires_at: u64) -> Result<()> {
+        self.revoked
+            .insert(jti.as_bytes(), &expires_at.to_be_bytes())
+            .map_err(storage)?;
+        self.prune_revoked()?;
+        self.flush()
+    }
+
+    pub fn is_revoked(&self, jti: &str) -> Result<bool> {
+        self.revoked.contains_key(jti.as_bytes()).map_err(storage)
+    }
+
+    /// Forgets revoked ids whose tokens have expired anyway.
+    fn prune_revoked(&self) -> Result<()> {
+        let now = crate::domain::Timestamp::now().unix_seconds();
+        for item in self.revoked.iter() {
+            let (key, value) = item.map_err(storage)?;
+            let exp = <[u8; 8]>::try_from(value.as_ref())
+                .map(u64::from_be_bytes)
+                .unwrap_or(0);
+            if exp < now {
+                self.revoked.remove(key).map_err(storage)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn transaction<T>(
+        &self,
+        body: impl Fn(&Tx<'_>) -> std::result::Result<T, ConflictableTransactionError<Error>>,
+    ) -> Result<T> {
+        (&self.users, &self.by_username, &self.by_email)
+            .transaction(|(users, by_username, by_email)| {
+                body(&Tx {
+                    users,
+                    by_username,
+                    by_email,
+                })
+            })
+            .map_err(|e| match e {
+                TransactionError::Abort(e) => e,
+                TransactionError::Storage(e) => storage(e),
+            })
+    }
+}
+
+/// The three trees as seen inside one transaction.
+struct Tx<'a> {
+    users: &'a TransactionalTree,
+    by_username: &'a TransactionalTree,
+    by_email: &'a TransactionalTree,
+}
+
+type TxResult<T> = std::result::Result<T, ConflictableTransactionError<Error>>;
+
+impl Tx<'_> {
+    fn resolve(&self, user: &UserRef) -> TxResult<Option<Account>> {
+        let id = match user {
+            UserRef::Id(id) => *id,
+            UserRef::Username(name) => match self.by_username.get(name.as_str())? {
+                Some(raw) => decode_id(&raw).map_err(ConflictableTransactionError::Abort)?,
+                None => return Ok(None),
+            },
+            UserRef::Email(email) => match self.by_email.get(email.key().as_bytes())? {
+                Some(raw) => decode_id(&raw).map_err(ConflictableTransactionError::Abort)?,
+                None => return Ok(None),
+            },
+        };
+        match self.users.get(id.as_bytes().as_slice())? {
+            Some(raw) => decode(&raw)
+                .map(Some)
+                .map_err(ConflictableTransactionError::Abort),
+            None => Ok(None),
+        }
+    }
+}
+
+/// Points the username and email indexes at `next`, refusing values another
+/// account holds, and drops the index entries `previous` no longer uses.
+fn claim_indexes(t: &Tx<'_>, next: &Account, previous: Option<&Account>) -> TxResult<()> {
+    let id = next.user.id.as_bytes().as_slice();
+    let name = next.user.username.as_str();
+    let email = next.user.email.key();
+    if t.by_username
+        .get(name)?
+        .is_some_and(|owner| owner.as_ref() != id)
+    {
+        return abort(Error::Conflict(format!("username {name} is already taken")));
+    }
+    if t.by_email
+        .get(email.as_bytes())?
+        .is_some_and(|owner| owner.as_ref() != id)
+    {
+        return abort(Error::Conflict(format!(
+            "email {} is already taken",
+            next.user.email
+        )));
+    }
+    if let Some(prev) = previous {
+        if prev.user.username != next.user.username {
+            t.by_username.remove(prev.user.username.as_str())?;
+        }
+        if prev.user.email.key() != email {
+            t.by_email.remove(prev.user.email.key().as_bytes())?;
+        }
+    }
+    t.by_username.insert(name, id)?;
+    t.by_email.insert(email.as_bytes(), id)?;
+    Ok(())
+}
+
+fn abort<T>(e: Error) -> TxResult<T> {
+    Err(ConflictableTransactionError::Abort(e))
+}
+
+fn encode(account: &Account) -> Result<Vec<u8>> {
+    serde_json::to_vec(account).map_err(Error::internal)
+}
+
+fn decode(raw: &[u8]) -> Result<Account> {
+    serde_json::from_slice(raw)
+        .map_err(|e| Error::Unavailable(format!("database holds an unreadable user record: {e}")))
+}
+
+fn decode_id(raw: &[u8]) -> Result<Uuid> {
+    Uuid::from_slice(raw)
+        .map_err(|_| Error::Unavailable("database holds an unreadable index entry".to_owned()))
+}
+
+fn storage(e: sled::Error) -> Error {
+    match e {
+        sled::Error::Io(io) => Error::Unavailable(format!("database I/O error: {io}")),
+        sled::Error::Corruption { .. } => {
+            Error::Unavailable("database is corrupted; run `usersctl check`".to_owned())
+        }
+        other => Error::Internal(format!("database error: {other}")),
+    }
+}
+
+fn open_error(dir: &Path, e: sled::Error) -> Error {
+    Error::Unavailable(format!(
+        "cannot open database at {}: {}",
+        dir.display(),
+        storage(e)
+    ))
+}

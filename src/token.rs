@@ -1,0 +1,195 @@
+//! JSON Web Tokens: HS256 only, with a 256-bit secret generated on first use and
+//! kept beside the database, readable by its owner alone.
+
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::Path;
+use std::time::Duration;
+
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::domain::{Role, Timestamp, User};
+use crate::error::{Error, Result};
+
+pub const ISSUER: &str = "usersctl";
+pub const SECRET_FILE: &str = "jwt-secret";
+pub const SECRET_ENV: &str = "USERSCTL_JWT_SECRET";
+const MIN_SECRET_BYTES: usize = 32;
+const LEEWAY_SECS: u64 = 5;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claims {
+    pub sub: Uuid,
+    pub role: Role,
+    pub iat: u64,
+    pub exp: u64,
+    pub jti: String,
+    pub iss: String,
+    /// When the user's password last changed (unix millis): a token minted before a
+    /// change no longer matches and stops working.
+    pub pwc: u64,
+}
+
+/// A freshly issued token, as `authenticate` returns it.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct IssuedToken {
+    pub token: String,
+    pub token_type: String,
+    #[schema(value_type = String, format = DateTime)]
+    pub expires_at: Timestamp,
+}
+
+pub struct TokenKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+}
+
+impl TokenKeys {
+    /// Loads the signing secret: `USERSCTL_JWT_SECRET` if set, else the secret
+    /// file in the database directory, created on first use.
+    pub fn load(dir: &Path) -> Result<TokenKeys> {
+        let secret = match std::env::var(SECRET_ENV) {
+            Ok(value) => value.into_bytes(),
+            Err(_) => load_or_create_secret(dir)?,
+        };
+        Self::from_secret(&secret)
+    }
+
+    pub fn from_secret(secret: &[u8]) -> Result<TokenKeys> {
+        if secret.len() < MIN_SECRET_BYTES {
+            return Err(Error::usage(format!(
+                "the token signing secret must be at least {MIN_SECRET_BYTES} bytes"
+            )));
+        }
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.leeway = LEEWAY_SECS;
+        validation.validate_nbf = true;
+        validation.set_required_spec_claims(&["exp", "iat", "iss", "sub"]);
+        validation.set_issuer(&[ISSUER]);
+        Ok(TokenKeys {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            validation,
+        })
+    }
+
+    pub fn issue(&self, user: &User, ttl: Duration) -> Result<IssuedToken> {
+        let now = Timestamp::now();
+        let expires_at =
+            Timestamp::from_unix_seconds(now.unix_seconds().saturating_add(ttl.as_secs()));
+        let claims = Claims {
+            sub: user.id,
+            role: user.role,
+            iat: now.unix_seconds(),
+            exp: expires_at.unix_seconds(),
+            jti: Uuid::now_v7().to_string(),
+            iss: ISSUER.to_owned(),
+            pwc: user.password_changed_at.unix_millis(),
+        };
+        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(|e| Error::Internal(format!("cannot sign token: {e}")))?;
+        Ok(IssuedToken {
+            token,
+            token_type: "Bearer".to_owned(),
+            expires_at,
+        })
+    }
+
+    /// Checks signature, algorithm, issuer and times. Revocation and the user's
+    /// state are the service's to check.
+    pub fn verify(&self, token: &str) -> Result<Claims> {
+        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .map(|data| data.claims)
+            .map_err(|e| {
+                use jsonwebtoken::errors::ErrorKind;
+                let why = match e.kind() {
+                    ErrorKind::ExpiredSignature => "token has expired",
+                    ErrorKind::ImmatureSignature => "token is not valid yet",
+                    ErrorKind::InvalidSignature => "token signature is invalid",
+                    ErrorKind::InvalidAlgorithm => "token algorithm is not accepted",
+                    ErrorKind::MissingRequiredClaim(_) => "token lacks a required claim",
+                    _ => "token is malformed",
+                };
+                Error::Unauthorized(why.to_owned())
+            })
+    }
+}
+
+fn load_or_create_secret(dir: &Path) -> Result<Vec<u8>> {
+    let path = dir.join(SECRET_FILE);
+    match std::fs::metadata(&path) {
+        Ok(meta) => {
+            let mode = meta.permissions().mode() & 0o777;
+            if mode & 0o077 != 0 {
+                return Err(Error::Unavailable(format!(
+                    "token secret {} is readable by others (mode {mode:o}); run `chmod 600 {}`",
+                    path.display(),
+                    path.display()
+                )));
+            }
+            let raw = std::fs::read_to_string(&path)
+                .map_err(|e| Error::Unavailable(format!("cannot read {}: {e}", path.display())))?;
+            decode_hex(raw.trim()).ok_or_else(|| {
+                Error::Unavailable(format!("token secret {} is not valid hex", path.display()))
+            })
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let mut secret = vec![0u8; MIN_SECRET_BYTES];
+            getrandom::getrandom(&mut secret).map_err(Error::internal)?;
+            let mut file = OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(&path)
+                .map_err(|e| {
+                    Error::Unavailable(format!("cannot create {}: {e}", path.display()))
+                })?;
+            writeln!(file, "{}", encode_hex(&secret))?;
+            file.sync_all()?;
+            Ok(secret)
+        }
+        Err(e) => Err(Error::Unavailable(format!(
+            "cannot read {}: {e}",
+            path.display()
+        ))),
+    }
+}
+
+fn encode_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn decode_hex(s: &str) -> Option<Vec<u8>> {
+    if !s.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..s.len())
+        .step_by(2)
+        .map(|i| {
+            s.get(i..i + 2)
+                .and_then(|pair| u8::from_str_radix(pair, 16).ok())
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_round_trips() {
+        let bytes = [0u8, 1, 0xab, 0xff];
+        assert_eq!(decode_hex(&encode_hex(&bytes)).unwrap(), bytes);
+        assert!(decode_hex("abc").is_none());
+        assert!(decode_hex("zz").is_none());
+    }
+
+    #[test]
+    fn a_short_secret_is_refused() {
+        assert!(TokenKeys::from_secret(b"too short").is_err());
+    }
+}
