@@ -33,6 +33,10 @@ pub enum Error {
     },
     #[error("{0}")]
     NotFound(String),
+    #[error("the request body must be JSON (Content-Type: application/json)")]
+    UnsupportedMediaType,
+    #[error("the request body is too large")]
+    PayloadTooLarge,
     /// Some of the users named in a bulk delete did not exist; the rest were deleted.
     #[error("{0}")]
     PartlyNotFound(String),
@@ -98,7 +102,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Internal(_) => 1,
-            Error::Invalid { .. } => 2,
+            Error::Invalid { .. } | Error::UnsupportedMediaType | Error::PayloadTooLarge => 2,
             Error::NotFound(_) | Error::PartlyNotFound(_) => 3,
             Error::Conflict(_) => 4,
             Error::AuthFailed | Error::Unauthorized(_) | Error::Forbidden(_) => 5,
@@ -111,6 +115,8 @@ impl Error {
     pub fn status(&self) -> StatusCode {
         match self {
             Error::Invalid { .. } => StatusCode::BAD_REQUEST,
+            Error::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Error::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Error::NotFound(_) | Error::PartlyNotFound(_) => StatusCode::NOT_FOUND,
             Error::Conflict(_) => StatusCode::CONFLICT,
             Error::AuthFailed | Error::Unauthorized(_) => StatusCode::UNAUTHORIZED,
@@ -125,6 +131,8 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Error::Invalid { .. } => "invalid_input",
+            Error::UnsupportedMediaType => "unsupported_media_type",
+            Error::PayloadTooLarge => "payload_too_large",
             Error::NotFound(_) | Error::PartlyNotFound(_) => "not_found",
             Error::Conflict(_) => "conflict",
             Error::AuthFailed => "invalid_credentials",

@@ -1,9 +1,407 @@
+//! `usersctl serve`: the operations of the service layer over HTTP (SPEC
+//! section 4). A handler extracts its input, calls the service on a blocking
+//! thread, and renders; nothing here decides who may do what.
+
+mod body;
+mod error;
+mod middleware;
+mod server;
+
 use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
 
-use crate::cli::ServeArgs;
-use crate::error::Result;
-use crate::service;
+use axum::extract::{DefaultBodyLimit, Path as UrlPath, Query, State};
+use axum::http::header::LOCATION;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response as HttpResponse};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::{Value, json};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
 
-pub fn serve(_db: &Path, _config: service::Config, _args: ServeArgs) -> Result<()> {
-    Err(crate::Error::internal("todo"))
+use self::body::{JsonObject, Token};
+use crate::cli::{LogFormat, ServeArgs};
+use crate::domain::{Attributes, DisplayName, Email, Password, Role, UserRef, Username};
+use crate::error::{Error, Result};
+use crate::ops::{
+    Credentials, DeleteMany, ListQuery, NewUser, PasswordChoice, Request, Response, Saved,
+    UserPatch,
+};
+use crate::service::{self, Actor, Service};
+
+/// Largest request body accepted, for every route alike.
+pub const BODY_LIMIT: usize = 64 * 1024;
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
+
+#[derive(Clone)]
+pub struct AppState {
+    service: Arc<Service>,
+}
+
+impl AppState {
+    /// Runs `request` for whoever `token` names, on a blocking thread: the
+    /// service hashes passwords and touches the disk.
+    async fn call(&self, token: Option<String>, request: Request) -> Result<Response> {
+        let service = self.service.clone();
+        tokio::task::spawn_blocking(move || {
+            let actor = match token {
+                Some(t) => Actor::User(service.session(&t)?),
+                None => Actor::Anonymous,
+            };
+            service.execute(&actor, request)
+        })
+        .await
+        .map_err(Error::internal)?
+    }
+}
+
+/// Runs the HTTP server on `db` until SIGINT or SIGTERM.
+pub fn serve(db: &Path, config: service::Config, args: ServeArgs) -> Result<()> {
+    init_tracing(args.log_format);
+    let service = Arc::new(Service::open(db, config)?);
+    // Refuse a bad secret (short, readable by others) now, not at the first login.
+    service.keys()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(Error::internal)?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(args.bind)
+            .await
+            .map_err(|e| Error::Internal(format!("cannot listen on {}: {e}", args.bind)))?;
+        let addr = listener.local_addr()?;
+        tracing::info!("listening on http://{addr}");
+        let app = router(service.clone(), args.rate_limit);
+        server::run(listener, app, server::shutdown_signal()).await;
+        Ok::<_, Error>(())
+    })?;
+    drop(runtime);
+    service.store().flush()?;
+    tracing::info!("stopped; database flushed");
+    Ok(())
+}
+
+fn init_tracing(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    use std::io::IsTerminal;
+    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(colour)
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}
+
+/// The whole HTTP interface over `service`.
+pub fn router(service: Arc<Service>, rate_limit: u32) -> Router {
+    let state = AppState { service };
+    let mut app = Router::new()
+        .route("/health", get(health))
+        .route("/authenticate", post(authenticate))
+        .route("/logout", post(logout))
+        .route(
+            "/users",
+            get(list_users).post(create_user).delete(delete_users),
+        )
+        .route(
+            "/users/{user}",
+            get(get_user)
+                .patch(update_user)
+                .put(update_user)
+                .delete(delete_user),
+        )
+        .fallback(|| async { (StatusCode::NOT_FOUND, "") })
+        .with_state(state)
+        // The body limit applies before routing, the same for every route.
+        .layer(DefaultBodyLimit::disable())
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ));
+    if let Some(limiter) = middleware::limiter(rate_limit) {
+        let sweeper = limiter.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(Duration::from_secs(60));
+            loop {
+                every.tick().await;
+                sweeper.retain_recent();
+            }
+        });
+        app = app.layer(axum::middleware::from_fn_with_state(
+            limiter,
+            middleware::rate_limit,
+        ));
+    }
+    app.layer(axum::middleware::from_fn(middleware::json_errors))
+        .layer(axum::middleware::from_fn(middleware::log_requests))
+}
+
+fn data(value: impl serde::Serialize) -> Json<Value> {
+    Json(json!({ "data": value }))
+}
+
+fn saved_body(saved: Saved) -> Json<Value> {
+    let mut body = json!({ "data": saved.user });
+    if let Some(p) = saved.generated_password {
+        body["generated_password"] = json!(p.expose());
+    }
+    Json(body)
+}
+
+fn user_ref(raw: &str) -> Result<UserRef> {
+    UserRef::parse(raw).map_err(|_| Error::NotFound(format!("user {raw} not found")))
+}
+
+async fn health(State(app): State<AppState>) -> HttpResponse {
+    let service = app.service.clone();
+    match tokio::task::spawn_blocking(move || service.store().health()).await {
+        Ok(Ok(())) => Json(json!({ "status": "ok" })).into_response(),
+        _ => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({ "status": "unavailable" })),
+        )
+            .into_response(),
+    }
+}
+
+async fn authenticate(
+    State(app): State<AppState>,
+    JsonObject(mut f): JsonObject,
+) -> Result<Json<Value>> {
+    let username = f.required("username", |s| Ok::<_, String>(s.to_owned()));
+    let password = f.required("password", |s| Password::parse(s));
+    f.finish()?;
+    let (Some(username), Some(password)) = (username, password) else {
+        return Err(Error::internal("fields checked above"));
+    };
+    let creds = Credentials {
+        username,
+        password,
+        ttl_secs: None,
+    };
+    match app.call(None, Request::Authenticate(creds)).await? {
+        Response::Token(token) => Ok(data(token)),
+        _ => Err(Error::internal("unexpected response")),
+    }
+}
+
+async fn logout(State(app): State<AppState>, Token(token): Token) -> Result<Json<Value>> {
+    let token = token.ok_or_else(|| Error::Unauthorized("a token is required".to_owned()))?;
+    let service = app.service.clone();
+    tokio::task::spawn_blocking(move || {
+        let session = service.session(&token)?;
+        service.logout(&session)
+    })
+    .await
+    .map_err(Error::internal)??;
+    Ok(data(json!({ "revoked": true })))
+}
+
+async fn list_users(
+    State(app): State<AppState>,
+    Token(token): Token,
+    Query(params): Query<Vec<(String, String)>>,
+) -> Result<Json<Value>> {
+    let query = list_query(params)?;
+    match app.call(token, Request::ListUsers(query)).await? {
+        Response::Page(page) => Ok(Json(
+            json!({ "data": page.users, "next_cursor": page.next_cursor }),
+        )),
+        _ => Err(Error::internal("unexpected response")),
+    }
+}
+
+fn list_query(params: Vec<(String, String)>) -> Result<ListQuery> {
+    let mut query = ListQuery::default();
+    let mut errors = Vec::new();
+    for (key, value) in params {
+        let mut bad = |m: &str| errors.push(crate::error::FieldError::new(&key, m));
+        match key.as_str() {
+            "limit" => match value.parse::<usize>() {
+                Ok(n) if (1..=ListQuery::MAX_LIMIT).contains(&n) => query.limit = Some(n),
+                _ => bad("must be a whole number from 1 to 1000"),
+            },
+            "cursor" => query.cursor = Some(value),
+            "role" => match value.parse::<Role>() {
+                Ok(r) => query.role = Some(r),
+                Err(m) => bad(&m),
+            },
+            "blocked" => match value.as_str() {
+                "true" => query.blocked = Some(true),
+                "false" => query.blocked = Some(false),
+                _ => bad("must be true or false"),
+            },
+            "search" => query.search = Some(value),
+            _ => bad("is not a known parameter"),
+        }
+    }
+    if errors.is_empty() {
+        Ok(query)
+    } else {
+        Err(Error::fields(errors))
+    }
+}
+
+async fn create_user(
+    State(app): State<AppState>,
+    Token(token): Token,
+    JsonObject(mut f): JsonObject,
+) -> Result<HttpResponse> {
+    let username = f.required("username", Username::parse);
+    let email = f.required("email", Email::parse);
+    let name = f.nullable("name", DisplayName::parse).flatten();
+    let role = f.string("role", str::parse::<Role>).unwrap_or_default();
+    let attributes = f.object("attributes").map(Attributes::parse);
+    let must_change_password = f.bool("must_change_password").unwrap_or(false);
+    let password = f.string("password", |s| Password::parse(s));
+    let generate = f.bool("generate_password").unwrap_or(false);
+    let password = match (password, generate) {
+        (Some(p), false) => Some(PasswordChoice::Given(p)),
+        (None, true) => Some(PasswordChoice::Generate),
+        (Some(_), true) => {
+            f.invalid(
+                "password",
+                "give a password or \"generate_password\": true, not both",
+            );
+            None
+        }
+        (None, false) => {
+            f.invalid(
+                "password",
+                "is required (or send \"generate_password\": true)",
+            );
+            None
+        }
+    };
+    let attributes = match attributes {
+        Some(Err(m)) => {
+            f.invalid("attributes", &m);
+            None
+        }
+        Some(Ok(a)) => Some(a),
+        None => Some(Attributes::default()),
+    };
+    f.finish()?;
+    let (Some(username), Some(email), Some(password), Some(attributes)) =
+        (username, email, password, attributes)
+    else {
+        return Err(Error::internal("fields checked above"));
+    };
+    let new = NewUser {
+        username,
+        email,
+        name,
+        role,
+        attributes,
+        must_change_password,
+        password,
+    };
+    match app.call(token, Request::CreateUser(new)).await? {
+        Response::Saved(saved) => {
+            let location = HeaderValue::from_str(&format!("/users/{}", saved.user.id))
+                .map_err(Error::internal)?;
+            Ok((
+                StatusCode::CREATED,
+                [(LOCATION, location)],
+                saved_body(saved),
+            )
+                .into_response())
+        }
+        _ => Err(Error::internal("unexpected response")),
+    }
+}
+
+async fn get_user(
+    State(app): State<AppState>,
+    Token(token): Token,
+    UrlPath(user): UrlPath<String>,
+) -> Result<Json<Value>> {
+    let user = user_ref(&user)?;
+    match app.call(token, Request::GetUser { user }).await? {
+        Response::User(user) => Ok(data(user)),
+        _ => Err(Error::internal("unexpected response")),
+    }
+}
+
+async fn update_user(
+    State(app): State<AppState>,
+    Token(token): Token,
+    UrlPath(user): UrlPath<String>,
+    JsonObject(mut f): JsonObject,
+) -> Result<Json<Value>> {
+    let user = user_ref(&user)?;
+    let password = f.string("password", |s| Password::parse(s));
+    let generate = f.bool("generate_password").unwrap_or(false);
+    let password = match (password, generate) {
+        (Some(p), false) => Some(PasswordChoice::Given(p)),
+        (None, true) => Some(PasswordChoice::Generate),
+        (None, false) => None,
+        (Some(_), true) => {
+            f.invalid(
+                "password",
+                "give a password or \"generate_password\": true, not both",
+            );
+            None
+        }
+    };
+    let patch = UserPatch {
+        username: f.string("username", Username::parse),
+        email: f.string("email", Email::parse),
+        name: f.nullable("name", DisplayName::parse),
+        role: f.string("role", str::parse::<Role>),
+        attributes: f.object("attributes"),
+        blocked: f.bool("blocked"),
+        block_reason: f.nullable("block_reason", |s| Ok::<_, String>(s.to_owned())),
+        must_change_password: f.bool("must_change_password"),
+        password,
+        current_password: f.string("current_password", |s| Password::parse(s)),
+    };
+    f.finish()?;
+    match app.call(token, Request::UpdateUser { user, patch }).await? {
+        Response::Saved(saved) => Ok(saved_body(saved)),
+        _ => Err(Error::internal("unexpected response")),
+    }
+}
+
+async fn delete_user(
+    State(app): State<AppState>,
+    Token(token): Token,
+    UrlPath(user): UrlPath<String>,
+) -> Result<Json<Value>> {
+    let user = user_ref(&user)?;
+    match app.call(token, Request::DeleteUser { user }).await? {
+        Response::User(user) => Ok(data(user)),
+        _ => Err(Error::internal("unexpected response")),
+    }
+}
+
+async fn delete_users(
+    State(app): State<AppState>,
+    Token(token): Token,
+    JsonObject(mut f): JsonObject,
+) -> Result<Json<Value>> {
+    let users = f.array_of_strings("users");
+    let dry_run = f.bool("dry_run").unwrap_or(false);
+    if users.as_ref().is_some_and(Vec::is_empty) {
+        f.invalid("users", "must name at least one user");
+    }
+    if users.as_ref().is_some_and(|u| u.len() > 10_000) {
+        f.invalid("users", "must name at most 10000 users a request");
+    }
+    f.finish()?;
+    let users = users.unwrap_or_default();
+    match app
+        .call(token, Request::DeleteMany(DeleteMany { users, dry_run }))
+        .await?
+    {
+        Response::DeleteMany(report) => Ok(data(report)),
+        _ => Err(Error::internal("unexpected response")),
+    }
 }

@@ -106,6 +106,12 @@ impl Store {
         self.db.flush().map(drop).map_err(storage)
     }
 
+    /// Whether the database answers a read.
+    pub fn health(&self) -> Result<()> {
+        self.db.get(SCHEMA_KEY).map(drop).map_err(storage)
+    }
+
+    /// Counts the users: a full scan, for tests and reports only.
     pub fn len(&self) -> usize {
         self.users.len()
     }
