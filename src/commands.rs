@@ -174,6 +174,11 @@ fn update_request(args: UpdateArgs, service: &Service, policy: &PasswordPolicy) 
         password,
         current_password: None,
     };
+    if patch.is_empty() {
+        return Err(Error::usage(
+            "nothing to change: name at least one field to update (see usersctl user update --help)",
+        ));
+    }
     Ok(Request::UpdateUser {
         user: args.user,
         patch,

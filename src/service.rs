@@ -125,26 +125,36 @@ impl Service {
             new.must_change_password = false;
         }
         authorize(actor, &request, &self.config, &|user, session| {
-            Ok(match user {
-                UserRef::Id(id) => *id == session.user_id,
-                other => self
-                    .store
-                    .get(other)?
-                    .is_some_and(|a| a.user.id == session.user_id),
-            })
+            self.names(user, session)
         })?;
         match request {
             Request::GetUser { user } => self.get(&user).map(Response::User),
             Request::CreateUser(new) => self.create(new).map(Response::Saved),
             Request::UpdateUser { user, patch } => {
-                let self_service = matches!(actor, Actor::User(s) if s.role != Role::Admin);
-                self.update(&user, patch, self_service).map(Response::Saved)
+                // Token holders changing their own password prove the current one,
+                // so a stolen token cannot take the account over.
+                let own = match actor {
+                    Actor::User(s) => self.names(&user, s)?,
+                    _ => false,
+                };
+                self.update(&user, patch, own).map(Response::Saved)
             }
             Request::DeleteUser { user } => self.delete(&user).map(Response::User),
             Request::ListUsers(query) => self.list(&query).map(Response::Page),
             Request::DeleteMany(req) => self.delete_many(&req, &|_| {}).map(Response::DeleteMany),
             Request::Authenticate(creds) => self.authenticate(&creds).map(Response::Token),
         }
+    }
+
+    /// Whether `user` names the session's own account.
+    fn names(&self, user: &UserRef, session: &Session) -> Result<bool> {
+        Ok(match user {
+            UserRef::Id(id) => *id == session.user_id,
+            other => self
+                .store
+                .get(other)?
+                .is_some_and(|a| a.user.id == session.user_id),
+        })
     }
 
     pub fn get(&self, user: &UserRef) -> Result<User> {
@@ -194,11 +204,6 @@ impl Service {
     /// Applies `patch`. With `self_service`, a password change must prove the
     /// current password.
     pub fn update(&self, user: &UserRef, patch: UserPatch, self_service: bool) -> Result<Saved> {
-        if patch.is_empty() {
-            return Err(Error::usage(
-                "nothing to change: name at least one field to update",
-            ));
-        }
         if let Some(reason) = patch.block_reason.as_ref().and_then(Option::as_ref) {
             check_block_reason(reason)?;
         }
@@ -313,25 +318,21 @@ impl Service {
         req: &DeleteMany,
         progress: &dyn Fn(u64),
     ) -> Result<DeleteManyReport> {
+        // Each name once, in the order given; a name that cannot be a user
+        // (blank, bad syntax) is simply not found.
         let mut seen = HashSet::new();
         let names: Vec<&str> = req
             .users
             .iter()
             .map(|s| s.trim())
-            .filter(|s| !s.is_empty() && seen.insert(*s))
+            .filter(|s| seen.insert(*s))
             .collect();
-        if names.is_empty() {
-            return Err(Error::usage(
-                "no users named: give names as arguments, or with --from FILE",
-            ));
-        }
         let mut report = DeleteManyReport {
             dry_run: req.dry_run,
             ..DeleteManyReport::default()
         };
         let mut done = 0u64;
         for chunk in names.chunks(DELETE_BATCH) {
-            // A name that cannot be a user (bad syntax) is simply not found.
             let refs: Vec<(usize, UserRef)> = chunk
                 .iter()
                 .enumerate()
@@ -512,13 +513,11 @@ fn apply(
         }
     }
     if let Some(reason) = &patch.block_reason {
-        if reason.is_some() && !u.blocked {
-            return Err(Error::invalid(
-                "block_reason",
-                "can only be given for a blocked user",
-            ));
-        }
         u.block_reason = reason.clone();
+    }
+    // A reason describes a block: an unblocked user has none.
+    if !u.blocked {
+        u.block_reason = None;
     }
     if let Some(v) = patch.must_change_password {
         u.must_change_password = v;
@@ -584,6 +583,15 @@ fn authorize(
         };
     }
     if session.role == Role::Admin {
+        // An admin locking itself out would leave nobody to undo it.
+        if let Request::UpdateUser { user, patch } = request
+            && (patch.blocked == Some(true) || patch.role == Some(Role::User))
+            && is_self(user)?
+        {
+            return forbidden(
+                "admins cannot block or demote themselves; another admin or the operator can",
+            );
+        }
         return Ok(());
     }
     match request {

@@ -7,20 +7,28 @@ use uuid::Uuid;
 use super::{Attributes, DisplayName, Email, Role, Timestamp, Username};
 
 /// A user as everyone outside the store sees it: never with its password hash.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct User {
     pub id: Uuid,
+    #[schema(value_type = String, pattern = "^[a-z0-9][a-z0-9._-]{2,31}$")]
     pub username: Username,
+    #[schema(value_type = String, max_length = 254)]
     pub email: Email,
+    #[schema(value_type = Option<String>, max_length = 128)]
     pub name: Option<DisplayName>,
     pub role: Role,
     pub blocked: bool,
     pub block_reason: Option<String>,
     pub must_change_password: bool,
+    #[schema(value_type = Object)]
     pub attributes: Attributes,
+    #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
+    #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
+    #[schema(value_type = String, format = DateTime)]
     pub password_changed_at: Timestamp,
+    #[schema(value_type = Option<String>, format = DateTime)]
     pub last_login_at: Option<Timestamp>,
 }
 

@@ -14,8 +14,7 @@ impl Username {
     pub const MAX_LEN: usize = 32;
 
     pub fn parse(input: &str) -> Result<Self, String> {
-        let name = input.to_lowercase();
-        let len = name.chars().count();
+        let len = input.chars().count();
         if !(Self::MIN_LEN..=Self::MAX_LEN).contains(&len) {
             return Err(format!(
                 "must be {} to {} characters long (got {len})",
@@ -23,17 +22,20 @@ impl Username {
                 Self::MAX_LEN
             ));
         }
-        if let Some(bad) = name.chars().find(|c| {
-            !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
-        }) {
+        // Checked before lower-casing: some non-ASCII letters (the Kelvin sign)
+        // lower-case to ASCII ones.
+        if let Some(bad) = input
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
+        {
             return Err(format!(
                 "may only contain a-z, 0-9, '.', '_' and '-' (found {bad:?})"
             ));
         }
-        if !name.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        if !input.starts_with(|c: char| c.is_ascii_alphanumeric()) {
             return Err("must start with a letter or a digit".to_owned());
         }
-        Ok(Username(name))
+        Ok(Username(input.to_ascii_lowercase()))
     }
 
     pub fn as_str(&self) -> &str {
@@ -111,6 +113,7 @@ mod tests {
             "alice\n",
             "al\u{0}ice",
             "ali+ce",
+            "\u{212a}elvin",
         ] {
             let err = Username::parse(bad).unwrap_err();
             assert!(

@@ -5,8 +5,8 @@ use axum::Json;
 use axum::http::header::{CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
 
+use super::openapi::ErrorBody;
 use crate::error::Error;
 
 impl IntoResponse for Error {
@@ -14,10 +14,12 @@ impl IntoResponse for Error {
         if matches!(self, Error::Internal(_) | Error::Interrupted(_)) {
             tracing::error!(error = %self, "internal error");
         }
-        let mut body = json!({ "error": self.code(), "message": self.public_message() });
-        if !self.details().is_empty() {
-            body["details"] = json!(self.details());
-        }
+        let details = self.details();
+        let body = ErrorBody {
+            error: self.code().to_owned(),
+            message: self.public_message(),
+            details: (!details.is_empty()).then(|| details.to_vec()),
+        };
         let mut response = (self.status(), Json(body)).into_response();
         let headers = response.headers_mut();
         if let Some(secs) = self.retry_after()

@@ -5,6 +5,7 @@
 mod body;
 mod error;
 mod middleware;
+pub mod openapi;
 mod server;
 
 use std::path::Path;
@@ -17,19 +18,21 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response as HttpResponse};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde_json::{Value, json};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use self::body::{JsonObject, Token};
+use self::openapi::{Data, ErrorBody, Health, Revoked, SavedUser, UserPage};
 use crate::cli::{LogFormat, ServeArgs};
+use crate::domain::User;
 use crate::domain::{Attributes, DisplayName, Email, Password, Role, UserRef, Username};
 use crate::error::{Error, Result};
 use crate::ops::{
-    Credentials, DeleteMany, ListQuery, NewUser, PasswordChoice, Request, Response, Saved,
-    UserPatch,
+    Credentials, DeleteMany, DeleteManyReport, ListQuery, NewUser, PasswordChoice, Request,
+    Response, Saved, UserPatch,
 };
 use crate::service::{self, Actor, Service};
+use crate::token::IssuedToken;
 
 /// Largest request body accepted, for every route alike.
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -72,6 +75,8 @@ pub fn serve(db: &Path, config: service::Config, args: ServeArgs) -> Result<()> 
             .await
             .map_err(|e| Error::Internal(format!("cannot listen on {}: {e}", args.bind)))?;
         let addr = listener.local_addr()?;
+        // On stdout, whatever the log filter: scripts and tests read the port here.
+        println!("listening on http://{addr}");
         tracing::info!("listening on http://{addr}");
         let app = router(service.clone(), args.rate_limit);
         server::run(listener, app, server::shutdown_signal()).await;
@@ -116,6 +121,7 @@ pub fn router(service: Arc<Service>, rate_limit: u32) -> Router {
                 .put(update_user)
                 .delete(delete_user),
         )
+        .route("/openapi.json", get(openapi::document))
         .fallback(|| async { (StatusCode::NOT_FOUND, "") })
         .with_state(state)
         // The body limit applies before routing, the same for every route.
@@ -143,44 +149,58 @@ pub fn router(service: Arc<Service>, rate_limit: u32) -> Router {
         .layer(axum::middleware::from_fn(middleware::log_requests))
 }
 
-fn data(value: impl serde::Serialize) -> Json<Value> {
-    Json(json!({ "data": value }))
+fn data<T>(data: T) -> Json<Data<T>> {
+    Json(Data { data })
 }
 
-fn saved_body(saved: Saved) -> Json<Value> {
-    let mut body = json!({ "data": saved.user });
-    if let Some(p) = saved.generated_password {
-        body["generated_password"] = json!(p.expose());
-    }
-    Json(body)
+fn saved_body(saved: Saved) -> Json<SavedUser> {
+    Json(SavedUser {
+        data: saved.user,
+        generated_password: saved.generated_password.map(|p| p.expose().to_owned()),
+    })
 }
 
 fn user_ref(raw: &str) -> Result<UserRef> {
     UserRef::parse(raw).map_err(|_| Error::NotFound(format!("user {raw} not found")))
 }
 
+/// 200 while the database answers, 503 otherwise.
+#[utoipa::path(get, path = "/health", tag = "meta", responses(
+    (status = 200, body = Health), (status = 503, body = Health),
+    (status = "default", description = "Error (rate limit)", body = ErrorBody)))]
 async fn health(State(app): State<AppState>) -> HttpResponse {
     let service = app.service.clone();
+    let status = |s: &str| {
+        Json(Health {
+            status: s.to_owned(),
+        })
+    };
     match tokio::task::spawn_blocking(move || service.store().health()).await {
-        Ok(Ok(())) => Json(json!({ "status": "ok" })).into_response(),
-        _ => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            Json(json!({ "status": "unavailable" })),
-        )
-            .into_response(),
+        Ok(Ok(())) => status("ok").into_response(),
+        _ => (StatusCode::SERVICE_UNAVAILABLE, status("unavailable")).into_response(),
     }
 }
 
+/// Check a password and get a token.
+#[utoipa::path(post, path = "/authenticate", tag = "auth", request_body = openapi::LoginRequest, responses(
+    (status = 200, body = Data<IssuedToken>),
+    (status = 401, description = "Wrong username or password, or a blocked account", body = ErrorBody),
+    (status = 429, description = "Too many failed logins for this account", body = ErrorBody,
+        headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    (status = "default", description = "Error", body = ErrorBody)))]
 async fn authenticate(
     State(app): State<AppState>,
     JsonObject(mut f): JsonObject,
-) -> Result<Json<Value>> {
+) -> Result<Json<Data<IssuedToken>>> {
     let username = f.required("username", |s| Ok::<_, String>(s.to_owned()));
-    let password = f.required("password", |s| Password::parse(s));
+    let password = f.required("password", |s| Ok::<_, String>(s.to_owned()));
     f.finish()?;
     let (Some(username), Some(password)) = (username, password) else {
         return Err(Error::internal("fields checked above"));
     };
+    // No stored password is empty or longer than the limit: such a login is
+    // simply wrong, like any other wrong password.
+    let password = Password::parse(password).map_err(|_| Error::AuthFailed)?;
     let creds = Credentials {
         username,
         password,
@@ -192,7 +212,12 @@ async fn authenticate(
     }
 }
 
-async fn logout(State(app): State<AppState>, Token(token): Token) -> Result<Json<Value>> {
+/// Revoke the presented token.
+#[utoipa::path(post, path = "/logout", tag = "auth", security(("bearer" = []), ("token_header" = [])), responses(
+    (status = 200, body = Data<Revoked>),
+    (status = 401, body = ErrorBody),
+    (status = "default", description = "Error", body = ErrorBody)))]
+async fn logout(State(app): State<AppState>, Token(token): Token) -> Result<Json<Data<Revoked>>> {
     let token = token.ok_or_else(|| Error::Unauthorized("a token is required".to_owned()))?;
     let service = app.service.clone();
     tokio::task::spawn_blocking(move || {
@@ -201,19 +226,33 @@ async fn logout(State(app): State<AppState>, Token(token): Token) -> Result<Json
     })
     .await
     .map_err(Error::internal)??;
-    Ok(data(json!({ "revoked": true })))
+    Ok(data(Revoked { revoked: true }))
 }
 
+/// List users, oldest first, a page at a time.
+#[utoipa::path(get, path = "/users", tag = "users", security(("bearer" = []), ("token_header" = [])),
+    params(
+        ("limit" = Option<u16>, Query, minimum = 1, maximum = 1000, description = "Page size (default 100)"),
+        ("cursor" = Option<uuid::Uuid>, Query, description = "`next_cursor` of the previous page"),
+        ("role" = Option<crate::domain::Role>, Query),
+        ("blocked" = Option<bool>, Query),
+        ("search" = Option<String>, Query, description = "Text in the username, email or name"),
+    ),
+    responses(
+        (status = 200, body = UserPage),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = "default", description = "Error", body = ErrorBody)))]
 async fn list_users(
     State(app): State<AppState>,
     Token(token): Token,
     Query(params): Query<Vec<(String, String)>>,
-) -> Result<Json<Value>> {
+) -> Result<Json<UserPage>> {
     let query = list_query(params)?;
     match app.call(token, Request::ListUsers(query)).await? {
-        Response::Page(page) => Ok(Json(
-            json!({ "data": page.users, "next_cursor": page.next_cursor }),
-        )),
+        Response::Page(page) => Ok(Json(UserPage {
+            data: page.users,
+            next_cursor: page.next_cursor,
+        })),
         _ => Err(Error::internal("unexpected response")),
     }
 }
@@ -249,6 +288,14 @@ fn list_query(params: Vec<(String, String)>) -> Result<ListQuery> {
     }
 }
 
+/// Create a user (admin; anyone with `--allow-registration`, as a plain user).
+#[utoipa::path(post, path = "/users", tag = "users", security(("bearer" = []), ("token_header" = []), ()),
+    request_body = openapi::CreateUserRequest,
+    responses(
+        (status = 201, body = SavedUser, headers(("Location" = String, description = "The new user's URL"))),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 409, description = "Username or email taken, or a reserved username", body = ErrorBody),
+        (status = "default", description = "Error", body = ErrorBody)))]
 async fn create_user(
     State(app): State<AppState>,
     Token(token): Token,
@@ -318,11 +365,18 @@ async fn create_user(
     }
 }
 
+/// One user, by id, username or email.
+#[utoipa::path(get, path = "/users/{user}", tag = "users", security(("bearer" = []), ("token_header" = [])),
+    params(("user" = String, Path, description = "Id, username or email")),
+    responses(
+        (status = 200, body = Data<User>),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = "default", description = "Error", body = ErrorBody)))]
 async fn get_user(
     State(app): State<AppState>,
     Token(token): Token,
     UrlPath(user): UrlPath<String>,
-) -> Result<Json<Value>> {
+) -> Result<Json<Data<User>>> {
     let user = user_ref(&user)?;
     match app.call(token, Request::GetUser { user }).await? {
         Response::User(user) => Ok(data(user)),
@@ -330,12 +384,21 @@ async fn get_user(
     }
 }
 
+/// Change a user (admin; or the user itself, for its email, name, password and attributes).
+#[utoipa::path(method(patch, put), path = "/users/{user}", tag = "users", security(("bearer" = []), ("token_header" = [])),
+    params(("user" = String, Path, description = "Id, username or email")),
+    request_body = openapi::UpdateUserRequest,
+    responses(
+        (status = 200, body = SavedUser),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = "default", description = "Error", body = ErrorBody)))]
 async fn update_user(
     State(app): State<AppState>,
     Token(token): Token,
     UrlPath(user): UrlPath<String>,
     JsonObject(mut f): JsonObject,
-) -> Result<Json<Value>> {
+) -> Result<Json<SavedUser>> {
     let user = user_ref(&user)?;
     let password = f.string("password", |s| Password::parse(s));
     let generate = f.bool("generate_password").unwrap_or(false);
@@ -370,11 +433,18 @@ async fn update_user(
     }
 }
 
+/// Delete a user (admin, or the user itself); answers with the deleted record.
+#[utoipa::path(delete, path = "/users/{user}", tag = "users", security(("bearer" = []), ("token_header" = [])),
+    params(("user" = String, Path, description = "Id, username or email")),
+    responses(
+        (status = 200, body = Data<User>),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = "default", description = "Error", body = ErrorBody)))]
 async fn delete_user(
     State(app): State<AppState>,
     Token(token): Token,
     UrlPath(user): UrlPath<String>,
-) -> Result<Json<Value>> {
+) -> Result<Json<Data<User>>> {
     let user = user_ref(&user)?;
     match app.call(token, Request::DeleteUser { user }).await? {
         Response::User(user) => Ok(data(user)),
@@ -382,11 +452,18 @@ async fn delete_user(
     }
 }
 
+/// Delete many users (admin), reporting each one's outcome.
+#[utoipa::path(delete, path = "/users", tag = "users", security(("bearer" = []), ("token_header" = [])),
+    request_body = openapi::DeleteUsersRequest,
+    responses(
+        (status = 200, body = Data<DeleteManyReport>),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = "default", description = "Error", body = ErrorBody)))]
 async fn delete_users(
     State(app): State<AppState>,
     Token(token): Token,
     JsonObject(mut f): JsonObject,
-) -> Result<Json<Value>> {
+) -> Result<Json<Data<DeleteManyReport>>> {
     let users = f.array_of_strings("users");
     let dry_run = f.bool("dry_run").unwrap_or(false);
     if users.as_ref().is_some_and(Vec::is_empty) {

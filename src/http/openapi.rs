@@ -1,0 +1,224 @@
+//! The bodies the HTTP interface sends, as types, and the OpenAPI description
+//! generated from them and from the handlers' annotations: what
+//! `GET /openapi.json` serves is what the handlers really send.
+
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+
+use crate::domain::User;
+use crate::error::FieldError;
+use crate::ops::DeleteManyReport;
+use crate::token::IssuedToken;
+
+/// `{"data": …}`: every success body.
+#[derive(Serialize, ToSchema)]
+pub struct Data<T> {
+    pub data: T,
+}
+
+/// A page of users; `next_cursor` is null on the last page.
+#[derive(Serialize, ToSchema)]
+pub struct UserPage {
+    pub data: Vec<User>,
+    pub next_cursor: Option<String>,
+}
+
+/// A created or updated user; `generated_password` only when one was asked for.
+#[derive(Serialize, ToSchema)]
+pub struct SavedUser {
+    pub data: User,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generated_password: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Revoked {
+    pub revoked: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    /// `ok`, or `unavailable` (with status 503)
+    pub status: String,
+}
+
+/// Every error body.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// A machine-readable code, e.g. `invalid_input`, `not_found`, `conflict`
+    pub error: String,
+    pub message: String,
+    /// Which fields were wrong, on validation errors
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<Vec<FieldError>>,
+}
+
+/// `POST /authenticate`
+#[allow(dead_code)]
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    /// Username or email
+    username: String,
+    password: String,
+}
+
+/// `POST /users`: a `password`, or `"generate_password": true`.
+#[allow(dead_code)]
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUserRequest {
+    #[schema(pattern = "^[a-zA-Z0-9][a-zA-Z0-9._-]{2,31}$")]
+    username: String,
+    #[schema(max_length = 254, format = "email")]
+    email: String,
+    #[schema(
+        max_length = 128,
+        pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]*[^\\s\\x00-\\x1f\\x7f-\\x9f][^\\x00-\\x1f\\x7f-\\x9f]*$"
+    )]
+    name: Option<String>,
+    role: Option<crate::domain::Role>,
+    #[schema(value_type = Option<Object>)]
+    attributes: Option<serde_json::Value>,
+    must_change_password: Option<bool>,
+    #[schema(min_length = 8, max_length = 1024)]
+    password: Option<String>,
+    generate_password: Option<bool>,
+}
+
+/// `PATCH`/`PUT /users/{user}`: only the fields present change; `null` clears
+/// `name` and `block_reason`; in `attributes`, a `null` value removes its key.
+#[allow(dead_code)]
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUserRequest {
+    #[schema(pattern = "^[a-zA-Z0-9][a-zA-Z0-9._-]{2,31}$")]
+    username: Option<String>,
+    #[schema(max_length = 254, format = "email")]
+    email: Option<String>,
+    #[schema(
+        max_length = 128,
+        pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]*[^\\s\\x00-\\x1f\\x7f-\\x9f][^\\x00-\\x1f\\x7f-\\x9f]*$"
+    )]
+    name: Option<String>,
+    role: Option<crate::domain::Role>,
+    #[schema(value_type = Option<Object>)]
+    attributes: Option<serde_json::Value>,
+    blocked: Option<bool>,
+    /// Kept while the user is blocked; cleared on unblock
+    #[schema(max_length = 256, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]*$")]
+    block_reason: Option<String>,
+    must_change_password: Option<bool>,
+    #[schema(min_length = 8, max_length = 1024)]
+    password: Option<String>,
+    generate_password: Option<bool>,
+    /// Required when users change their own password
+    #[schema(min_length = 1, max_length = 1024)]
+    current_password: Option<String>,
+}
+
+/// `DELETE /users`
+#[allow(dead_code)]
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeleteUsersRequest {
+    #[schema(min_items = 1, max_items = 10000)]
+    users: Vec<String>,
+    dry_run: Option<bool>,
+}
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "token_header",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("token"))),
+        );
+    }
+}
+
+/// Rules between fields that the derived schemas cannot state.
+struct CrossFieldRules;
+
+impl Modify for CrossFieldRules {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::RefOr;
+        use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Schema};
+        let Some(components) = openapi.components.as_mut() else {
+            return;
+        };
+        // POST /users: exactly one of `password` and `"generate_password": true`.
+        if let Some(RefOr::T(Schema::Object(create))) =
+            components.schemas.get("CreateUserRequest").cloned()
+        {
+            let given = ObjectBuilder::from(create.clone())
+                .required("password")
+                .property(
+                    "generate_password",
+                    ObjectBuilder::new()
+                        .schema_type(utoipa::openapi::Type::Boolean)
+                        .enum_values(Some([false])),
+                )
+                .build();
+            let generated = ObjectBuilder::from(create)
+                .required("generate_password")
+                .property(
+                    "generate_password",
+                    ObjectBuilder::new()
+                        .schema_type(utoipa::openapi::Type::Boolean)
+                        .enum_values(Some([true])),
+                )
+                .property(
+                    "password",
+                    ObjectBuilder::new().schema_type(utoipa::openapi::Type::Null),
+                )
+                .build();
+            components.schemas.insert(
+                "CreateUserRequest".to_owned(),
+                RefOr::T(Schema::OneOf(
+                    OneOfBuilder::new().item(given).item(generated).build(),
+                )),
+            );
+        }
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "usersctl", description = "User accounts over HTTP: the operations of the usersctl command line."),
+    paths(
+        super::health,
+        super::authenticate,
+        super::logout,
+        super::list_users,
+        super::create_user,
+        super::get_user,
+        super::update_user,
+        super::delete_user,
+        super::delete_users,
+        document,
+    ),
+    components(schemas(User, FieldError, DeleteManyReport, IssuedToken, ErrorBody)),
+    modifiers(&Security, &CrossFieldRules),
+)]
+pub struct ApiDoc;
+
+/// The OpenAPI 3 description of this interface.
+#[utoipa::path(get, path = "/openapi.json", tag = "meta",
+    responses((status = 200, description = "This document", content_type = "application/json", body = Object)))]
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,2813 @@
+//! The command line as its users see it: the real `usersctl` binary, run against
+//! its own temporary database directory, judged by its stdout, stderr, exit code
+//! and what is on disk afterwards.
+//!
+//! `Test::new()` owns a temporary directory (the database lives in `db/` inside
+//! it); `test.args([..])` builds one invocation whose expectations default to
+//! "exit 0, nothing on stdout, nothing on stderr", so each test states exactly
+//! what it expects to see.
+
+use std::ffi::OsString;
+use std::fs;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, ExitStatus, Stdio};
+use std::time::{Duration, Instant, SystemTime};
+
+use assert_cmd::Command;
+use serde_json::{Value, json};
+use tempfile::TempDir;
+
+/// The tool's own environment variables: cleared for every run so that the host
+/// cannot leak into a test.
+const OWN_ENV: &[&str] = &[
+    "USERSCTL_DB",
+    "USERSCTL_OUTPUT",
+    "USERSCTL_QUIET",
+    "USERSCTL_MIN_PASSWORD_LENGTH",
+    "USERSCTL_RESERVED_NAMES",
+    "USERSCTL_JWT_SECRET",
+    "NO_COLOR",
+];
+
+/// A password the strength check accepts.
+const PASSWORD: &str = "Tr0ub4dor&3horse";
+/// Another one, for password changes.
+const NEW_PASSWORD: &str = "N3w-Secret-Phrase!";
+const AUTH_FAILED: &str = "usersctl: error: invalid username or password\n";
+
+// ---------------------------------------------------------------------------
+// The harness
+// ---------------------------------------------------------------------------
+
+struct Test {
+    dir: TempDir,
+}
+
+impl Test {
+    fn new() -> Test {
+        Test {
+            dir: TempDir::new().expect("a temporary directory"),
+        }
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    /// The database directory every run uses unless told otherwise.
+    fn db(&self) -> PathBuf {
+        self.path("db")
+    }
+
+    fn args<I, S>(&self, args: I) -> Run<'_>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<OsString>,
+    {
+        Run {
+            test: self,
+            args: args.into_iter().map(Into::into).collect(),
+            use_db: true,
+            envs: Vec::new(),
+            stdin: None,
+            status: 0,
+            stdout: Expect::Exact(String::new()),
+            stderr: Expect::Exact(String::new()),
+        }
+    }
+
+    /// Creates `username` (email `<username>@example.com`) with `PASSWORD` and
+    /// returns the new user as JSON.
+    fn create(&self, username: &str) -> Value {
+        self.create_with(username, &[])
+    }
+
+    fn create_with(&self, username: &str, extra: &[&str]) -> Value {
+        let email = format!("{username}@example.com");
+        let mut args = vec!["-o", "json", "user", "create", username, "--email", &email];
+        args.extend_from_slice(extra);
+        args.push("--password-stdin");
+        let out = self
+            .args(args)
+            .stdin(format!("{PASSWORD}\n"))
+            .any_stdout()
+            .run();
+        out.json()["user"].clone()
+    }
+
+    /// Creates users without the strength estimator (generated passwords): fast.
+    fn create_many(&self, usernames: &[&str]) {
+        for name in usernames {
+            self.args([
+                "-q",
+                "-o",
+                "name",
+                "user",
+                "create",
+                name,
+                "--email",
+                &format!("{name}@example.com"),
+                "--generate-password",
+            ])
+            .any_stdout()
+            .run();
+        }
+    }
+
+    /// `user get USER -o json`, which must succeed.
+    fn user(&self, user: &str) -> Value {
+        self.args(["-o", "json", "user", "get", user])
+            .any_stdout()
+            .run()
+            .json()
+    }
+
+    /// Asserts that `user get USER` finds no such user.
+    fn assert_gone(&self, user: &str) {
+        self.args(["user", "get", user])
+            .status(3)
+            .stderr(&format!("usersctl: error: user {user} not found\n"))
+            .run();
+    }
+
+    /// Every username, oldest first.
+    fn usernames(&self) -> Vec<String> {
+        self.args(["-o", "name", "users", "list", "--limit", "1000"])
+            .any_stdout()
+            .run()
+            .stdout
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    }
+
+    fn authenticate(&self, user: &str, password: &str) -> Run<'_> {
+        self.args(["authenticate", user, "--password-stdin"])
+            .stdin(format!("{password}\n"))
+    }
+
+    /// Asserts that `password` logs `user` in.
+    fn assert_login(&self, user: &str, password: &str) {
+        self.authenticate(user, password)
+            .args(["-o", "name"])
+            .any_stdout()
+            .run();
+    }
+
+    fn assert_login_refused(&self, user: &str, password: &str) {
+        self.authenticate(user, password)
+            .status(5)
+            .stderr(AUTH_FAILED)
+            .run();
+    }
+}
+
+enum Expect {
+    Exact(String),
+    /// Each of these substrings, in any order; an empty list accepts anything.
+    Has(Vec<String>),
+}
+
+impl Expect {
+    fn has(&mut self, part: &str) {
+        match self {
+            Expect::Has(parts) => parts.push(part.to_owned()),
+            Expect::Exact(_) => *self = Expect::Has(vec![part.to_owned()]),
+        }
+    }
+
+    fn check(&self, stream: &str, actual: &str, context: &dyn Fn() -> String) {
+        match self {
+            Expect::Exact(expected) if expected != actual => panic!(
+                "{stream} differs\nexpected:\n{expected}\nactual:\n{actual}\n{}",
+                context()
+            ),
+            Expect::Has(parts) => {
+                for part in parts {
+                    assert!(
+                        actual.contains(part.as_str()),
+                        "{stream} lacks {part:?}\n{}",
+                        context()
+                    );
+                }
+            }
+            Expect::Exact(_) => {}
+        }
+    }
+}
+
+#[must_use = "a Run does nothing until .run()"]
+struct Run<'a> {
+    test: &'a Test,
+    args: Vec<OsString>,
+    use_db: bool,
+    envs: Vec<(String, OsString)>,
+    stdin: Option<Vec<u8>>,
+    status: i32,
+    stdout: Expect,
+    stderr: Expect,
+}
+
+impl Run<'_> {
+    fn args<I, S>(mut self, args: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<OsString>,
+    {
+        self.args.extend(args.into_iter().map(Into::into));
+        self
+    }
+
+    /// Runs without `--db`, so the environment decides where the database is.
+    fn no_db(mut self) -> Self {
+        self.use_db = false;
+        self
+    }
+
+    fn env(mut self, key: &str, value: impl Into<OsString>) -> Self {
+        self.envs.push((key.to_owned(), value.into()));
+        self
+    }
+
+    fn stdin(mut self, input: impl Into<Vec<u8>>) -> Self {
+        self.stdin = Some(input.into());
+        self
+    }
+
+    fn status(mut self, code: i32) -> Self {
+        self.status = code;
+        self
+    }
+
+    fn stdout(mut self, expected: &str) -> Self {
+        self.stdout = Expect::Exact(expected.to_owned());
+        self
+    }
+
+    fn stdout_has(mut self, part: &str) -> Self {
+        self.stdout.has(part);
+        self
+    }
+
+    /// For runs whose stdout the test inspects itself.
+    fn any_stdout(mut self) -> Self {
+        self.stdout = Expect::Has(Vec::new());
+        self
+    }
+
+    fn stderr(mut self, expected: &str) -> Self {
+        self.stderr = Expect::Exact(expected.to_owned());
+        self
+    }
+
+    fn stderr_has(mut self, part: &str) -> Self {
+        self.stderr.has(part);
+        self
+    }
+
+    fn any_stderr(mut self) -> Self {
+        self.stderr = Expect::Has(Vec::new());
+        self
+    }
+
+    fn command(&self) -> std::process::Command {
+        let mut cmd = usersctl();
+        if self.use_db {
+            cmd.arg("--db").arg(self.test.db());
+        }
+        cmd.args(&self.args);
+        for (key, value) in &self.envs {
+            cmd.env(key, value);
+        }
+        cmd
+    }
+
+    fn run(self) -> Output {
+        let std_cmd = self.command();
+        let shown = format!("{std_cmd:?}");
+        let mut cmd = Command::from_std(std_cmd);
+        // Always a pipe, never the terminal the tests happen to run on.
+        cmd.write_stdin(self.stdin.clone().unwrap_or_default());
+        cmd.timeout(Duration::from_secs(60));
+        let output = cmd.output().expect("usersctl runs");
+        let out = Output {
+            stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+            stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+            status: output.status,
+        };
+        let context = || {
+            format!(
+                "command: {shown}\nstatus: {:?}\nstdout:\n{}\nstderr:\n{}",
+                out.status, out.stdout, out.stderr
+            )
+        };
+        assert_eq!(
+            out.status.code(),
+            Some(self.status),
+            "unexpected exit status\n{}",
+            context()
+        );
+        self.stdout.check("stdout", &out.stdout, &context);
+        self.stderr.check("stderr", &out.stderr, &context);
+        out
+    }
+}
+
+struct Output {
+    stdout: String,
+    stderr: String,
+    status: ExitStatus,
+}
+
+impl Output {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
+    }
+
+    fn stderr_json(&self) -> Value {
+        serde_json::from_str(&self.stderr)
+            .unwrap_or_else(|e| panic!("stderr is not JSON ({e}):\n{}", self.stderr))
+    }
+}
+
+/// The binary with the tool's own environment cleared.
+fn usersctl() -> std::process::Command {
+    let mut cmd = std::process::Command::new(bin());
+    for var in OWN_ENV {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+fn bin() -> PathBuf {
+    assert_cmd::cargo::cargo_bin("usersctl")
+}
+
+/// The cells of each row of a table as printed (header rows included).
+fn table(stdout: &str) -> Vec<Vec<String>> {
+    stdout
+        .lines()
+        .filter(|line| line.starts_with('│'))
+        .map(|line| {
+            line.trim_matches('│')
+                .split('┆')
+                .map(|cell| cell.trim().to_owned())
+                .collect()
+        })
+        .collect()
+}
+
+/// The value of `key` in a one-user table.
+fn field(stdout: &str, key: &str) -> String {
+    table(stdout)
+        .into_iter()
+        .find(|row| row[0] == key)
+        .unwrap_or_else(|| panic!("no {key:?} row in:\n{stdout}"))[1]
+        .clone()
+}
+
+fn mode(path: &Path) -> u32 {
+    fs::metadata(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .permissions()
+        .mode()
+        & 0o777
+}
+
+fn names(page: &Value) -> Vec<String> {
+    page["users"]
+        .as_array()
+        .expect("a users array")
+        .iter()
+        .map(|u| u["username"].as_str().expect("a username").to_owned())
+        .collect()
+}
+
+/// A deterministic password of `len` ASCII letters and digits that looks random
+/// to the strength estimator.
+fn random_password(len: usize) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            ALPHABET[(state % ALPHABET.len() as u64) as usize] as char
+        })
+        .collect()
+}
+
+fn seconds_from_now(rfc3339: &str) -> i64 {
+    let at = humantime::parse_rfc3339(rfc3339).expect("an RFC 3339 timestamp");
+    match at.duration_since(SystemTime::now()) {
+        Ok(d) => d.as_secs() as i64,
+        Err(e) => -(e.duration().as_secs() as i64),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// user create
+// ---------------------------------------------------------------------------
+
+#[test]
+fn user_create_prints_the_new_user_as_a_table() {
+    let test = Test::new();
+    let out = test
+        .args([
+            "user",
+            "create",
+            "alice",
+            "--email",
+            "alice@example.com",
+            "--name",
+            "Alice Liddell",
+            "--attr",
+            "phone=0245000001",
+            "--password-stdin",
+        ])
+        .stdin(format!("{PASSWORD}\n"))
+        .any_stdout()
+        .run();
+    assert_eq!(field(&out.stdout, "username"), "alice");
+    assert_eq!(field(&out.stdout, "email"), "alice@example.com");
+    assert_eq!(field(&out.stdout, "name"), "Alice Liddell");
+    assert_eq!(field(&out.stdout, "role"), "user");
+    assert_eq!(field(&out.stdout, "status"), "active");
+    assert_eq!(field(&out.stdout, "block reason"), "-");
+    assert_eq!(field(&out.stdout, "must change password"), "no");
+    assert_eq!(
+        field(&out.stdout, "attributes"),
+        r#"{"phone":"0245000001"}"#
+    );
+    assert_eq!(field(&out.stdout, "last login"), "-");
+
+    let id = field(&out.stdout, "id");
+    let stored = test.user("alice");
+    assert_eq!(stored["id"], id.as_str());
+    assert_eq!(stored["name"], "Alice Liddell");
+    assert_eq!(stored["attributes"], json!({"phone": "0245000001"}));
+}
+
+#[test]
+fn user_create_with_json_output_prints_the_whole_record() {
+    let test = Test::new();
+    let out = test
+        .args([
+            "-o",
+            "json",
+            "user",
+            "create",
+            "bob",
+            "--email",
+            "Bob@Example.com",
+            "--role",
+            "admin",
+            "--attr",
+            "title=cto",
+            "--attr",
+            "city=Accra",
+            "--must-change-password",
+            "--password-stdin",
+        ])
+        .stdin(format!("{PASSWORD}\n"))
+        .any_stdout()
+        .run();
+    let saved = out.json();
+    assert!(
+        saved.get("generated_password").is_none(),
+        "no password was generated: {saved}"
+    );
+    let user = &saved["user"];
+    assert_eq!(user["username"], "bob");
+    assert_eq!(user["email"], "Bob@Example.com");
+    assert_eq!(user["name"], Value::Null);
+    assert_eq!(user["role"], "admin");
+    assert_eq!(user["blocked"], false);
+    assert_eq!(user["block_reason"], Value::Null);
+    assert_eq!(user["must_change_password"], true);
+    assert_eq!(user["attributes"], json!({"title": "cto", "city": "Accra"}));
+    assert_eq!(user["last_login_at"], Value::Null);
+    assert_eq!(user["created_at"], user["updated_at"]);
+    assert!(seconds_from_now(user["created_at"].as_str().unwrap()).abs() < 60);
+    let id = uuid::Uuid::parse_str(user["id"].as_str().unwrap()).expect("a UUID");
+    assert_eq!(id.get_version_num(), 7, "ids are UUID v7");
+
+    assert_eq!(
+        &test.user("bob"),
+        user,
+        "what was printed is what is stored"
+    );
+}
+
+#[test]
+fn user_create_with_name_output_prints_only_the_username() {
+    let test = Test::new();
+    test.args([
+        "-o",
+        "name",
+        "user",
+        "create",
+        "carol",
+        "--email",
+        "carol@example.com",
+        "--password-stdin",
+    ])
+    .stdin(format!("{PASSWORD}\n"))
+    .stdout("carol\n")
+    .run();
+    test.assert_login("carol", PASSWORD);
+}
+
+#[test]
+fn usernames_are_lower_cased_on_input() {
+    let test = Test::new();
+    let user = test.create_with("Alice.B_2-x", &[]);
+    assert_eq!(user["username"], "alice.b_2-x");
+    assert_eq!(test.user("ALICE.B_2-X")["id"], user["id"]);
+    assert_eq!(test.usernames(), ["alice.b_2-x"]);
+}
+
+#[test]
+fn an_email_keeps_its_case_but_is_unique_whatever_the_case() {
+    let test = Test::new();
+    test.args([
+        "-o",
+        "name",
+        "user",
+        "create",
+        "alice",
+        "--email",
+        "Alice@Example.com",
+        "--generate-password",
+    ])
+    .any_stdout()
+    .run();
+    test.args([
+        "user",
+        "create",
+        "bob",
+        "--email",
+        "ALICE@EXAMPLE.COM",
+        "--generate-password",
+    ])
+    .status(4)
+    .stderr("usersctl: error: email ALICE@EXAMPLE.COM is already taken\n")
+    .run();
+    assert_eq!(test.user("alice@example.com")["email"], "Alice@Example.com");
+    assert_eq!(test.usernames(), ["alice"]);
+}
+
+#[test]
+fn a_taken_username_is_a_conflict_whatever_the_case() {
+    let test = Test::new();
+    test.create("alice");
+    test.args([
+        "user",
+        "create",
+        "ALICE",
+        "--email",
+        "other@example.com",
+        "--generate-password",
+    ])
+    .status(4)
+    .stderr("usersctl: error: username alice is already taken\n")
+    .run();
+    assert_eq!(test.usernames(), ["alice"]);
+    assert_eq!(test.user("alice")["email"], "alice@example.com");
+}
+
+#[test]
+fn reserved_usernames_are_refused_whatever_the_case() {
+    let test = Test::new();
+    for name in ["root", "ROOT", "Administrator"] {
+        test.args([
+            "user",
+            "create",
+            name,
+            "--email",
+            "r@example.com",
+            "--generate-password",
+        ])
+        .status(4)
+        .stderr(&format!(
+            "usersctl: error: username {} is reserved\n",
+            name.to_lowercase()
+        ))
+        .run();
+    }
+    let out = test
+        .args([
+            "-o",
+            "json",
+            "user",
+            "create",
+            "system",
+            "--email",
+            "r@example.com",
+            "--generate-password",
+        ])
+        .status(4)
+        .any_stderr()
+        .run();
+    assert_eq!(
+        out.stderr_json(),
+        json!({"error": "conflict", "message": "username system is reserved"})
+    );
+    assert!(test.usernames().is_empty());
+}
+
+#[test]
+fn the_reserved_names_can_be_configured() {
+    let test = Test::new();
+    test.args([
+        "--reserved-names",
+        "staff,ops",
+        "user",
+        "create",
+        "ops",
+        "--email",
+        "ops@example.com",
+        "--generate-password",
+    ])
+    .status(4)
+    .stderr("usersctl: error: username ops is reserved\n")
+    .run();
+    // The configured list replaces the default one.
+    test.args([
+        "--reserved-names",
+        "staff,ops",
+        "-o",
+        "name",
+        "user",
+        "create",
+        "root",
+        "--email",
+        "root@example.com",
+        "--generate-password",
+    ])
+    .any_stdout()
+    .run();
+    assert_eq!(test.usernames(), ["root"]);
+}
+
+#[test]
+fn a_password_is_never_taken_as_an_argument() {
+    let test = Test::new();
+    let out = test
+        .args([
+            "user",
+            "create",
+            "alice",
+            "--email",
+            "alice@example.com",
+            "--password",
+            "Sekrit-Value-77",
+        ])
+        .status(2)
+        .stderr_has("unexpected argument '--password'")
+        .run();
+    assert!(!out.stderr.contains("Sekrit-Value-77"), "{}", out.stderr);
+    assert!(test.usernames().is_empty());
+}
+
+#[test]
+fn user_create_without_a_password_source_refuses_to_prompt_without_a_terminal() {
+    let test = Test::new();
+    test.args(["user", "create", "alice", "--email", "alice@example.com"])
+        .status(2)
+        .stderr(
+            "usersctl: error: no password given and stdin is not a terminal: \
+             use --password-stdin or --generate-password\n",
+        )
+        .run();
+    assert!(test.usernames().is_empty());
+}
+
+#[test]
+fn the_password_sources_exclude_each_other() {
+    let test = Test::new();
+    test.args([
+        "user",
+        "create",
+        "alice",
+        "--email",
+        "alice@example.com",
+        "--password-stdin",
+        "--generate-password",
+    ])
+    .stdin(format!("{PASSWORD}\n"))
+    .status(2)
+    .stderr_has("cannot be used with")
+    .run();
+    assert!(test.usernames().is_empty());
+}
+
+#[test]
+fn a_generated_password_is_printed_once_and_logs_the_user_in() {
+    let test = Test::new();
+    let out = test
+        .args([
+            "user",
+            "create",
+            "alice",
+            "--email",
+            "alice@example.com",
+            "--generate-password",
+        ])
+        .any_stdout()
+        .stderr("The password is shown only this once: store it now.\n")
+        .run();
+    let lines: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("generated password: "))
+        .collect();
+    assert_eq!(lines.len(), 1, "one password line:\n{}", out.stdout);
+    let password = lines[0];
+    assert_eq!(password.len(), 24);
+    assert!(password.chars().all(|c| c.is_ascii_alphanumeric()));
+    test.assert_login("alice", password);
+
+    let shown = test.args(["user", "get", "alice"]).any_stdout().run();
+    assert!(!shown.stdout.contains(password), "shown only once");
+}
+
+#[test]
+fn a_generated_password_is_a_field_of_the_json_output() {
+    let test = Test::new();
+    let out = test
+        .args([
+            "-o",
+            "json",
+            "user",
+            "create",
+            "alice",
+            "--email",
+            "alice@example.com",
+            "--generate-password",
+        ])
+        .any_stdout()
+        .run();
+    let saved = out.json();
+    assert_eq!(saved["user"]["username"], "alice");
+    let password = saved["generated_password"].as_str().expect("a password");
+    test.assert_login("alice", password);
+}
+
+#[test]
+fn a_generated_password_follows_the_username_in_name_output() {
+    let test = Test::new();
+    let out = test
+        .args([
+            "-o",
+            "name",
+            "user",
+            "create",
+            "alice",
+            "--email",
+            "alice@example.com",
+            "--generate-password",
+        ])
+        .any_stdout()
+        .run();
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", out.stdout);
+    assert_eq!(lines[0], "alice");
+    test.assert_login("alice", lines[1]);
+}
+
+// ---------------------------------------------------------------------------
+// Bad input, field by field
+// ---------------------------------------------------------------------------
+
+/// Runs `user create USERNAME --email EMAIL EXTRA… --generate-password`, which
+/// must be refused with exit 2 and `message` on stderr, creating nobody.
+fn assert_create_refused(username: &str, email: &str, extra: &[&str], message: &str) {
+    let test = Test::new();
+    let mut args = vec!["user", "create", username, "--email", email];
+    args.extend_from_slice(extra);
+    args.push("--generate-password");
+    test.args(args).status(2).stderr_has(message).run();
+    assert!(test.usernames().is_empty());
+}
+
+#[test]
+fn a_username_must_be_3_to_32_characters_long() {
+    assert_create_refused(
+        "ab",
+        "a@example.com",
+        &[],
+        "must be 3 to 32 characters long (got 2)",
+    );
+    assert_create_refused(
+        &"a".repeat(33),
+        "a@example.com",
+        &[],
+        "must be 3 to 32 characters long (got 33)",
+    );
+    let test = Test::new();
+    test.create("abc");
+    test.create(&"b".repeat(32));
+    assert_eq!(test.usernames(), ["abc".to_owned(), "b".repeat(32)]);
+}
+
+#[test]
+fn a_username_may_only_hold_letters_digits_dots_underscores_and_dashes() {
+    for bad in ["al ice", "al/ice", "ålice", "ali+ce"] {
+        assert_create_refused(
+            bad,
+            "a@example.com",
+            &[],
+            "may only contain a-z, 0-9, '.', '_' and '-'",
+        );
+    }
+}
+
+#[test]
+fn a_username_must_start_with_a_letter_or_a_digit() {
+    for bad in [".alice", "_alice"] {
+        assert_create_refused(
+            bad,
+            "a@example.com",
+            &[],
+            "must start with a letter or a digit",
+        );
+    }
+}
+
+#[test]
+fn a_malformed_email_is_refused() {
+    for (bad, why) in [
+        ("notanemail", "must look like name@example.com"),
+        ("alice@example", "the domain must have a dot"),
+        ("a..b@example.com", "the part before '@' has a character"),
+        ("alice@exa mple.com", "the domain is not a valid host name"),
+    ] {
+        assert_create_refused("alice", bad, &[], why);
+    }
+}
+
+#[test]
+fn an_email_over_254_characters_is_refused() {
+    let long = format!(
+        "{}@{}.{}.{}.com",
+        "a".repeat(64),
+        "b".repeat(63),
+        "c".repeat(63),
+        "d".repeat(63)
+    );
+    assert!(long.len() > 254);
+    assert_create_refused("alice", &long, &[], "must be at most 254 characters");
+}
+
+#[test]
+fn a_display_name_with_control_characters_is_refused() {
+    for bad in ["Alice\tLiddell", "Alice\nLiddell", "Alice\u{7}"] {
+        assert_create_refused(
+            "alice",
+            "a@example.com",
+            &["--name", bad],
+            "must not contain control characters",
+        );
+    }
+}
+
+#[test]
+fn a_display_name_may_have_128_characters_but_not_129() {
+    assert_create_refused(
+        "alice",
+        "a@example.com",
+        &["--name", &"é".repeat(129)],
+        "must be at most 128 characters",
+    );
+    let test = Test::new();
+    let long = "é".repeat(128);
+    let user = test.create_with("alice", &["--name", &long]);
+    assert_eq!(user["name"], long.as_str());
+}
+
+#[test]
+fn an_unknown_role_is_refused() {
+    for bad in ["root", "Admin", ""] {
+        assert_create_refused(
+            "alice",
+            "a@example.com",
+            &["--role", bad],
+            "[possible values: admin, user]",
+        );
+    }
+}
+
+#[test]
+fn an_attribute_needs_a_key_and_an_equals_sign() {
+    for bad in ["phone", "=0245"] {
+        assert_create_refused(
+            "alice",
+            "a@example.com",
+            &["--attr", bad],
+            "expected KEY=VALUE with a non-empty KEY",
+        );
+    }
+}
+
+#[test]
+fn attributes_may_take_8_kib_but_not_a_byte_more() {
+    // {"bio":"…"} is 10 bytes around the value.
+    assert_create_refused(
+        "alice",
+        "a@example.com",
+        &["--attr", &format!("bio={}", "x".repeat(8183))],
+        "invalid attributes: must be at most 8192 bytes serialized (got 8193)",
+    );
+    let test = Test::new();
+    let bio = "x".repeat(8182);
+    let user = test.create_with("alice", &["--attr", &format!("bio={bio}")]);
+    assert_eq!(user["attributes"], json!({ "bio": bio }));
+
+    // An update that would grow them past the limit changes nothing.
+    test.args(["user", "update", "alice", "--attr", "k=v"])
+        .status(2)
+        .stderr_has("invalid attributes: must be at most 8192 bytes serialized")
+        .run();
+    assert_eq!(test.user("alice")["attributes"], json!({ "bio": bio }));
+}
+
+/// Runs `user create alice --password-stdin` with `stdin`, which must be refused
+/// with exit 2 and exactly `stderr`, creating nobody.
+fn assert_password_refused(extra: &[&str], stdin: &str, stderr: &str) {
+    let test = Test::new();
+    let mut args = extra.to_vec();
+    args.extend([
+        "user",
+        "create",
+        "alice",
+        "--email",
+        "alice@example.com",
+        "--password-stdin",
+    ]);
+    test.args(args).stdin(stdin).status(2).stderr(stderr).run();
+    assert!(test.usernames().is_empty());
+}
+
+#[test]
+fn a_password_shorter_than_8_characters_is_refused() {
+    assert_password_refused(
+        &[],
+        "xK9#q2v\n",
+        "usersctl: error: invalid password: must be at least 8 characters\n",
+    );
+}
+
+#[test]
+fn the_minimum_password_length_is_configurable_but_not_below_8() {
+    assert_password_refused(
+        &["--min-password-length", "20"],
+        &format!("{PASSWORD}\n"),
+        "usersctl: error: invalid password: must be at least 20 characters\n",
+    );
+    let test = Test::new();
+    test.args([
+        "--min-password-length",
+        "7",
+        "users",
+        "list",
+        "--limit",
+        "1",
+    ])
+    .status(2)
+    .stderr_has("7 is not in 8..=1024")
+    .run();
+}
+
+#[test]
+fn a_very_common_password_is_refused() {
+    for common in ["password123", "qwertyuiop", "iloveyou1"] {
+        let test = Test::new();
+        let out = test
+            .args([
+                "user",
+                "create",
+                "alice",
+                "--email",
+                "alice@example.com",
+                "--password-stdin",
+            ])
+            .stdin(format!("{common}\n"))
+            .status(2)
+            .stderr_has("usersctl: error: invalid password: is too common or too easy to guess")
+            .run();
+        assert!(
+            !out.stderr.contains(common),
+            "the error repeats the password"
+        );
+        assert!(test.usernames().is_empty());
+    }
+}
+
+#[test]
+fn a_password_made_of_the_username_is_refused() {
+    assert_password_refused(
+        &[],
+        "alice@example.com\n",
+        "usersctl: error: invalid password: is too common or too easy to guess; \
+         choose a longer, less predictable one\n",
+    );
+}
+
+#[test]
+fn a_password_may_have_1024_bytes_kept_whole_but_not_1025() {
+    assert_password_refused(
+        &[],
+        &random_password(1025),
+        "usersctl: error: invalid password: must be at most 1024 bytes\n",
+    );
+    // Far longer input is refused too, not cut down to size.
+    assert_password_refused(
+        &[],
+        &format!("{}\n", random_password(5000)),
+        "usersctl: error: invalid password: must be at most 1024 bytes\n",
+    );
+
+    let test = Test::new();
+    let long = random_password(1024);
+    test.args([
+        "-o",
+        "name",
+        "user",
+        "create",
+        "alice",
+        "--email",
+        "alice@example.com",
+        "--password-stdin",
+    ])
+    .stdin(format!("{long}\n"))
+    .stdout("alice\n")
+    .run();
+    test.assert_login("alice", &long);
+    // Neither truncated nor case-folded.
+    test.assert_login_refused("alice", &long[..1023]);
+    test.assert_login_refused("alice", &long.to_uppercase());
+}
+
+#[test]
+fn only_the_first_line_of_stdin_is_the_password() {
+    let test = Test::new();
+    test.args([
+        "-o",
+        "name",
+        "user",
+        "create",
+        "alice",
+        "--email",
+        "alice@example.com",
+        "--password-stdin",
+    ])
+    .stdin(format!("{PASSWORD}\r\nsecond line\n"))
+    .stdout("alice\n")
+    .run();
+    test.assert_login("alice", PASSWORD);
+    // The line is the password as typed: nothing is trimmed from it.
+    test.assert_login_refused("alice", &format!("{PASSWORD} "));
+}
+
+#[test]
+fn empty_stdin_is_not_a_password() {
+    for stdin in ["", "\n", "\r\n"] {
+        assert_password_refused(
+            &[],
+            stdin,
+            "usersctl: error: invalid password: stdin held no password\n",
+        );
+    }
+}
+
+#[test]
+fn validation_errors_in_json_mode_name_the_field() {
+    let test = Test::new();
+    let out = test
+        .args([
+            "-o",
+            "json",
+            "user",
+            "create",
+            "alice",
+            "--email",
+            "alice@example.com",
+            "--password-stdin",
+        ])
+        .stdin("short\n")
+        .status(2)
+        .any_stderr()
+        .run();
+    assert_eq!(out.stderr.lines().count(), 1, "one line: {}", out.stderr);
+    assert_eq!(
+        out.stderr_json(),
+        json!({
+            "error": "invalid_input",
+            "message": "invalid password: must be at least 8 characters",
+            "details": [{"field": "password", "message": "must be at least 8 characters"}],
+        })
+    );
+}
+
+#[test]
+#[ignore = "BUG: errors found by the argument parser (bad username, email, name, role, \
+            --attr, --limit, --ttl, unknown options) ignore `-o json` and are printed as \
+            clap's multi-line text, so scripts cannot parse them"]
+fn parser_errors_are_json_in_json_mode() {
+    let test = Test::new();
+    let out = test
+        .args([
+            "-o",
+            "json",
+            "user",
+            "create",
+            "ab",
+            "--email",
+            "ab@example.com",
+            "--generate-password",
+        ])
+        .status(2)
+        .any_stderr()
+        .run();
+    assert_eq!(out.stderr_json()["error"], "invalid_input");
+}
+
+#[test]
+#[ignore = "BUG: errors found by the argument parser are clap's multi-line text \
+            (`error: …`, a blank line, `For more information, try '--help'.`) instead of \
+            the one `usersctl: error: …` line every other error is"]
+fn parser_errors_are_one_line_like_every_other_error() {
+    let test = Test::new();
+    let out = test
+        .args([
+            "user",
+            "create",
+            "ab",
+            "--email",
+            "ab@example.com",
+            "--generate-password",
+        ])
+        .status(2)
+        .any_stderr()
+        .run();
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with("usersctl: error: "),
+        "{}",
+        out.stderr
+    );
+}
+
+// ---------------------------------------------------------------------------
+// user get
+// ---------------------------------------------------------------------------
+
+#[test]
+fn user_get_finds_a_user_by_id_username_or_email() {
+    let test = Test::new();
+    let alice = test.create_with("alice", &["--name", "Alice Liddell"]);
+    let id = alice["id"].as_str().unwrap();
+    for reference in [
+        id,
+        "alice",
+        "Alice",
+        "alice@example.com",
+        "ALICE@example.COM",
+    ] {
+        assert_eq!(test.user(reference), alice, "found by {reference}");
+    }
+
+    let out = test.args(["user", "get", id]).any_stdout().run();
+    assert_eq!(field(&out.stdout, "id"), id);
+    assert_eq!(field(&out.stdout, "username"), "alice");
+    assert_eq!(field(&out.stdout, "name"), "Alice Liddell");
+
+    test.args(["-o", "name", "user", "get", "alice@example.com"])
+        .stdout("alice\n")
+        .run();
+}
+
+#[test]
+fn user_get_of_an_unknown_user_exits_3() {
+    let test = Test::new();
+    test.create("alice");
+    test.assert_gone("ghost");
+    test.assert_gone("ghost@example.com");
+    test.assert_gone("01a20028-01c2-754c-ad8b-a21cf2d2e687");
+    let out = test
+        .args(["-o", "json", "user", "get", "ghost"])
+        .status(3)
+        .any_stderr()
+        .run();
+    assert_eq!(
+        out.stderr_json(),
+        json!({"error": "not_found", "message": "user ghost not found"})
+    );
+}
+
+#[test]
+fn user_get_refuses_what_cannot_name_a_user() {
+    let test = Test::new();
+    test.args(["user", "get", "no such user!"])
+        .status(2)
+        .stderr_has("not a user id, email or username")
+        .run();
+}
+
+// ---------------------------------------------------------------------------
+// user update
+// ---------------------------------------------------------------------------
+
+#[test]
+fn user_update_changes_only_the_fields_named() {
+    let test = Test::new();
+    let before = test.create_with(
+        "alice",
+        &["--name", "Alice Liddell", "--attr", "phone=0245000001"],
+    );
+    let out = test
+        .args(["user", "update", "alice", "--role", "admin"])
+        .any_stdout()
+        .run();
+    assert_eq!(field(&out.stdout, "role"), "admin");
+
+    let after = test.user("alice");
+    assert_eq!(after["role"], "admin");
+    assert_ne!(after["updated_at"], before["updated_at"]);
+    let mut unchanged = after.clone();
+    unchanged["role"] = before["role"].clone();
+    unchanged["updated_at"] = before["updated_at"].clone();
+    assert_eq!(unchanged, before, "nothing else changed");
+    test.assert_login("alice", PASSWORD);
+}
+
+#[test]
+fn a_changed_username_and_email_free_the_old_ones() {
+    let test = Test::new();
+    let alice = test.create("alice");
+    test.args([
+        "-o",
+        "name",
+        "user",
+        "update",
+        "alice",
+        "--username",
+        "Alicia",
+        "--email",
+        "alicia@example.com",
+    ])
+    .stdout("alicia\n")
+    .run();
+    test.assert_gone("alice");
+    test.assert_gone("alice@example.com");
+    let alicia = test.user("alicia@example.com");
+    assert_eq!(alicia["id"], alice["id"]);
+    assert_eq!(alicia["username"], "alicia");
+    test.assert_login("alicia", PASSWORD);
+
+    test.create("alice");
+    assert_eq!(test.usernames(), ["alicia", "alice"]);
+}
+
+#[test]
+fn update_to_a_taken_username_or_email_is_a_conflict_and_changes_nothing() {
+    let test = Test::new();
+    let alice = test.create("alice");
+    test.create("bob");
+    test.args(["user", "update", "alice", "--username", "BOB"])
+        .status(4)
+        .stderr("usersctl: error: username bob is already taken\n")
+        .run();
+    test.args(["user", "update", "alice", "--email", "Bob@Example.com"])
+        .status(4)
+        .stderr("usersctl: error: email Bob@Example.com is already taken\n")
+        .run();
+    test.args(["user", "update", "alice", "--username", "root"])
+        .status(4)
+        .stderr("usersctl: error: username root is reserved\n")
+        .run();
+    assert_eq!(test.user("alice"), alice);
+}
+
+#[test]
+fn attr_sets_and_unset_attr_removes_attributes() {
+    let test = Test::new();
+    test.create_with(
+        "alice",
+        &["--attr", "phone=0245000001", "--attr", "city=Accra"],
+    );
+    let out = test
+        .args([
+            "-o",
+            "json",
+            "user",
+            "update",
+            "alice",
+            "--attr",
+            "title=cto",
+            "--attr",
+            "city=Kumasi",
+            "--unset-attr",
+            "phone",
+            "--unset-attr",
+            "never-set",
+        ])
+        .any_stdout()
+        .run();
+    let expected = json!({"title": "cto", "city": "Kumasi"});
+    assert_eq!(out.json()["user"]["attributes"], expected);
+    assert_eq!(test.user("alice")["attributes"], expected);
+}
+
+#[test]
+fn an_empty_name_removes_the_display_name() {
+    let test = Test::new();
+    test.create_with("alice", &["--name", "Alice Liddell"]);
+    let out = test
+        .args(["user", "update", "alice", "--name", ""])
+        .any_stdout()
+        .run();
+    assert_eq!(field(&out.stdout, "name"), "-");
+    assert_eq!(test.user("alice")["name"], Value::Null);
+
+    test.args(["user", "update", "alice", "--name", "   "])
+        .status(2)
+        .stderr_has("must not be blank")
+        .run();
+}
+
+#[test]
+fn update_refuses_bad_values_and_changes_nothing() {
+    let test = Test::new();
+    let alice = test.create("alice");
+    for (args, message) in [
+        (vec!["--username", "x"], "must be 3 to 32 characters long"),
+        (
+            vec!["--email", "not-an-email"],
+            "must look like name@example.com",
+        ),
+        (
+            vec!["--name", "a\tb"],
+            "must not contain control characters",
+        ),
+        (vec!["--role", "owner"], "[possible values: admin, user]"),
+        (vec!["--attr", "novalue"], "expected KEY=VALUE"),
+        (
+            vec!["--must-change-password", "maybe"],
+            "[possible values: true, false]",
+        ),
+        (
+            vec!["--reason", "spam"],
+            "required arguments were not provided",
+        ),
+        (vec!["--block", "--unblock"], "cannot be used with"),
+        (
+            vec!["--block", "--reason", "bad\u{1}reason"],
+            "invalid block_reason: must not contain control characters",
+        ),
+    ] {
+        let mut all = vec!["user", "update", "alice"];
+        all.extend(args);
+        test.args(all).status(2).stderr_has(message).run();
+    }
+    assert_eq!(test.user("alice"), alice);
+}
+
+#[test]
+fn update_with_nothing_to_change_is_refused() {
+    let test = Test::new();
+    test.create("alice");
+    test.args(["user", "update", "alice"])
+        .status(2)
+        .stderr_has("usersctl: error: nothing to change: name at least one field to update")
+        .run();
+}
+
+#[test]
+fn update_of_an_unknown_user_exits_3() {
+    let test = Test::new();
+    test.create("alice");
+    test.args(["user", "update", "ghost", "--role", "admin"])
+        .status(3)
+        .stderr("usersctl: error: user ghost not found\n")
+        .run();
+    test.args(["user", "update", "ghost", "--password-stdin"])
+        .stdin(format!("{NEW_PASSWORD}\n"))
+        .status(3)
+        .stderr("usersctl: error: user ghost not found\n")
+        .run();
+}
+
+#[test]
+fn a_blocked_user_cannot_authenticate_until_unblocked() {
+    let test = Test::new();
+    test.create("alice");
+    test.assert_login("alice", PASSWORD);
+
+    let out = test
+        .args([
+            "user",
+            "update",
+            "alice",
+            "--block",
+            "--reason",
+            "left the company",
+        ])
+        .any_stdout()
+        .run();
+    assert_eq!(field(&out.stdout, "status"), "blocked");
+    assert_eq!(field(&out.stdout, "block reason"), "left the company");
+    let stored = test.user("alice");
+    assert_eq!(stored["blocked"], true);
+    assert_eq!(stored["block_reason"], "left the company");
+
+    // The reason is for operators: the login attempt is told nothing more.
+    test.assert_login_refused("alice", PASSWORD);
+
+    test.args(["-o", "name", "user", "update", "alice", "--unblock"])
+        .stdout("alice\n")
+        .run();
+    let stored = test.user("alice");
+    assert_eq!(stored["blocked"], false);
+    assert_eq!(stored["block_reason"], Value::Null);
+    test.assert_login("alice", PASSWORD);
+}
+
+#[test]
+fn must_change_password_can_be_set_and_cleared() {
+    let test = Test::new();
+    test.create("alice");
+    for value in [true, false] {
+        let out = test
+            .args([
+                "-o",
+                "json",
+                "user",
+                "update",
+                "alice",
+                "--must-change-password",
+                &value.to_string(),
+            ])
+            .any_stdout()
+            .run();
+        assert_eq!(out.json()["user"]["must_change_password"], value);
+        assert_eq!(test.user("alice")["must_change_password"], value);
+    }
+}
+
+#[test]
+fn a_new_password_from_stdin_replaces_the_old_one() {
+    let test = Test::new();
+    let before = test.create_with("alice", &["--must-change-password"]);
+    test.args(["-o", "name", "user", "update", "alice", "--password-stdin"])
+        .stdin(format!("{NEW_PASSWORD}\n"))
+        .stdout("alice\n")
+        .run();
+    test.assert_login_refused("alice", PASSWORD);
+    test.assert_login("alice", NEW_PASSWORD);
+
+    let after = test.user("alice");
+    assert_ne!(after["password_changed_at"], before["password_changed_at"]);
+    assert_eq!(after["must_change_password"], false);
+}
+
+#[test]
+fn a_weak_new_password_is_refused_and_the_old_one_still_works() {
+    let test = Test::new();
+    test.create("alice");
+    test.args(["user", "update", "alice", "--password-stdin"])
+        .stdin("password123\n")
+        .status(2)
+        .stderr_has("usersctl: error: invalid password: is too common")
+        .run();
+    test.assert_login("alice", PASSWORD);
+}
+
+#[test]
+fn update_generate_password_prints_the_new_password_once() {
+    let test = Test::new();
+    test.create("alice");
+    let out = test
+        .args([
+            "-o",
+            "json",
+            "user",
+            "update",
+            "alice",
+            "--generate-password",
+        ])
+        .any_stdout()
+        .run();
+    let password = out.json()["generated_password"]
+        .as_str()
+        .expect("a generated password")
+        .to_owned();
+    test.assert_login_refused("alice", PASSWORD);
+    test.assert_login("alice", &password);
+}
+
+#[test]
+fn update_refuses_to_prompt_for_a_password_without_a_terminal() {
+    let test = Test::new();
+    test.create("alice");
+    test.args(["user", "update", "alice", "--prompt-password"])
+        .status(2)
+        .stderr(
+            "usersctl: error: no password given and stdin is not a terminal: \
+             use --password-stdin or --generate-password\n",
+        )
+        .run();
+    test.assert_login("alice", PASSWORD);
+}
+
+// ---------------------------------------------------------------------------
+// user delete
+// ---------------------------------------------------------------------------
+
+#[test]
+fn user_delete_with_yes_deletes_the_user_and_says_so() {
+    let test = Test::new();
+    let alice = test.create("alice");
+    test.create("bob");
+    test.args(["user", "delete", "alice", "--yes"])
+        .stdout(&format!(
+            "deleted user alice ({})\n",
+            alice["id"].as_str().unwrap()
+        ))
+        .run();
+    test.assert_gone("alice");
+    test.assert_login_refused("alice", PASSWORD);
+    assert_eq!(test.usernames(), ["bob"]);
+}
+
+#[test]
+fn user_delete_prints_the_deleted_record_as_json_or_its_name() {
+    let test = Test::new();
+    let alice = test.create("alice");
+    test.create("bob");
+    let out = test
+        .args(["-o", "json", "user", "delete", "alice@example.com", "-y"])
+        .any_stdout()
+        .run();
+    assert_eq!(out.json(), alice);
+    test.args(["-o", "name", "user", "delete", "bob", "--yes"])
+        .stdout("bob\n")
+        .run();
+    assert!(test.usernames().is_empty());
+}
+
+#[test]
+fn user_delete_without_yes_refuses_without_a_terminal_and_deletes_nothing() {
+    let test = Test::new();
+    test.create("alice");
+    test.args(["user", "delete", "alice"])
+        .status(2)
+        .stderr("usersctl: error: refusing to delete without --yes: stdin is not a terminal\n")
+        .run();
+    assert_eq!(test.usernames(), ["alice"]);
+}
+
+#[test]
+fn user_delete_of_an_unknown_user_exits_3() {
+    let test = Test::new();
+    test.create("alice");
+    test.args(["user", "delete", "ghost", "--yes"])
+        .status(3)
+        .stderr("usersctl: error: user ghost not found\n")
+        .run();
+    assert_eq!(test.usernames(), ["alice"]);
+}
+
+// ---------------------------------------------------------------------------
+// users list
+// ---------------------------------------------------------------------------
+
+#[test]
+fn users_list_shows_users_oldest_first_in_every_format() {
+    let test = Test::new();
+    test.create_with("carol", &["--name", "Carol C"]);
+    test.create_with("alice", &["--role", "admin"]);
+    test.create("bob");
+    test.args(["user", "update", "bob", "--block"])
+        .any_stdout()
+        .run();
+
+    let out = test.args(["users", "list"]).any_stdout().run();
+    let rows = table(&out.stdout);
+    assert_eq!(
+        rows[0],
+        [
+            "USERNAME", "EMAIL", "NAME", "ROLE", "STATUS", "CREATED", "ID"
+        ]
+    );
+    let shown: Vec<[&str; 5]> = rows[1..]
+        .iter()
+        .map(|r| [&*r[0], &*r[1], &*r[2], &*r[3], &*r[4]])
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            ["carol", "carol@example.com", "Carol C", "user", "active"],
+            ["alice", "alice@example.com", "", "admin", "active"],
+            ["bob", "bob@example.com", "", "user", "blocked"],
+        ]
+    );
+
+    let page = test
+        .args(["-o", "json", "users", "list"])
+        .any_stdout()
+        .run()
+        .json();
+    assert_eq!(names(&page), ["carol", "alice", "bob"]);
+    assert_eq!(page["next_cursor"], Value::Null);
+    assert_eq!(page["users"][0], test.user("carol"));
+
+    test.args(["-o", "name", "users", "list"])
+        .stdout("carol\nalice\nbob\n")
+        .run();
+}
+
+#[test]
+fn an_empty_list_says_so_on_stderr_only() {
+    let test = Test::new();
+    test.args(["users", "list"])
+        .stderr("no users match\n")
+        .run();
+    test.args(["-o", "name", "users", "list"]).run();
+    let out = test
+        .args(["-o", "json", "users", "list"])
+        .any_stdout()
+        .run();
+    assert_eq!(out.json(), json!({"users": [], "next_cursor": null}));
+}
+
+#[test]
+fn paging_through_five_users_two_at_a_time_visits_each_once_in_creation_order() {
+    let test = Test::new();
+    let all = ["user-e", "user-d", "user-c", "user-b", "user-a"];
+    test.create_many(&all);
+
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    let mut pages = 0;
+    loop {
+        let mut run = test.args(["-o", "json", "users", "list", "--limit", "2"]);
+        if let Some(c) = &cursor {
+            run = run.args(["--cursor", c.as_str()]);
+        }
+        let page = run.any_stdout().run().json();
+        pages += 1;
+        let got = names(&page);
+        assert!(got.len() <= 2, "{page}");
+        seen.extend(got);
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => break,
+        }
+        assert!(pages < 10, "paging does not end");
+    }
+    assert_eq!(pages, 3);
+    assert_eq!(seen, all);
+}
+
+#[test]
+fn in_table_mode_the_next_cursor_is_a_note_on_stderr() {
+    let test = Test::new();
+    let all = ["user-e", "user-d", "user-c", "user-b", "user-a"];
+    test.create_many(&all);
+
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    for _ in 0..3 {
+        let mut run = test.args(["users", "list", "--limit", "2"]);
+        if let Some(c) = &cursor {
+            run = run.args(["--cursor", c.as_str()]);
+        }
+        let out = run.any_stdout().any_stderr().run();
+        seen.extend(table(&out.stdout).into_iter().skip(1).map(|r| r[0].clone()));
+        cursor = match out.stderr.as_str() {
+            "" => None,
+            note => Some(
+                note.strip_prefix("more users follow: --cursor ")
+                    .and_then(|c| c.strip_suffix('\n'))
+                    .unwrap_or_else(|| panic!("unexpected stderr: {note:?}"))
+                    .to_owned(),
+            ),
+        };
+    }
+    assert_eq!(cursor, None, "three pages hold five users");
+    assert_eq!(seen, all);
+}
+
+#[test]
+fn a_page_that_ends_at_the_last_user_has_no_next_cursor() {
+    let test = Test::new();
+    test.create_many(&["user-a", "user-b", "user-c", "user-d"]);
+    let first = test
+        .args(["-o", "json", "users", "list", "--limit", "2"])
+        .any_stdout()
+        .run()
+        .json();
+    let cursor = first["next_cursor"].as_str().expect("a cursor").to_owned();
+    let second = test
+        .args(["-o", "json", "users", "list", "--limit", "2", "--cursor"])
+        .args([cursor])
+        .any_stdout()
+        .run()
+        .json();
+    assert_eq!(names(&second), ["user-c", "user-d"]);
+    assert_eq!(second["next_cursor"], Value::Null);
+}
+
+#[test]
+fn the_page_size_must_be_between_1_and_1000() {
+    let test = Test::new();
+    test.create_many(&["user-a", "user-b"]);
+    for bad in ["0", "1001", "many"] {
+        test.args(["users", "list", "--limit", bad])
+            .status(2)
+            .stderr_has(&format!("invalid value '{bad}' for '--limit <LIMIT>'"))
+            .run();
+    }
+    test.args(["-o", "name", "users", "list", "--limit", "1000"])
+        .stdout("user-a\nuser-b\n")
+        .run();
+    test.args(["-o", "name", "users", "list", "--limit", "1"])
+        .stdout("user-a\n")
+        .run();
+}
+
+#[test]
+fn a_cursor_no_listing_returned_is_refused() {
+    let test = Test::new();
+    test.create_many(&["user-a"]);
+    test.args(["users", "list", "--cursor", "abc"])
+        .status(2)
+        .stderr("usersctl: error: invalid cursor: is not a cursor this listing returned\n")
+        .run();
+    let out = test
+        .args(["-o", "json", "users", "list", "--cursor", "abc"])
+        .status(2)
+        .any_stderr()
+        .run();
+    assert_eq!(out.stderr_json()["details"][0]["field"], "cursor");
+}
+
+#[test]
+fn users_list_filters_by_role_status_and_search_text() {
+    let test = Test::new();
+    test.create_many(&["alice", "bob", "carol", "dave"]);
+    let updates: [&[&str]; 3] = [
+        &["bob", "--role", "admin", "--name", "Zoë Ångström"],
+        &["dave", "--role", "admin", "--block", "--reason", "spam"],
+        &["carol", "--block"],
+    ];
+    for update in updates {
+        test.args(["user", "update"])
+            .args(update)
+            .any_stdout()
+            .run();
+    }
+    let list = |filter: &[&str]| {
+        let mut args = vec!["-o", "name", "users", "list"];
+        args.extend_from_slice(filter);
+        test.args(args).any_stdout().run().stdout
+    };
+    assert_eq!(list(&["--role", "admin"]), "bob\ndave\n");
+    assert_eq!(list(&["--role", "user"]), "alice\ncarol\n");
+    assert_eq!(list(&["--blocked"]), "carol\ndave\n");
+    assert_eq!(list(&["--active"]), "alice\nbob\n");
+    assert_eq!(list(&["--role", "admin", "--active"]), "bob\n");
+    // Username, email and name match, whatever the case.
+    assert_eq!(list(&["--search", "ÅNGSTR"]), "bob\n");
+    assert_eq!(list(&["--search", "CAROL@EX"]), "carol\n");
+    assert_eq!(list(&["--search", "a"]), "alice\nbob\ncarol\ndave\n");
+    assert_eq!(list(&["--search", "nobody"]), "");
+
+    test.args(["users", "list", "--blocked", "--active"])
+        .status(2)
+        .stderr_has("the argument '--blocked' cannot be used with '--active'")
+        .run();
+    test.args(["users", "list", "--role", "owner"])
+        .status(2)
+        .stderr_has("[possible values: admin, user]")
+        .run();
+}
+
+// ---------------------------------------------------------------------------
+// users delete-many
+// ---------------------------------------------------------------------------
+
+#[test]
+fn delete_many_deletes_the_named_users_and_reports_each() {
+    let test = Test::new();
+    test.create_many(&["alice", "bob", "carol"]);
+    test.args([
+        "users",
+        "delete-many",
+        "alice",
+        "carol@example.com",
+        "--yes",
+    ])
+    .stdout("deleted\talice\ndeleted\tcarol@example.com\n")
+    .stderr("deleted 2, not found 0\n")
+    .run();
+    assert_eq!(test.usernames(), ["bob"]);
+}
+
+#[test]
+fn delete_many_reports_json_and_names() {
+    let test = Test::new();
+    test.create_many(&["alice", "bob", "carol"]);
+    let out = test
+        .args([
+            "-o",
+            "json",
+            "users",
+            "delete-many",
+            "alice",
+            "bob",
+            "--yes",
+        ])
+        .any_stdout()
+        .run();
+    assert_eq!(
+        out.json(),
+        json!({"deleted": ["alice", "bob"], "not_found": [], "dry_run": false})
+    );
+    test.args(["-o", "name", "users", "delete-many", "carol", "--yes"])
+        .stdout("carol\n")
+        .run();
+    assert!(test.usernames().is_empty());
+}
+
+#[test]
+fn delete_many_with_a_missing_name_deletes_the_rest_and_exits_3() {
+    let test = Test::new();
+    test.create_many(&["alice", "bob", "carol"]);
+    test.args(["users", "delete-many", "alice", "ghost", "carol", "--yes"])
+        .status(3)
+        .stdout("deleted\talice\ndeleted\tcarol\nnot found\tghost\n")
+        .stderr(
+            "deleted 2, not found 1\n\
+             usersctl: error: 1 of the named users were not found; the rest were deleted\n",
+        )
+        .run();
+    test.assert_gone("alice");
+    test.assert_gone("carol");
+    assert_eq!(test.usernames(), ["bob"]);
+
+    let out = test
+        .args([
+            "-o",
+            "json",
+            "users",
+            "delete-many",
+            "bob",
+            "nobody",
+            "--yes",
+        ])
+        .status(3)
+        .any_stdout()
+        .any_stderr()
+        .run();
+    assert_eq!(
+        out.json(),
+        json!({"deleted": ["bob"], "not_found": ["nobody"], "dry_run": false})
+    );
+    assert_eq!(
+        out.stderr_json(),
+        json!({
+            "error": "not_found",
+            "message": "1 of the named users were not found; the rest were deleted",
+        })
+    );
+    test.assert_gone("bob");
+}
+
+#[test]
+fn delete_many_reads_names_from_a_file() {
+    let test = Test::new();
+    test.create_many(&["alice", "bob", "carol", "dave"]);
+    let list = test.path("leavers.txt");
+    fs::write(&list, "# leavers\nalice\n\n  carol  \nDave@Example.com\n").unwrap();
+    test.args(["users", "delete-many", "--yes", "--from"])
+        .args([&list])
+        .stdout("deleted\talice\ndeleted\tcarol\ndeleted\tDave@Example.com\n")
+        .stderr("deleted 3, not found 0\n")
+        .run();
+    assert_eq!(test.usernames(), ["bob"]);
+}
+
+#[test]
+fn delete_many_reads_names_from_stdin_with_yes() {
+    let test = Test::new();
+    test.create_many(&["alice", "bob", "carol"]);
+    test.args(["-q", "users", "delete-many", "--from", "-", "--yes"])
+        .stdin("alice\nbob\n")
+        .stdout("deleted\talice\ndeleted\tbob\n")
+        .run();
+    assert_eq!(test.usernames(), ["carol"]);
+}
+
+#[test]
+fn delete_many_refuses_names_from_stdin_without_yes() {
+    let test = Test::new();
+    test.create_many(&["alice", "bob"]);
+    test.args(["users", "delete-many", "--from", "-"])
+        .stdin("alice\nbob\n")
+        .status(2)
+        .stderr("usersctl: error: refusing to delete names read from stdin without --yes\n")
+        .run();
+    assert_eq!(test.usernames(), ["alice", "bob"]);
+}
+
+#[test]
+fn delete_many_without_yes_refuses_without_a_terminal() {
+    let test = Test::new();
+    test.create_many(&["alice", "bob"]);
+    let list = test.path("names.txt");
+    fs::write(&list, "alice\n").unwrap();
+    test.args(["users", "delete-many", "alice", "bob"])
+        .status(2)
+        .stderr("usersctl: error: refusing to delete without --yes: stdin is not a terminal\n")
+        .run();
+    test.args(["users", "delete-many", "--from"])
+        .args([&list])
+        .status(2)
+        .stderr("usersctl: error: refusing to delete without --yes: stdin is not a terminal\n")
+        .run();
+    assert_eq!(test.usernames(), ["alice", "bob"]);
+}
+
+#[test]
+fn a_dry_run_reports_what_would_be_deleted_and_deletes_nothing() {
+    let test = Test::new();
+    test.create_many(&["alice", "bob"]);
+    // No --yes needed: nothing is deleted.
+    test.args(["users", "delete-many", "alice", "bob", "--dry-run"])
+        .stdout("would delete\talice\nwould delete\tbob\n")
+        .stderr("would delete 2, not found 0\n")
+        .run();
+    test.args(["users", "delete-many", "alice", "ghost", "--dry-run"])
+        .status(3)
+        .stdout("would delete\talice\nnot found\tghost\n")
+        .stderr(
+            "would delete 1, not found 1\n\
+             usersctl: error: 1 of the named users were not found\n",
+        )
+        .run();
+    let out = test
+        .args([
+            "-o",
+            "json",
+            "users",
+            "delete-many",
+            "--from",
+            "-",
+            "--dry-run",
+        ])
+        .stdin("bob\n")
+        .any_stdout()
+        .run();
+    assert_eq!(
+        out.json(),
+        json!({"deleted": ["bob"], "not_found": [], "dry_run": true})
+    );
+    assert_eq!(test.usernames(), ["alice", "bob"]);
+}
+
+#[test]
+fn delete_many_deletes_fifty_users_in_one_go() {
+    let test = Test::new();
+    let all: Vec<String> = (0..50).map(|i| format!("user{i:03}")).collect();
+    let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+    test.create_many(&refs);
+    assert_eq!(test.usernames().len(), 50);
+
+    let out = test
+        .args(["-o", "json", "users", "delete-many", "--from", "-", "--yes"])
+        .stdin(all.join("\n"))
+        .any_stdout()
+        .run();
+    assert_eq!(
+        out.json(),
+        json!({"deleted": all, "not_found": [], "dry_run": false})
+    );
+    assert!(test.usernames().is_empty());
+    test.assert_gone("user000");
+    test.assert_gone("user049");
+}
+
+#[test]
+fn delete_many_without_any_names_is_refused() {
+    let test = Test::new();
+    test.create_many(&["alice"]);
+    test.args(["users", "delete-many", "--yes"])
+        .status(2)
+        .stderr(
+            "usersctl: error: no users named: give names as arguments, \
+             or with --from FILE (- for stdin)\n",
+        )
+        .run();
+    test.args(["users", "delete-many", "--yes", "--from", "-"])
+        .stdin("# nothing but comments\n\n")
+        .status(2)
+        .stderr_has("no users named")
+        .run();
+    let missing = test.path("missing.txt");
+    test.args(["users", "delete-many", "--yes", "--from"])
+        .args([&missing])
+        .status(2)
+        .stderr_has(&format!(
+            "usersctl: error: cannot read {}",
+            missing.display()
+        ))
+        .run();
+    assert_eq!(test.usernames(), ["alice"]);
+}
+
+#[test]
+#[ignore = "BUG: naming one user twice in different forms (username and email, or two \
+            cases) reports the second name as not found and exits 3 although the user \
+            existed and was deleted; --dry-run reports both as 'would delete' and exits 0, \
+            so the dry run and the real run disagree"]
+fn naming_one_user_twice_does_not_report_it_missing() {
+    let test = Test::new();
+    test.create_many(&["alice", "bob"]);
+    test.args([
+        "users",
+        "delete-many",
+        "alice",
+        "alice@example.com",
+        "--dry-run",
+    ])
+    .any_stdout()
+    .any_stderr()
+    .run();
+    test.args([
+        "users",
+        "delete-many",
+        "alice",
+        "alice@example.com",
+        "--yes",
+    ])
+    .any_stdout()
+    .any_stderr()
+    .run();
+    test.assert_gone("alice");
+    assert_eq!(test.usernames(), ["bob"]);
+}
+
+// ---------------------------------------------------------------------------
+// authenticate
+// ---------------------------------------------------------------------------
+
+#[test]
+fn authenticate_prints_a_token_and_its_expiry() {
+    let test = Test::new();
+    test.create("alice");
+    let out = test.authenticate("alice", PASSWORD).any_stdout().run();
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", out.stdout);
+    let token = lines[0].strip_prefix("token:      ").expect("a token line");
+    assert_eq!(token.split('.').count(), 3, "a JWT: {token}");
+    let expires = lines[1]
+        .strip_prefix("expires at: ")
+        .expect("an expiry line");
+    // The default lifetime is one hour.
+    let left = seconds_from_now(expires);
+    assert!((3540..=3600).contains(&left), "{expires} is {left} s away");
+
+    let token = test
+        .authenticate("alice", PASSWORD)
+        .args(["-o", "name"])
+        .any_stdout()
+        .run()
+        .stdout;
+    assert_eq!(token.lines().count(), 1);
+    assert_eq!(token.trim_end().split('.').count(), 3);
+}
+
+#[test]
+fn authenticate_with_json_output_gives_token_type_and_expiry() {
+    let test = Test::new();
+    test.create("alice");
+    let out = test
+        .authenticate("alice", PASSWORD)
+        .args(["-o", "json", "--ttl", "15m"])
+        .any_stdout()
+        .run();
+    let token = out.json();
+    assert_eq!(token["token_type"], "Bearer");
+    assert_eq!(token["token"].as_str().unwrap().split('.').count(), 3);
+    let left = seconds_from_now(token["expires_at"].as_str().unwrap());
+    assert!((840..=900).contains(&left), "{token}");
+}
+
+#[test]
+fn authenticate_records_the_last_login() {
+    let test = Test::new();
+    test.create("alice");
+    assert_eq!(test.user("alice")["last_login_at"], Value::Null);
+    test.assert_login("alice", PASSWORD);
+    let at = test.user("alice")["last_login_at"].clone();
+    assert!(seconds_from_now(at.as_str().expect("a login time")).abs() < 60);
+}
+
+#[test]
+fn authenticate_accepts_the_email_in_any_case() {
+    let test = Test::new();
+    test.create("alice");
+    test.assert_login("ALICE@Example.com", PASSWORD);
+    test.assert_login("Alice", PASSWORD);
+}
+
+#[test]
+fn a_wrong_password_an_unknown_user_and_a_blocked_user_fail_alike() {
+    let test = Test::new();
+    test.create("alice");
+    test.create("bob");
+    test.args(["user", "update", "bob", "--block", "--reason", "fraud"])
+        .any_stdout()
+        .run();
+    let mut json_errors = Vec::new();
+    for (user, password) in [
+        ("alice", "Wrong-Pass-1234"),
+        ("ghost", PASSWORD),
+        ("bob", PASSWORD),
+        ("no such user!", PASSWORD),
+    ] {
+        test.assert_login_refused(user, password);
+        let out = test
+            .authenticate(user, password)
+            .args(["-o", "json"])
+            .status(5)
+            .any_stderr()
+            .run();
+        json_errors.push(out.stderr);
+    }
+    assert!(json_errors.iter().all(|e| e == &json_errors[0]));
+    assert_eq!(
+        serde_json::from_str::<Value>(&json_errors[0]).unwrap(),
+        json!({"error": "invalid_credentials", "message": "invalid username or password"})
+    );
+}
+
+#[test]
+fn authenticate_refuses_to_prompt_without_a_terminal() {
+    let test = Test::new();
+    test.create("alice");
+    test.args(["authenticate", "alice"])
+        .stdin(format!("{PASSWORD}\n"))
+        .status(2)
+        .stderr(
+            "usersctl: error: no password given and stdin is not a terminal: \
+             use --password-stdin\n",
+        )
+        .run();
+    test.authenticate("alice", "")
+        .status(2)
+        .stderr("usersctl: error: invalid password: stdin held no password\n")
+        .run();
+}
+
+#[test]
+fn a_token_lifetime_must_be_a_duration_of_at_most_30_days() {
+    let test = Test::new();
+    for (bad, why) in [
+        ("soon", "(try 15m, 1h or 7d)"),
+        ("0s", "must be longer than zero"),
+        ("15", "invalid value '15' for '--ttl <DURATION>'"),
+    ] {
+        test.authenticate("alice", PASSWORD)
+            .args(["--ttl", bad])
+            .status(2)
+            .stderr_has(why)
+            .run();
+    }
+    test.authenticate("alice", PASSWORD)
+        .args(["--ttl", "31d"])
+        .status(2)
+        .stderr("usersctl: error: invalid ttl: must be between 1 second and 30days\n")
+        .run();
+}
+
+#[test]
+fn a_signing_secret_from_the_environment_replaces_the_secret_file() {
+    let test = Test::new();
+    test.create("alice");
+    test.authenticate("alice", PASSWORD)
+        .env("USERSCTL_JWT_SECRET", "k".repeat(32))
+        .args(["-o", "name"])
+        .any_stdout()
+        .run();
+    assert!(!test.db().join("jwt-secret").exists());
+
+    test.authenticate("alice", PASSWORD)
+        .env("USERSCTL_JWT_SECRET", "too short")
+        .status(2)
+        .stderr("usersctl: error: the token signing secret must be at least 32 bytes\n")
+        .run();
+}
+
+// ---------------------------------------------------------------------------
+// Secrets and files
+// ---------------------------------------------------------------------------
+
+#[test]
+fn no_output_ever_contains_the_password_or_its_hash() {
+    let test = Test::new();
+    test.create_with("alice", &["--name", "Alice Liddell", "--attr", "phone=1"]);
+    test.create("bob");
+    test.assert_login("alice", PASSWORD);
+
+    let mut outputs = Vec::new();
+    let mut record = |out: Output| outputs.push(out.stdout + &out.stderr);
+    for format in ["table", "json", "name"] {
+        record(
+            test.args(["-o", format, "user", "get", "alice"])
+                .any_stdout()
+                .run(),
+        );
+        record(
+            test.args(["-o", format, "users", "list"])
+                .any_stdout()
+                .run(),
+        );
+        record(
+            test.args(["-o", format, "user", "update", "alice", "--attr", "k=v"])
+                .any_stdout()
+                .run(),
+        );
+    }
+    record(
+        test.args(["user", "update", "bob", "--password-stdin"])
+            .stdin(format!("{NEW_PASSWORD}\n"))
+            .any_stdout()
+            .run(),
+    );
+    record(
+        test.authenticate("alice", NEW_PASSWORD)
+            .status(5)
+            .any_stderr()
+            .run(),
+    );
+    record(
+        test.args(["-o", "json", "user", "delete", "alice", "--yes"])
+            .any_stdout()
+            .run(),
+    );
+    record(
+        test.args(["users", "delete-many", "bob", "--yes"])
+            .any_stdout()
+            .any_stderr()
+            .run(),
+    );
+    for output in &outputs {
+        for secret in [PASSWORD, NEW_PASSWORD, "$argon2", "argon2id"] {
+            assert!(!output.contains(secret), "{secret:?} shown in:\n{output}");
+        }
+    }
+}
+
+#[test]
+fn the_database_directory_is_owner_only_and_the_token_secret_is_0600() {
+    let test = Test::new();
+    let db = test.db();
+    assert!(!db.exists());
+    test.create("alice");
+    assert_eq!(mode(&db), 0o700, "database directory");
+    let secret = db.join("jwt-secret");
+    assert!(!secret.exists(), "the secret is made at the first login");
+
+    test.assert_login("alice", PASSWORD);
+    assert_eq!(mode(&secret), 0o600, "token secret");
+    let hex = fs::read_to_string(&secret).unwrap();
+    assert_eq!(hex.trim().len(), 64, "a 256-bit secret");
+
+    // Later logins keep the same secret.
+    test.assert_login("alice", PASSWORD);
+    assert_eq!(fs::read_to_string(&secret).unwrap(), hex);
+}
+
+#[test]
+fn a_token_secret_readable_by_others_is_refused() {
+    let test = Test::new();
+    test.create("alice");
+    test.assert_login("alice", PASSWORD);
+    let secret = test.db().join("jwt-secret");
+    fs::set_permissions(&secret, fs::Permissions::from_mode(0o644)).unwrap();
+    test.authenticate("alice", PASSWORD)
+        .status(6)
+        .stderr(&format!(
+            "usersctl: error: token secret {0} is readable by others (mode 644); \
+             run `chmod 600 {0}`\n",
+            secret.display()
+        ))
+        .run();
+
+    fs::set_permissions(&secret, fs::Permissions::from_mode(0o600)).unwrap();
+    test.assert_login("alice", PASSWORD);
+}
+
+// ---------------------------------------------------------------------------
+// Global options and environment
+// ---------------------------------------------------------------------------
+
+#[test]
+fn quiet_suppresses_notes_but_not_answers() {
+    let test = Test::new();
+    let out = test
+        .args([
+            "-q",
+            "user",
+            "create",
+            "alice",
+            "--email",
+            "alice@example.com",
+            "--generate-password",
+        ])
+        .stdout_has("generated password: ")
+        .run();
+    assert_eq!(field(&out.stdout, "username"), "alice");
+    test.create_many(&["bob", "carol"]);
+
+    let out = test
+        .args(["--quiet", "users", "list", "--limit", "1"])
+        .any_stdout()
+        .run();
+    assert_eq!(table(&out.stdout).len(), 2, "a header and one user");
+    test.args(["-q", "users", "list", "--search", "nobody"])
+        .run();
+    test.args(["-q", "users", "delete-many", "bob", "ghost", "--yes"])
+        .status(3)
+        .stdout("deleted\tbob\nnot found\tghost\n")
+        .stderr("usersctl: error: 1 of the named users were not found; the rest were deleted\n")
+        .run();
+}
+
+#[test]
+fn each_global_option_can_be_set_by_its_environment_variable() {
+    let test = Test::new();
+    let db = test.db();
+    test.args(["user", "create", "alice", "--email", "alice@example.com"])
+        .no_db()
+        .args(["--password-stdin"])
+        .env("USERSCTL_DB", &db)
+        .env("USERSCTL_OUTPUT", "name")
+        .env("USERSCTL_MIN_PASSWORD_LENGTH", "20")
+        .stdin(format!("{PASSWORD}\n"))
+        .status(2)
+        .stderr("usersctl: error: invalid password: must be at least 20 characters\n")
+        .run();
+    test.args(["user", "create", "staff", "--email", "s@example.com"])
+        .no_db()
+        .args(["--generate-password"])
+        .env("USERSCTL_DB", &db)
+        .env("USERSCTL_RESERVED_NAMES", "staff")
+        .status(4)
+        .stderr("usersctl: error: username staff is reserved\n")
+        .run();
+    test.create_many(&["alice"]);
+    test.args(["users", "list"])
+        .no_db()
+        .env("USERSCTL_DB", &db)
+        .env("USERSCTL_OUTPUT", "name")
+        .stdout("alice\n")
+        .run();
+    test.args(["users", "list", "--search", "nobody"])
+        .no_db()
+        .env("USERSCTL_DB", &db)
+        .env("USERSCTL_QUIET", "true")
+        .run();
+    // An option on the command line beats its variable.
+    test.args(["-o", "json", "users", "list"])
+        .env("USERSCTL_DB", test.path("elsewhere"))
+        .env("USERSCTL_OUTPUT", "name")
+        .stdout_has("\"username\": \"alice\"")
+        .run();
+    assert!(!test.path("elsewhere").exists());
+}
+
+#[test]
+fn without_db_the_database_lives_under_xdg_data_home() {
+    let test = Test::new();
+    let data = test.path("data");
+    test.args(["users", "list"])
+        .no_db()
+        .env("XDG_DATA_HOME", &data)
+        .stderr("no users match\n")
+        .run();
+    assert_eq!(mode(&data.join("usersctl")), 0o700);
+}
+
+// ---------------------------------------------------------------------------
+// Exit codes 1, 6 and 130, and the pipe
+// ---------------------------------------------------------------------------
+
+/// Holds an exclusive lock on `lock` from another process, the way a second
+/// usersctl or anything else might.
+const LOCKER: &str = "import fcntl,sys,time; f=open(sys.argv[1],'a'); \
+    fcntl.flock(f,fcntl.LOCK_EX); print('locked',flush=True); time.sleep(30)";
+
+/// Kills the child when dropped, so a failed assertion leaves nothing running.
+struct Reaper(Child);
+
+impl Drop for Reaper {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Holds the database's lock from a program that is not usersctl until the
+/// returned `Reaper` is dropped.
+fn hold_lock(test: &Test) -> Reaper {
+    let mut locker = Reaper(
+        std::process::Command::new("python3")
+            .args(["-c", LOCKER])
+            .arg(test.db().join("lock"))
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("python3 runs"),
+    );
+    let mut line = String::new();
+    BufReader::new(locker.0.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert_eq!(line, "locked\n");
+    locker
+}
+
+#[test]
+fn a_locked_database_fails_at_once_with_exit_6() {
+    let test = Test::new();
+    test.create_many(&["alice"]);
+    let locker = hold_lock(&test);
+
+    let started = Instant::now();
+    let out = test
+        .args(["users", "list"])
+        .status(6)
+        .stderr_has(&format!(
+            "usersctl: error: database at {} is locked by ",
+            test.db().display()
+        ))
+        .run();
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(1), "took {took:?}");
+    assert_eq!(out.stderr.lines().count(), 1);
+
+    let out = test
+        .args(["-o", "json", "user", "get", "alice"])
+        .status(6)
+        .any_stderr()
+        .run();
+    let err = out.stderr_json();
+    assert_eq!(err["error"], "unavailable");
+    assert!(err["message"].as_str().unwrap().contains("is locked by"));
+
+    drop(locker);
+    assert_eq!(test.usernames(), ["alice"]);
+}
+
+#[test]
+fn a_database_held_by_another_usersctl_names_that_process() {
+    let test = Test::new();
+    test.create_many(&["alice"]);
+    // A create waiting for its password on stdin holds the database meanwhile.
+    let mut holder = Reaper(
+        usersctl()
+            .arg("--db")
+            .arg(test.db())
+            .args([
+                "-o",
+                "name",
+                "user",
+                "create",
+                "holder",
+                "--email",
+                "holder@example.com",
+                "--password-stdin",
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let pid = holder.0.id().to_string();
+    let lock = test.db().join("lock");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while fs::read_to_string(&lock).unwrap_or_default() != pid {
+        assert!(Instant::now() < deadline, "the holder never took the lock");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+
+    let started = Instant::now();
+    test.args(["users", "list"])
+        .status(6)
+        .stderr_has(&format!("is locked by process {pid} ("))
+        .stderr_has("usersctl")
+        .run();
+    assert!(started.elapsed() < Duration::from_secs(1));
+
+    // Once the holder finishes, the database is free again.
+    let mut stdin = holder.0.stdin.take().unwrap();
+    writeln!(stdin, "{PASSWORD}").unwrap();
+    drop(stdin);
+    let status = holder.0.wait().unwrap();
+    let mut created = String::new();
+    holder
+        .0
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut created)
+        .unwrap();
+    assert!(status.success(), "{status:?}");
+    assert_eq!(created, "holder\n");
+    assert_eq!(test.usernames(), ["alice", "holder"]);
+}
+
+#[test]
+#[ignore = "BUG: when a program other than usersctl holds the lock, the message names \
+            `process <pid>` read from the lock file: the pid of the last usersctl that \
+            opened the database, long gone (and possibly reused by an unrelated process)"]
+fn a_lock_held_by_another_program_does_not_name_a_stale_process() {
+    let test = Test::new();
+    test.create_many(&["alice"]);
+    let locker = hold_lock(&test);
+    let out = test.args(["users", "list"]).status(6).any_stderr().run();
+    if let Some((_, rest)) = out.stderr.split_once("locked by process ") {
+        let pid: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        assert_eq!(pid, locker.0.id().to_string(), "{}", out.stderr);
+    }
+}
+
+#[test]
+fn a_database_path_that_is_a_file_is_unavailable() {
+    let test = Test::new();
+    fs::write(test.db(), "not a database").unwrap();
+    test.args(["users", "list"])
+        .status(6)
+        .stderr_has(&format!(
+            "usersctl: error: cannot create database directory {}",
+            test.db().display()
+        ))
+        .run();
+}
+
+#[test]
+fn a_failed_write_to_stdout_exits_1() {
+    let test = Test::new();
+    test.create_many(&["alice"]);
+    let full = fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full");
+    let run = test.args(["-o", "json", "user", "get", "alice"]);
+    let out = run.command().stdout(full).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let err: Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(err["error"], "internal");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("No space left on device")
+    );
+}
+
+#[test]
+fn a_closed_pipe_on_stdout_is_not_an_error() {
+    let test = Test::new();
+    test.create_many(&["alice", "bob"]);
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let run = test.args(["users", "list"]);
+    let out = run
+        .command()
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
+
+/// Runs a command on a pseudo-terminal: waits for each expected text, then types
+/// the matching keys. Prints the transcript, reports on stderr whether the
+/// terminal echoes input afterwards, and exits with the command's code (128 +
+/// the signal when a signal ended it, as a shell reports it).
+const ON_TERMINAL: &str = r#"
+import json, os, pty, select, sys, termios, time
+steps = json.loads(sys.argv[1])
+pid, fd = pty.fork()
+if pid == 0:
+    os.environ["TERM"] = "xterm"
+    os.execv(sys.argv[2], sys.argv[2:])
+out = b""
+deadline = time.time() + 20
+def read_some():
+    global out
+    if select.select([fd], [], [], 0.05)[0]:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            return False
+        if not chunk:
+            return False
+        out += chunk
+    return True
+seen = 0
+for expect, keys in steps:
+    while expect.encode() not in out[seen:]:
+        if time.time() > deadline or not read_some():
+            sys.stdout.buffer.write(out)
+            sys.exit("never saw %r" % expect)
+    seen = out.index(expect.encode(), seen) + len(expect)
+    time.sleep(0.2)
+    os.write(fd, keys.encode())
+while time.time() < deadline and read_some():
+    pass
+_, status = os.waitpid(pid, 0)
+echo = termios.tcgetattr(fd)[3] & termios.ECHO
+sys.stdout.buffer.write(out)
+sys.stderr.write("echo=%d\n" % (1 if echo else 0))
+code = os.waitstatus_to_exitcode(status)
+sys.exit(128 - code if code < 0 else code)
+"#;
+
+struct Terminal {
+    status: i32,
+    transcript: String,
+    echo_on: bool,
+}
+
+/// Runs `usersctl --db DB ARGS…` on a terminal, answering each prompt in turn.
+fn on_terminal(test: &Test, args: &[&str], steps: &[(&str, &str)]) -> Terminal {
+    let mut python = std::process::Command::new("python3");
+    for var in OWN_ENV {
+        python.env_remove(var);
+    }
+    let out = python
+        .args(["-c", ON_TERMINAL])
+        .arg(serde_json::to_string(steps).unwrap())
+        .arg(bin())
+        .arg("--db")
+        .arg(test.db())
+        .args(args)
+        .output()
+        .expect("python3 runs");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let transcript = String::from_utf8_lossy(&out.stdout).into_owned();
+    let echo_on = match stderr.lines().last() {
+        Some("echo=1") => true,
+        Some("echo=0") => false,
+        _ => panic!("the terminal run failed:\n{stderr}\n{transcript}"),
+    };
+    Terminal {
+        status: out.status.code().expect("python exits"),
+        transcript,
+        echo_on,
+    }
+}
+
+#[test]
+fn declining_the_confirmation_on_a_terminal_exits_130_and_deletes_nothing() {
+    let test = Test::new();
+    test.create("alice");
+    let term = on_terminal(
+        &test,
+        &["user", "delete", "alice"],
+        &[("Delete user alice <alice@example.com>? [y/N]", "n")],
+    );
+    assert_eq!(term.status, 130, "{}", term.transcript);
+    assert!(
+        term.transcript
+            .contains("usersctl: error: cancelled; nothing was deleted"),
+        "{}",
+        term.transcript
+    );
+    assert_eq!(test.usernames(), ["alice"]);
+}
+
+#[test]
+fn confirming_on_a_terminal_deletes() {
+    let test = Test::new();
+    test.create_many(&["alice", "bob", "carol"]);
+    let term = on_terminal(
+        &test,
+        &["user", "delete", "alice"],
+        &[("Delete user alice <alice@example.com>? [y/N]", "y")],
+    );
+    assert_eq!(term.status, 0, "{}", term.transcript);
+    assert!(term.transcript.contains("deleted user alice ("));
+    let term = on_terminal(
+        &test,
+        &["users", "delete-many", "bob", "carol", "bob"],
+        &[("Delete 2 users? [y/N]", "y")],
+    );
+    assert_eq!(term.status, 0, "{}", term.transcript);
+    assert!(term.transcript.contains("deleted\tbob"));
+    assert!(term.transcript.contains("deleted\tcarol"));
+    assert!(test.usernames().is_empty());
+}
+
+#[test]
+fn a_password_typed_twice_at_the_prompt_creates_the_user() {
+    let test = Test::new();
+    let typed = format!("{PASSWORD}\n");
+    let term = on_terminal(
+        &test,
+        &[
+            "-o",
+            "name",
+            "user",
+            "create",
+            "alice",
+            "--email",
+            "alice@example.com",
+        ],
+        &[
+            ("New password", "password123\n"),
+            ("too common", ""),
+            ("New password", &typed),
+            ("Repeat the password", &typed),
+        ],
+    );
+    assert_eq!(term.status, 0, "{}", term.transcript);
+    assert!(term.transcript.contains("alice"), "{}", term.transcript);
+    assert!(
+        !term.transcript.contains(PASSWORD),
+        "the password was echoed:\n{}",
+        term.transcript
+    );
+    assert!(term.echo_on, "the terminal echoes again afterwards");
+    assert_eq!(test.usernames(), ["alice"]);
+
+    let term = on_terminal(
+        &test,
+        &["-o", "name", "authenticate", "alice"],
+        &[("Password for alice", &typed)],
+    );
+    assert_eq!(term.status, 0, "{}", term.transcript);
+    assert!(term.echo_on, "the terminal echoes again afterwards");
+    let token = term.transcript.lines().last().unwrap_or_default().trim();
+    assert_eq!(token.split('.').count(), 3, "{}", term.transcript);
+}
+
+#[test]
+fn ctrl_c_at_a_prompt_exits_130_and_changes_nothing() {
+    let test = Test::new();
+    test.create("alice");
+    let term = on_terminal(&test, &["user", "delete", "alice"], &[("[y/N]", "\x03")]);
+    assert_eq!(term.status, 130, "{}", term.transcript);
+    let term = on_terminal(
+        &test,
+        &["user", "create", "bob", "--email", "bob@example.com"],
+        &[("New password", "\x03")],
+    );
+    assert_eq!(term.status, 130, "{}", term.transcript);
+    assert_eq!(test.usernames(), ["alice"]);
+}
+
+#[test]
+#[ignore = "BUG: Ctrl-C at a password prompt kills usersctl with the terminal's echo \
+            still switched off, so what the operator types next is invisible until \
+            `stty sane`"]
+fn ctrl_c_at_the_password_prompt_leaves_the_terminal_echoing() {
+    let test = Test::new();
+    let term = on_terminal(
+        &test,
+        &["user", "create", "bob", "--email", "bob@example.com"],
+        &[("New password", "\x03")],
+    );
+    assert_eq!(term.status, 130, "{}", term.transcript);
+    assert!(term.echo_on, "echo is off after Ctrl-C");
+}
+
+#[test]
+#[ignore = "BUG: Ctrl-C at a confirmation prompt kills usersctl after it hid the cursor \
+            (ESC [?25l) and before it showed it again, leaving the terminal's cursor \
+            invisible"]
+fn ctrl_c_at_the_confirmation_leaves_the_cursor_visible() {
+    let test = Test::new();
+    test.create("alice");
+    let term = on_terminal(&test, &["user", "delete", "alice"], &[("[y/N]", "\x03")]);
+    assert_eq!(term.status, 130, "{}", term.transcript);
+    let hidden = term.transcript.rfind("\x1b[?25l");
+    let shown = term.transcript.rfind("\x1b[?25h");
+    assert!(
+        hidden.is_none() || shown > hidden,
+        "the cursor is left hidden: {:?}",
+        term.transcript
+    );
+}
