@@ -296,6 +296,8 @@ fn authenticate_request(args: AuthenticateArgs) -> Result<Request> {
     let password = if args.password_stdin {
         read_stdin_password()?
     } else if io::stdin().is_terminal() {
+        crate::terminal::restore_on_interrupt();
+        crate::terminal::restore_on_interrupt();
         let entered = dialoguer::Password::new()
             .with_prompt(format!("Password for {}", args.username))
             .allow_empty_password(false)
@@ -336,6 +338,7 @@ fn read_new_password(
             "no password given and stdin is not a terminal: use --password-stdin or --generate-password",
         ));
     }
+    crate::terminal::restore_on_interrupt();
     let entered = dialoguer::Password::new()
         .with_prompt("New password")
         .with_confirmation("Repeat the password", "the passwords do not match")
@@ -373,6 +376,7 @@ fn confirm(question: &str) -> Result<()> {
             "refusing to delete without --yes: stdin is not a terminal",
         ));
     }
+    crate::terminal::restore_on_interrupt();
     let yes = dialoguer::Confirm::new()
         .with_prompt(question)
         .default(false)

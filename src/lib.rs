@@ -13,18 +13,23 @@ pub mod ops;
 pub mod output;
 pub mod service;
 pub mod store;
+mod terminal;
 pub mod throttle;
 pub mod token;
 
 use std::process::ExitCode;
 
 use clap::Parser;
+use clap::error::ErrorKind;
 
 pub use error::{Error, Result};
 
 /// The whole program: parse, run, map the outcome to an exit code.
 pub fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return usage_error(&err),
+    };
     let printer = commands::printer(&cli);
     match commands::run(cli, &printer) {
         Ok(()) => ExitCode::SUCCESS,
@@ -33,4 +38,52 @@ pub fn main() -> ExitCode {
             ExitCode::from(err.exit_code())
         }
     }
+}
+
+/// Help and version go to stdout as clap renders them; a usage error becomes
+/// the one line (JSON with `-o json`) every other error is, with exit code 2.
+fn usage_error(err: &clap::Error) -> ExitCode {
+    if matches!(
+        err.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    ) {
+        let _ = err.print();
+        return ExitCode::SUCCESS;
+    }
+    if err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        let _ = err.print();
+        return ExitCode::from(2);
+    }
+    // clap's message without its usage and help trailers, on one line.
+    let rendered = err.render().to_string();
+    let message = rendered
+        .split("\n\nUsage:")
+        .next()
+        .unwrap_or_default()
+        .split("\n\nFor more information")
+        .next()
+        .unwrap_or_default();
+    let message = message.strip_prefix("error: ").unwrap_or(message);
+    let first = message.split_whitespace().collect::<Vec<_>>().join(" ");
+    let printer = output::Printer {
+        format: if json_requested() {
+            cli::Format::Json
+        } else {
+            cli::Format::Table
+        },
+        quiet: false,
+    };
+    let err = Error::usage(format!("{first} (see --help)"));
+    printer.error(&err);
+    ExitCode::from(err.exit_code())
+}
+
+/// Whether the (unparseable) command line or the environment asked for JSON.
+fn json_requested() -> bool {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let flagged = args.iter().enumerate().any(|(i, arg)| match arg.as_str() {
+        "-o" | "--output" => args.get(i + 1).is_some_and(|v| v == "json"),
+        other => other == "-ojson" || other == "--output=json",
+    });
+    flagged || std::env::var("USERSCTL_OUTPUT").is_ok_and(|v| v == "json")
 }

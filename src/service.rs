@@ -201,9 +201,9 @@ impl Service {
         })
     }
 
-    /// Applies `patch`. With `self_service`, a password change must prove the
-    /// current password.
-    pub fn update(&self, user: &UserRef, patch: UserPatch, self_service: bool) -> Result<Saved> {
+    /// Applies `patch`. When `own` (users changing their own account), a
+    /// password change must prove the current password.
+    pub fn update(&self, user: &UserRef, patch: UserPatch, own: bool) -> Result<Saved> {
         if let Some(reason) = patch.block_reason.as_ref().and_then(Option::as_ref) {
             check_block_reason(reason)?;
         }
@@ -216,7 +216,7 @@ impl Service {
         let mut new_hash = None;
         let mut generated = None;
         if let Some(choice) = patch.password.clone() {
-            if self_service {
+            if own {
                 let proof = patch.current_password.as_ref().ok_or_else(|| {
                     Error::invalid(
                         "current_password",
@@ -243,7 +243,7 @@ impl Service {
                     "the password changed meanwhile; try again".to_owned(),
                 ));
             }
-            apply(acct, &patch, new_hash.as_deref(), now)
+            apply(acct, &patch, new_hash.as_deref(), own, now)
         })?;
         self.store.flush()?;
         Ok(Saved {
@@ -486,6 +486,7 @@ fn apply(
     acct: &Account,
     patch: &UserPatch,
     new_hash: Option<&str>,
+    own: bool,
     now: Timestamp,
 ) -> Result<Account> {
     let mut next = acct.clone();
@@ -525,9 +526,9 @@ fn apply(
     if let Some(hash) = new_hash {
         next.password_hash = hash.to_owned();
         u.password_changed_at = now;
-        // A new password set by the user itself satisfies the demand for one;
-        // an explicit flag in the same patch still wins.
-        if patch.must_change_password.is_none() {
+        // A new password the user chose itself satisfies the demand for one; a
+        // password an operator or admin sets is still the user's to change.
+        if own && patch.must_change_password.is_none() {
             u.must_change_password = false;
         }
     }

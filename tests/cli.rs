@@ -1115,9 +1115,6 @@ fn validation_errors_in_json_mode_name_the_field() {
 }
 
 #[test]
-#[ignore = "BUG: errors found by the argument parser (bad username, email, name, role, \
-            --attr, --limit, --ttl, unknown options) ignore `-o json` and are printed as \
-            clap's multi-line text, so scripts cannot parse them"]
 fn parser_errors_are_json_in_json_mode() {
     let test = Test::new();
     let out = test
@@ -1138,9 +1135,6 @@ fn parser_errors_are_json_in_json_mode() {
 }
 
 #[test]
-#[ignore = "BUG: errors found by the argument parser are clap's multi-line text \
-            (`error: …`, a blank line, `For more information, try '--help'.`) instead of \
-            the one `usersctl: error: …` line every other error is"]
 fn parser_errors_are_one_line_like_every_other_error() {
     let test = Test::new();
     let out = test
@@ -1473,7 +1467,9 @@ fn a_new_password_from_stdin_replaces_the_old_one() {
 
     let after = test.user("alice");
     assert_ne!(after["password_changed_at"], before["password_changed_at"]);
-    assert_eq!(after["must_change_password"], false);
+    // A password the operator sets is a temporary one: the user must still
+    // choose its own at the next login.
+    assert_eq!(after["must_change_password"], true);
 }
 
 #[test]
@@ -2033,10 +2029,6 @@ fn delete_many_without_any_names_is_refused() {
 }
 
 #[test]
-#[ignore = "BUG: naming one user twice in different forms (username and email, or two \
-            cases) reports the second name as not found and exits 3 although the user \
-            existed and was deleted; --dry-run reports both as 'would delete' and exits 0, \
-            so the dry run and the real run disagree"]
 fn naming_one_user_twice_does_not_report_it_missing() {
     let test = Test::new();
     test.create_many(&["alice", "bob"]);
@@ -2537,9 +2529,6 @@ fn a_database_held_by_another_usersctl_names_that_process() {
 }
 
 #[test]
-#[ignore = "BUG: when a program other than usersctl holds the lock, the message names \
-            `process <pid>` read from the lock file: the pid of the last usersctl that \
-            opened the database, long gone (and possibly reused by an unrelated process)"]
 fn a_lock_held_by_another_program_does_not_name_a_stale_process() {
     let test = Test::new();
     test.create_many(&["alice"]);
@@ -2780,9 +2769,6 @@ fn ctrl_c_at_a_prompt_exits_130_and_changes_nothing() {
 }
 
 #[test]
-#[ignore = "BUG: Ctrl-C at a password prompt kills usersctl with the terminal's echo \
-            still switched off, so what the operator types next is invisible until \
-            `stty sane`"]
 fn ctrl_c_at_the_password_prompt_leaves_the_terminal_echoing() {
     let test = Test::new();
     let term = on_terminal(
@@ -2795,9 +2781,6 @@ fn ctrl_c_at_the_password_prompt_leaves_the_terminal_echoing() {
 }
 
 #[test]
-#[ignore = "BUG: Ctrl-C at a confirmation prompt kills usersctl after it hid the cursor \
-            (ESC [?25l) and before it showed it again, leaving the terminal's cursor \
-            invisible"]
 fn ctrl_c_at_the_confirmation_leaves_the_cursor_visible() {
     let test = Test::new();
     test.create("alice");

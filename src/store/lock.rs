@@ -30,9 +30,18 @@ impl DirLock {
                 Ok(DirLock { _file: file })
             }
             Err(TryLockError::WouldBlock) => {
-                let mut pid = String::new();
-                let _ = file.read_to_string(&mut pid);
-                Err(Error::Unavailable(locked_message(dir, pid.trim())))
+                let mut recorded = String::new();
+                let _ = file.read_to_string(&mut recorded);
+                // The kernel knows the real holder; the pid in the file is only
+                // the last usersctl that held the lock, and may be long gone.
+                let holder = lock_holder(&path).or_else(|| {
+                    recorded
+                        .trim()
+                        .parse()
+                        .ok()
+                        .filter(|pid| cmdline(*pid).contains("usersctl"))
+                });
+                Err(Error::Unavailable(locked_message(dir, holder)))
             }
             Err(TryLockError::Error(e)) => Err(Error::Unavailable(format!(
                 "cannot lock database at {}: {e}",
@@ -42,27 +51,48 @@ impl DirLock {
     }
 }
 
-fn locked_message(dir: &Path, pid: &str) -> String {
-    let holder = pid
-        .parse::<u32>()
-        .ok()
-        .map(|pid| {
-            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline"))
-                .map(|raw| {
-                    raw.split(|&b| b == 0)
-                        .filter(|part| !part.is_empty())
-                        .map(|part| String::from_utf8_lossy(part).into_owned())
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                })
-                .unwrap_or_default();
-            if cmdline.is_empty() {
-                format!("process {pid}")
-            } else {
-                format!("process {pid} ({cmdline})")
+/// The pid holding a `flock` on `path`, from `/proc/locks` (Linux).
+fn lock_holder(path: &Path) -> Option<u32> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(path).ok()?;
+    let dev = meta.dev();
+    let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & !0xfff);
+    let minor = (dev & 0xff) | ((dev >> 12) & !0xff);
+    let wanted = format!("{major:02x}:{minor:02x}:{}", meta.ino());
+    let locks = std::fs::read_to_string("/proc/locks").ok()?;
+    // "1: FLOCK  ADVISORY  WRITE 12345 fd:01:1234567 0 EOF"; waiters have "->".
+    locks.lines().find_map(|line| {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        match fields.as_slice() {
+            [_, kind, _, _, pid, file, ..] if *kind == "FLOCK" && *file == wanted => {
+                pid.parse().ok()
             }
+            _ => None,
+        }
+    })
+}
+
+/// A process's command line, or "" when it cannot be read.
+fn cmdline(pid: u32) -> String {
+    std::fs::read(format!("/proc/{pid}/cmdline"))
+        .map(|raw| {
+            raw.split(|&b| b == 0)
+                .filter(|part| !part.is_empty())
+                .map(|part| String::from_utf8_lossy(part).into_owned())
+                .collect::<Vec<_>>()
+                .join(" ")
         })
-        .unwrap_or_else(|| "another process".to_owned());
+        .unwrap_or_default()
+}
+
+fn locked_message(dir: &Path, holder: Option<u32>) -> String {
+    let holder = match holder {
+        Some(pid) => match cmdline(pid) {
+            cmd if cmd.is_empty() => format!("process {pid}"),
+            cmd => format!("process {pid} ({cmd})"),
+        },
+        None => "another process".to_owned(),
+    };
     format!(
         "database at {} is locked by {holder}; stop it, or run this command where that server can answer it",
         dir.display()

@@ -171,18 +171,24 @@ impl Store {
     }
 
     /// Deletes the named accounts in one transaction; each outcome is the deleted
-    /// account, or `None` when no such user existed.
+    /// account, or `None` when no such user existed. Every name is resolved before
+    /// anything is removed, so two names of one user (its username and its email)
+    /// both find it, in a real run as in a dry run.
     pub fn delete_many(&self, users: &[UserRef], dry_run: bool) -> Result<Vec<Option<Account>>> {
         self.transaction(|t| {
-            let mut outcomes = Vec::with_capacity(users.len());
-            for user in users {
-                let found = t.resolve(user)?;
-                if let (Some(account), false) = (&found, dry_run) {
-                    t.users.remove(account.user.id.as_bytes().as_slice())?;
-                    t.by_username.remove(account.user.username.as_str())?;
-                    t.by_email.remove(account.user.email.key().as_bytes())?;
+            let outcomes = users
+                .iter()
+                .map(|user| t.resolve(user))
+                .collect::<TxResult<Vec<_>>>()?;
+            if !dry_run {
+                let mut removed = std::collections::HashSet::new();
+                for account in outcomes.iter().flatten() {
+                    if removed.insert(account.user.id) {
+                        t.users.remove(account.user.id.as_bytes().as_slice())?;
+                        t.by_username.remove(account.user.username.as_str())?;
+                        t.by_email.remove(account.user.email.key().as_bytes())?;
+                    }
                 }
-                outcomes.push(found);
             }
             Ok(outcomes)
         })
