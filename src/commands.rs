@@ -13,11 +13,13 @@ use crate::cli::{
 };
 use crate::domain::{Attributes, Password, PasswordPolicy};
 use crate::error::{Error, Result};
+use crate::ops::DeleteManyReport;
 use crate::ops::{
     Credentials, DeleteMany, ListQuery, NewUser, PasswordChoice, Request, Response, UserPatch,
 };
 use crate::output::Printer;
 use crate::service::{self, Actor, Service};
+use crate::socket;
 
 /// Runs one command line. Output is written as the command goes; the error, if
 /// any, is left to the caller to report.
@@ -30,8 +32,48 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<()> {
     match cli.command {
         Command::Serve(args) => crate::http::serve(&db, config, args),
         command => {
-            let service = Service::open(&db, config)?;
-            run_operation(&service, command, printer)
+            let policy = config.password_policy.clone();
+            let backend = Backend::open(&db, config)?;
+            run_operation(&backend, &policy, command, printer)
+        }
+    }
+}
+
+/// Where operations are carried out: on the database directly, or — while a
+/// server holds it — by that server, over its admin socket. Either way the
+/// command's output and exit code are the same.
+enum Backend {
+    Local(Box<Service>),
+    Remote(std::cell::RefCell<socket::Client>),
+}
+
+impl Backend {
+    fn open(db: &std::path::Path, config: service::Config) -> Result<Backend> {
+        match Service::open(db, config) {
+            Ok(service) => Ok(Backend::Local(Box::new(service))),
+            Err(Error::Locked(why)) => match socket::Client::connect(db)? {
+                Some(client) => Ok(Backend::Remote(std::cell::RefCell::new(client))),
+                None => Err(Error::Locked(why)),
+            },
+            Err(e) => Err(e),
+        }
+    }
+
+    fn call(&self, request: Request) -> Result<Response> {
+        match self {
+            Backend::Local(service) => service.execute(&Actor::Operator, request),
+            Backend::Remote(client) => client.borrow_mut().call(request),
+        }
+    }
+
+    /// A bulk delete; done locally, it reports progress as it goes.
+    fn delete_many(&self, request: DeleteMany, progress: &dyn Fn(u64)) -> Result<DeleteManyReport> {
+        match self {
+            Backend::Local(service) => service.delete_many(&request, progress),
+            Backend::Remote(_) => match self.call(Request::DeleteMany(request))? {
+                Response::DeleteMany(report) => Ok(report),
+                other => Err(unexpected(&other)),
+            },
         }
     }
 }
@@ -72,9 +114,13 @@ fn default_db_dir() -> Result<PathBuf> {
     Ok(base.join("usersctl"))
 }
 
-fn run_operation(service: &Service, command: Command, printer: &Printer) -> Result<()> {
-    let policy = service.config().password_policy.clone();
-    let call = |request: Request| service.execute(&Actor::Operator, request);
+fn run_operation(
+    backend: &Backend,
+    policy: &PasswordPolicy,
+    command: Command,
+    printer: &Printer,
+) -> Result<()> {
+    let call = |request: Request| backend.call(request);
     let out = &mut io::stdout().lock();
     match command {
         Command::User(UserCommand::Get { user }) => {
@@ -82,12 +128,12 @@ fn run_operation(service: &Service, command: Command, printer: &Printer) -> Resu
             emit(printer.user(out, &user))
         }
         Command::User(UserCommand::Create(args)) => {
-            let request = create_request(args, &policy)?;
+            let request = create_request(args, policy)?;
             let saved = expect_saved(call(request)?)?;
             emit(printer.saved(out, &saved))
         }
         Command::User(UserCommand::Update(args)) => {
-            let request = update_request(args, service, &policy)?;
+            let request = update_request(args, backend, policy)?;
             let saved = expect_saved(call(request)?)?;
             emit(printer.saved(out, &saved))
         }
@@ -109,7 +155,7 @@ fn run_operation(service: &Service, command: Command, printer: &Printer) -> Resu
             };
             emit(printer.page(out, &page))
         }
-        Command::Users(UsersCommand::DeleteMany(args)) => delete_many(service, args, printer, out),
+        Command::Users(UsersCommand::DeleteMany(args)) => delete_many(backend, args, printer, out),
         Command::Authenticate(args) => {
             let request = authenticate_request(args)?;
             match call(request)? {
@@ -138,12 +184,14 @@ fn create_request(args: CreateArgs, policy: &PasswordPolicy) -> Result<Request> 
     }))
 }
 
-fn update_request(args: UpdateArgs, service: &Service, policy: &PasswordPolicy) -> Result<Request> {
+fn update_request(args: UpdateArgs, backend: &Backend, policy: &PasswordPolicy) -> Result<Request> {
     let wants_password =
         args.prompt_password || args.password.password_stdin || args.password.generate_password;
     let password = if wants_password {
         // The account's own words make a weak password; fetch them for the check.
-        let current = service.get(&args.user)?;
+        let current = expect_user(backend.call(Request::GetUser {
+            user: args.user.clone(),
+        })?)?;
         let username = args.username.as_ref().unwrap_or(&current.username);
         let email = args.email.as_ref().unwrap_or(&current.email);
         read_new_password(
@@ -211,7 +259,7 @@ fn list_query(args: ListArgs) -> ListQuery {
 }
 
 fn delete_many(
-    service: &Service,
+    backend: &Backend,
     args: DeleteManyArgs,
     printer: &Printer,
     out: &mut dyn Write,
@@ -240,7 +288,7 @@ fn delete_many(
         dry_run: args.dry_run,
     };
     let bar = progress_bar(printer, request.users.len() as u64);
-    let report = service.delete_many(&request, &|done| bar.set_position(done));
+    let report = backend.delete_many(request, &|done| bar.set_position(done));
     bar.finish_and_clear();
     let report = report?;
     emit(printer.delete_report(out, &report))?;

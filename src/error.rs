@@ -23,7 +23,7 @@ impl FieldError {
 }
 
 #[derive(Debug, Clone, thiserror::Error, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", content = "detail", rename_all = "snake_case")]
 pub enum Error {
     /// Invalid input: a field failed validation or the request was malformed.
     #[error("{message}")]
@@ -52,6 +52,10 @@ pub enum Error {
     Forbidden(String),
     #[error("{0}")]
     Unavailable(String),
+    /// The database is held by another process (perhaps a server that can
+    /// carry the operation out instead).
+    #[error("{0}")]
+    Locked(String),
     /// Too much work already under way (password hashing); try again shortly.
     #[error("{0}")]
     Busy(String),
@@ -106,7 +110,10 @@ impl Error {
             Error::NotFound(_) | Error::PartlyNotFound(_) => 3,
             Error::Conflict(_) => 4,
             Error::AuthFailed | Error::Unauthorized(_) | Error::Forbidden(_) => 5,
-            Error::Unavailable(_) | Error::Busy(_) | Error::RateLimited { .. } => 6,
+            Error::Unavailable(_)
+            | Error::Locked(_)
+            | Error::Busy(_)
+            | Error::RateLimited { .. } => 6,
             Error::Interrupted(_) => 130,
         }
     }
@@ -121,7 +128,9 @@ impl Error {
             Error::Conflict(_) => StatusCode::CONFLICT,
             Error::AuthFailed | Error::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Error::Forbidden(_) => StatusCode::FORBIDDEN,
-            Error::Unavailable(_) | Error::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Error::Unavailable(_) | Error::Locked(_) | Error::Busy(_) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::Interrupted(_) | Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -138,7 +147,7 @@ impl Error {
             Error::AuthFailed => "invalid_credentials",
             Error::Unauthorized(_) => "unauthorized",
             Error::Forbidden(_) => "forbidden",
-            Error::Unavailable(_) => "unavailable",
+            Error::Unavailable(_) | Error::Locked(_) => "unavailable",
             Error::Busy(_) => "busy",
             Error::RateLimited { .. } => "rate_limited",
             Error::Interrupted(_) => "interrupted",
@@ -158,7 +167,7 @@ impl Error {
     pub fn retry_after(&self) -> Option<u64> {
         match self {
             Error::RateLimited { retry_after, .. } => Some(*retry_after),
-            Error::Busy(_) | Error::Unavailable(_) => Some(1),
+            Error::Busy(_) | Error::Unavailable(_) | Error::Locked(_) => Some(1),
             _ => None,
         }
     }
@@ -211,6 +220,28 @@ mod tests {
             429
         );
         assert_eq!(Error::Unavailable("x".into()).status(), 503);
+    }
+
+    #[test]
+    fn every_error_round_trips_through_json() {
+        let errors = [
+            Error::fields(vec![FieldError::new("email", "bad")]),
+            Error::NotFound("x".into()),
+            Error::AuthFailed,
+            Error::RateLimited {
+                message: "slow".into(),
+                retry_after: 3,
+            },
+            Error::Locked("held".into()),
+        ];
+        for err in errors {
+            let wire = serde_json::to_string(&err).unwrap();
+            let back: Error = serde_json::from_str(&wire).unwrap();
+            assert_eq!(
+                (back.exit_code(), back.to_string()),
+                (err.exit_code(), err.to_string())
+            );
+        }
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod http;
 pub mod ops;
 pub mod output;
 pub mod service;
+pub mod socket;
 pub mod store;
 mod terminal;
 pub mod throttle;

@@ -78,8 +78,13 @@ pub fn serve(db: &Path, config: service::Config, args: ServeArgs) -> Result<()> 
         // On stdout, whatever the log filter: scripts and tests read the port here.
         println!("listening on http://{addr}");
         tracing::info!("listening on http://{addr}");
+        // Operator commands on the same --db are carried out here meanwhile.
+        let admin = crate::socket::bind(db)?;
+        let admin_task = tokio::spawn(crate::socket::serve(admin, service.clone()));
         let app = router(service.clone(), args.rate_limit);
         server::run(listener, app, server::shutdown_signal()).await;
+        admin_task.abort();
+        let _ = std::fs::remove_file(crate::socket::socket_path(db));
         Ok::<_, Error>(())
     })?;
     drop(runtime);

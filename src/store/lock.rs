@@ -41,7 +41,7 @@ impl DirLock {
                         .ok()
                         .filter(|pid| cmdline(*pid).contains("usersctl"))
                 });
-                Err(Error::Unavailable(locked_message(dir, holder)))
+                Err(Error::Locked(locked_message(dir, holder)))
             }
             Err(TryLockError::Error(e)) => Err(Error::Unavailable(format!(
                 "cannot lock database at {}: {e}",
@@ -94,7 +94,7 @@ fn locked_message(dir: &Path, holder: Option<u32>) -> String {
         None => "another process".to_owned(),
     };
     format!(
-        "database at {} is locked by {holder}; stop it, or run this command where that server can answer it",
+        "database at {} is locked by {holder}, and no usersctl server answers on its admin socket",
         dir.display()
     )
 }
