@@ -61,6 +61,12 @@ _usersctl() {
             usersctl__subcmd__help__subcmd__users,delete-many)
                 cmd="usersctl__subcmd__help__subcmd__users__subcmd__delete__subcmd__many"
                 ;;
+            usersctl__subcmd__help__subcmd__users,export)
+                cmd="usersctl__subcmd__help__subcmd__users__subcmd__export"
+                ;;
+            usersctl__subcmd__help__subcmd__users,import)
+                cmd="usersctl__subcmd__help__subcmd__users__subcmd__import"
+                ;;
             usersctl__subcmd__help__subcmd__users,list)
                 cmd="usersctl__subcmd__help__subcmd__users__subcmd__list"
                 ;;
@@ -97,8 +103,14 @@ _usersctl() {
             usersctl__subcmd__users,delete-many)
                 cmd="usersctl__subcmd__users__subcmd__delete__subcmd__many"
                 ;;
+            usersctl__subcmd__users,export)
+                cmd="usersctl__subcmd__users__subcmd__export"
+                ;;
             usersctl__subcmd__users,help)
                 cmd="usersctl__subcmd__users__subcmd__help"
+                ;;
+            usersctl__subcmd__users,import)
+                cmd="usersctl__subcmd__users__subcmd__import"
                 ;;
             usersctl__subcmd__users,list)
                 cmd="usersctl__subcmd__users__subcmd__list"
@@ -106,8 +118,14 @@ _usersctl() {
             usersctl__subcmd__users__subcmd__help,delete-many)
                 cmd="usersctl__subcmd__users__subcmd__help__subcmd__delete__subcmd__many"
                 ;;
+            usersctl__subcmd__users__subcmd__help,export)
+                cmd="usersctl__subcmd__users__subcmd__help__subcmd__export"
+                ;;
             usersctl__subcmd__users__subcmd__help,help)
                 cmd="usersctl__subcmd__users__subcmd__help__subcmd__help"
+                ;;
+            usersctl__subcmd__users__subcmd__help,import)
+                cmd="usersctl__subcmd__users__subcmd__help__subcmd__import"
                 ;;
             usersctl__subcmd__users__subcmd__help,list)
                 cmd="usersctl__subcmd__users__subcmd__help__subcmd__list"
@@ -317,7 +335,7 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__help__subcmd__users)
-            opts="list delete-many"
+            opts="list delete-many import export"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -331,6 +349,34 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__help__subcmd__users__subcmd__delete__subcmd__many)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usersctl__subcmd__help__subcmd__users__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usersctl__subcmd__help__subcmd__users__subcmd__import)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -711,7 +757,7 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__users)
-            opts="-o -q -h -V --db --output --quiet --min-password-length --reserved-names --help --version list delete-many help"
+            opts="-o -q -h -V --db --output --quiet --min-password-length --reserved-names --help --version list delete-many import export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -782,8 +828,46 @@ _usersctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        usersctl__subcmd__users__subcmd__export)
+            opts="-o -q -h -V --to --db --output --quiet --min-password-length --reserved-names --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --min-password-length)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reserved-names)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         usersctl__subcmd__users__subcmd__help)
-            opts="list delete-many help"
+            opts="list delete-many import export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -797,6 +881,20 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__users__subcmd__help__subcmd__delete__subcmd__many)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usersctl__subcmd__users__subcmd__help__subcmd__export)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -824,6 +922,20 @@ _usersctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        usersctl__subcmd__users__subcmd__help__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         usersctl__subcmd__users__subcmd__help__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -831,6 +943,40 @@ _usersctl() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usersctl__subcmd__users__subcmd__import)
+            opts="-o -q -h -V --atomic --db --output --quiet --min-password-length --reserved-names --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --min-password-length)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reserved-names)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

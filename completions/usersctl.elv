@@ -158,6 +158,8 @@ set edit:completion:arg-completer[usersctl] = {|@words|
             cand --version 'Print version'
             cand list 'List users, oldest first, a page at a time'
             cand delete-many 'Delete many users, reporting each one''s outcome'
+            cand import 'Load users from JSON Lines (a file, or "-" for stdin)'
+            cand export 'Write every user, with its password hash, as JSON Lines'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'usersctl;users;list'= {
@@ -196,14 +198,48 @@ set edit:completion:arg-completer[usersctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'usersctl;users;import'= {
+            cand --db 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --min-password-length 'Minimum length of new passwords, in characters'
+            cand --reserved-names 'Comma-separated usernames nobody may take [default: root, administrator, system, …]'
+            cand --atomic 'Store nothing unless every line is good'
+            cand -q 'Print only what was asked for: no notes, summaries or progress bars'
+            cand --quiet 'Print only what was asked for: no notes, summaries or progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'usersctl;users;export'= {
+            cand --to 'Write to FILE (created owner-only) instead of stdout'
+            cand --db 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --min-password-length 'Minimum length of new passwords, in characters'
+            cand --reserved-names 'Comma-separated usernames nobody may take [default: root, administrator, system, …]'
+            cand -q 'Print only what was asked for: no notes, summaries or progress bars'
+            cand --quiet 'Print only what was asked for: no notes, summaries or progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'usersctl;users;help'= {
             cand list 'List users, oldest first, a page at a time'
             cand delete-many 'Delete many users, reporting each one''s outcome'
+            cand import 'Load users from JSON Lines (a file, or "-" for stdin)'
+            cand export 'Write every user, with its password hash, as JSON Lines'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'usersctl;users;help;list'= {
         }
         &'usersctl;users;help;delete-many'= {
+        }
+        &'usersctl;users;help;import'= {
+        }
+        &'usersctl;users;help;export'= {
         }
         &'usersctl;users;help;help'= {
         }
@@ -264,10 +300,16 @@ set edit:completion:arg-completer[usersctl] = {|@words|
         &'usersctl;help;users'= {
             cand list 'List users, oldest first, a page at a time'
             cand delete-many 'Delete many users, reporting each one''s outcome'
+            cand import 'Load users from JSON Lines (a file, or "-" for stdin)'
+            cand export 'Write every user, with its password hash, as JSON Lines'
         }
         &'usersctl;help;users;list'= {
         }
         &'usersctl;help;users;delete-many'= {
+        }
+        &'usersctl;help;users;import'= {
+        }
+        &'usersctl;help;users;export'= {
         }
         &'usersctl;help;authenticate'= {
         }

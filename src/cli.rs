@@ -186,6 +186,29 @@ pub enum UsersCommand {
     List(ListArgs),
     /// Delete many users, reporting each one's outcome
     DeleteMany(DeleteManyArgs),
+    /// Load users from JSON Lines (a file, or "-" for stdin)
+    Import(ImportArgs),
+    /// Write every user, with its password hash, as JSON Lines
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// JSON Lines file, one user a line ("-" for stdin). Each line has the
+    /// fields of a user and either `password_hash` (argon2id, or bcrypt to
+    /// migrate) or `password`.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Store nothing unless every line is good
+    #[arg(long)]
+    pub atomic: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Write to FILE (created owner-only) instead of stdout
+    #[arg(long, value_name = "FILE")]
+    pub to: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

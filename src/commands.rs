@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use serde_json::{Map, Value};
 
 use crate::cli::{
-    AuthenticateArgs, Cli, Command, CreateArgs, DeleteManyArgs, KeyValue, ListArgs, PasswordSource,
-    UpdateArgs, UserCommand, UsersCommand,
+    AuthenticateArgs, Cli, Command, CreateArgs, DeleteManyArgs, Format, ImportArgs, KeyValue,
+    ListArgs, PasswordSource, UpdateArgs, UserCommand, UsersCommand,
 };
 use crate::domain::{Attributes, Password, PasswordPolicy};
 use crate::error::{Error, Result};
@@ -20,6 +20,9 @@ use crate::ops::{
 use crate::output::Printer;
 use crate::service::{self, Actor, Service};
 use crate::socket;
+use crate::transfer::{ExportLine, ImportUser};
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::Path;
 
 /// Runs one command line. Output is written as the command goes; the error, if
 /// any, is left to the caller to report.
@@ -156,6 +159,8 @@ fn run_operation(
             emit(printer.page(out, &page))
         }
         Command::Users(UsersCommand::DeleteMany(args)) => delete_many(backend, args, printer, out),
+        Command::Users(UsersCommand::Import(args)) => import(backend, args, printer, out),
+        Command::Users(UsersCommand::Export(args)) => export(backend, args.to.as_deref(), printer),
         Command::Authenticate(args) => {
             let request = authenticate_request(args)?;
             match call(request)? {
@@ -304,6 +309,228 @@ fn delete_many(
                 "; the rest were deleted"
             }
         )))
+    }
+}
+
+/// Users per import transaction, and per export page.
+const TRANSFER_BATCH: usize = 1000;
+
+/// Writes every user as a JSON line, a page at a time, so memory stays flat
+/// however many users there are.
+fn export(backend: &Backend, to: Option<&Path>, printer: &Printer) -> Result<()> {
+    let sink: Box<dyn Write> = match to {
+        Some(path) => {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .mode(0o600)
+                .open(path)
+                .map_err(|e| Error::usage(format!("cannot write {}: {e}", path.display())))?;
+            // An existing file keeps its mode on open: make it owner-only too.
+            file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+            Box::new(file)
+        }
+        None => {
+            if io::stdout().is_terminal() && !printer.quiet {
+                eprintln!(
+                    "usersctl: warning: the export holds password hashes; redirect it to a file (or use --to FILE)"
+                );
+            }
+            Box::new(io::stdout().lock())
+        }
+    };
+    let mut out = io::BufWriter::with_capacity(1 << 16, sink);
+    let mut after = None;
+    let mut count = 0usize;
+    loop {
+        let page = match backend.call(Request::Export {
+            after,
+            limit: TRANSFER_BATCH,
+        })? {
+            Response::Exported(page) => page,
+            other => return Err(unexpected(&other)),
+        };
+        for account in &page {
+            let line = ExportLine {
+                user: &account.user,
+                password_hash: &account.password_hash,
+            };
+            let written = serde_json::to_writer(&mut out, &line)
+                .map_err(io::Error::from)
+                .and_then(|()| out.write_all(b"\n"));
+            if let Err(e) = written {
+                return emit(Err(e));
+            }
+        }
+        count += page.len();
+        match page.last() {
+            Some(last) if page.len() == TRANSFER_BATCH => after = Some(last.user.id),
+            _ => break,
+        }
+    }
+    emit(out.flush())?;
+    if to.is_some() {
+        printer.note(&format!("exported {count} users"));
+    }
+    Ok(())
+}
+
+/// One refused import line.
+#[derive(serde::Serialize)]
+struct RefusedLine {
+    line: u64,
+    error: &'static str,
+    message: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    details: Vec<crate::error::FieldError>,
+}
+
+#[derive(serde::Serialize, Default)]
+struct ImportReport {
+    imported: usize,
+    refused: Vec<RefusedLine>,
+    /// With --atomic and a refused line: what had been stored was removed again.
+    rolled_back: bool,
+}
+
+/// Loads JSON Lines in batches; each bad line is reported with its number and
+/// nothing of it is stored. With `--atomic`, any bad line means nothing at all
+/// is kept: batches already stored are deleted again.
+fn import(
+    backend: &Backend,
+    args: ImportArgs,
+    printer: &Printer,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let (mut reader, size): (Box<dyn BufRead>, Option<u64>) = if args.file.as_os_str() == "-" {
+        (Box::new(io::stdin().lock()), None)
+    } else {
+        let file = std::fs::File::open(&args.file)
+            .map_err(|e| Error::usage(format!("cannot read {}: {e}", args.file.display())))?;
+        let size = file.metadata().ok().map(|m| m.len());
+        (Box::new(io::BufReader::with_capacity(1 << 16, file)), size)
+    };
+    let bar = progress_bar(printer, size.unwrap_or(0));
+    let mut report = ImportReport::default();
+    let mut stored: Vec<uuid::Uuid> = Vec::new();
+    let mut batch: Vec<(u64, ImportUser)> = Vec::with_capacity(TRANSFER_BATCH);
+    let mut raw = Vec::new();
+    let mut line_no = 0u64;
+    let mut store = |batch: &mut Vec<(u64, ImportUser)>, report: &mut ImportReport| -> Result<()> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let (lines, users): (Vec<u64>, Vec<ImportUser>) = batch.drain(..).unzip();
+        let outcomes = match backend.call(Request::Import(users))? {
+            Response::Imported(outcomes) => outcomes,
+            other => return Err(unexpected(&other)),
+        };
+        for (line, outcome) in lines.into_iter().zip(outcomes) {
+            match outcome {
+                Ok(id) => {
+                    report.imported += 1;
+                    if args.atomic {
+                        stored.push(id);
+                    }
+                }
+                Err(e) => report.refused.push(refused(line, &e)),
+            }
+        }
+        Ok(())
+    };
+    loop {
+        raw.clear();
+        let read = reader
+            .read_until(b'\n', &mut raw)
+            .map_err(|e| Error::usage(format!("cannot read {}: {e}", args.file.display())))?;
+        if read == 0 {
+            break;
+        }
+        line_no += 1;
+        bar.inc(read as u64);
+        let parsed = std::str::from_utf8(&raw)
+            .map_err(|_| Error::usage("not valid UTF-8"))
+            .and_then(|line| match line.trim() {
+                "" => Ok(None),
+                line => ImportUser::parse_line(line).map(Some),
+            });
+        match parsed {
+            Ok(None) => {}
+            Ok(Some(user)) => batch.push((line_no, user)),
+            Err(e) => report.refused.push(refused(line_no, &e)),
+        }
+        // With --atomic, once a line is bad nothing more is stored; the rest is
+        // still read so that every bad line is reported.
+        if args.atomic && !report.refused.is_empty() {
+            batch.clear();
+        } else if batch.len() == TRANSFER_BATCH {
+            store(&mut batch, &mut report)?;
+        }
+    }
+    if !(args.atomic && !report.refused.is_empty()) {
+        store(&mut batch, &mut report)?;
+    }
+    bar.finish_and_clear();
+    if args.atomic && !report.refused.is_empty() && !stored.is_empty() {
+        for ids in stored.chunks(TRANSFER_BATCH) {
+            let users = ids.iter().map(ToString::to_string).collect();
+            backend.delete_many(
+                DeleteMany {
+                    users,
+                    dry_run: false,
+                },
+                &|_| {},
+            )?;
+        }
+        report.imported = 0;
+        report.rolled_back = true;
+    }
+    print_import_report(printer, out, &report)
+}
+
+fn refused(line: u64, err: &Error) -> RefusedLine {
+    RefusedLine {
+        line,
+        error: err.code(),
+        message: err.to_string(),
+        details: err.details().to_vec(),
+    }
+}
+
+fn print_import_report(
+    printer: &Printer,
+    out: &mut dyn Write,
+    report: &ImportReport,
+) -> Result<()> {
+    if printer.format == Format::Json {
+        emit(
+            serde_json::to_writer_pretty(&mut *out, report)
+                .map_err(io::Error::from)
+                .and_then(|()| writeln!(out)),
+        )?;
+    } else {
+        for r in &report.refused {
+            eprintln!("usersctl: line {}: {}", r.line, r.message);
+        }
+        printer.note(&format!("imported {} users", report.imported));
+    }
+    if report.refused.is_empty() {
+        return Ok(());
+    }
+    let summary = format!(
+        "{} lines refused{}",
+        report.refused.len(),
+        if report.rolled_back || report.imported == 0 {
+            "; nothing was imported"
+        } else {
+            "; the other lines were imported"
+        }
+    );
+    if report.refused.iter().any(|r| r.error != "conflict") {
+        Err(Error::usage(summary))
+    } else {
+        Err(Error::Conflict(summary))
     }
 }
 
@@ -477,6 +704,8 @@ fn unexpected(response: &Response) -> Error {
         Response::Page(_) => "page",
         Response::DeleteMany(_) => "delete report",
         Response::Token(_) => "token",
+        Response::Imported(_) => "import report",
+        Response::Exported(_) => "export page",
     };
     Error::internal(format!("unexpected {kind} response"))
 }

@@ -33,6 +33,9 @@ pub fn hash(password: &Password) -> Result<String> {
 /// Checks a password against a stored PHC string. A hash that cannot be parsed
 /// fails the check (and is reported by `usersctl check`), it never lets anyone in.
 pub fn verify(password: &Password, phc: &str) -> bool {
+    if is_bcrypt(phc) {
+        return bcrypt::verify(password.expose(), phc).unwrap_or(false);
+    }
     let Ok(parsed) = PasswordHash::new(phc) else {
         return false;
     };
@@ -68,9 +71,17 @@ pub fn needs_rehash(phc: &str) -> bool {
     params.m_cost() < M_COST || params.t_cost() < T_COST || params.p_cost() < P_COST
 }
 
-/// Whether `phc` is a hash this build can verify.
+/// Whether `phc` is a hash this build can verify: argon2id, or bcrypt (kept
+/// from a migration until the user's next login replaces it).
 pub fn is_valid_hash(phc: &str) -> bool {
+    if is_bcrypt(phc) {
+        return phc.parse::<bcrypt::HashParts>().is_ok();
+    }
     PasswordHash::new(phc).is_ok_and(|h| h.algorithm == Algorithm::Argon2id.ident())
+}
+
+fn is_bcrypt(hash: &str) -> bool {
+    ["$2a$", "$2b$", "$2y$"].iter().any(|p| hash.starts_with(p))
 }
 
 #[cfg(test)]
@@ -121,8 +132,18 @@ mod tests {
     }
 
     #[test]
+    fn bcrypt_hashes_verify_and_are_marked_for_upgrade() {
+        let bcrypt = bcrypt::hash("migrated password", 4).unwrap();
+        assert!(is_valid_hash(&bcrypt));
+        assert!(verify(&pw("migrated password"), &bcrypt));
+        assert!(!verify(&pw("migrated passwore"), &bcrypt));
+        assert!(needs_rehash(&bcrypt));
+    }
+
+    #[test]
     fn garbage_hashes_never_verify() {
         assert!(!verify(&pw("anything at all"), "not a hash"));
         assert!(!is_valid_hash("$2b$12$abc"));
+        assert!(!verify(&pw("anything at all"), "$2b$12$abc"));
     }
 }

@@ -5,6 +5,7 @@ pub mod cli;
 pub mod commands;
 pub mod domain;
 pub mod error;
+pub mod fields;
 pub mod gate;
 pub mod generate;
 pub mod hashing;
@@ -17,6 +18,7 @@ pub mod store;
 mod terminal;
 pub mod throttle;
 pub mod token;
+pub mod transfer;
 
 use std::process::ExitCode;
 

@@ -5,19 +5,39 @@
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
-use crate::domain::{Attributes, DisplayName, Email, Password, Role, User, UserRef, Username};
+use uuid::Uuid;
+
+use crate::domain::{
+    Account, Attributes, DisplayName, Email, Password, Role, User, UserRef, Username,
+};
+use crate::error::Error;
 use crate::token::IssuedToken;
+use crate::transfer::ImportUser;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Request {
-    GetUser { user: UserRef },
+    GetUser {
+        user: UserRef,
+    },
     CreateUser(NewUser),
-    UpdateUser { user: UserRef, patch: UserPatch },
-    DeleteUser { user: UserRef },
+    UpdateUser {
+        user: UserRef,
+        patch: UserPatch,
+    },
+    DeleteUser {
+        user: UserRef,
+    },
     ListUsers(ListQuery),
     DeleteMany(DeleteMany),
     Authenticate(Credentials),
+    /// Operator only: store parsed import lines.
+    Import(Vec<ImportUser>),
+    /// Operator only: a page of accounts, with their hashes, after `after`.
+    Export {
+        after: Option<Uuid>,
+        limit: usize,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -28,6 +48,9 @@ pub enum Response {
     Page(Page),
     DeleteMany(DeleteManyReport),
     Token(IssuedToken),
+    /// One outcome per imported user, in order: its id, or why it was refused.
+    Imported(Vec<Result<Uuid, Error>>),
+    Exported(Vec<Account>),
 }
 
 /// Where a new password comes from.

@@ -22,6 +22,7 @@ use crate::ops::{
 use crate::store::Store;
 use crate::throttle::LoginThrottle;
 use crate::token::{Claims, IssuedToken, TokenKeys};
+use crate::transfer::{ImportSecret, ImportUser};
 
 /// Names nobody may take, unless configured otherwise.
 pub const DEFAULT_RESERVED: &[&str] = &[
@@ -143,6 +144,8 @@ impl Service {
             Request::ListUsers(query) => self.list(&query).map(Response::Page),
             Request::DeleteMany(req) => self.delete_many(&req, &|_| {}).map(Response::DeleteMany),
             Request::Authenticate(creds) => self.authenticate(&creds).map(Response::Token),
+            Request::Import(users) => self.import(users).map(Response::Imported),
+            Request::Export { after, limit } => self.export(after, limit).map(Response::Exported),
         }
     }
 
@@ -361,6 +364,50 @@ impl Service {
         Ok(report)
     }
 
+    /// Stores parsed import lines in one transaction, hashing plain passwords
+    /// first on every core. One outcome per user, in order.
+    pub fn import(&self, users: Vec<ImportUser>) -> Result<Vec<Result<Uuid>>> {
+        let hashes = hash_in_parallel(&users, &self.config.password_policy);
+        let mut outcomes: Vec<Result<Uuid>> = Vec::with_capacity(users.len());
+        let mut accounts = Vec::with_capacity(users.len());
+        let mut slots = Vec::with_capacity(users.len());
+        for (user, hash) in users.into_iter().zip(hashes) {
+            let id = user.user.id;
+            let checked = if self.config.reserved.contains(user.user.username.as_str()) {
+                Err(Error::Conflict(format!(
+                    "username {} is reserved",
+                    user.user.username
+                )))
+            } else {
+                hash
+            };
+            match checked {
+                Ok(hash) => {
+                    accounts.push(user.into_account(hash));
+                    slots.push(outcomes.len());
+                    outcomes.push(Ok(id));
+                }
+                Err(e) => outcomes.push(Err(e)),
+            }
+        }
+        let stored = self.store.insert_many(&accounts)?;
+        for (slot, result) in slots.into_iter().zip(stored) {
+            if let Err(e) = result {
+                outcomes[slot] = Err(e);
+            }
+        }
+        self.store.flush()?;
+        Ok(outcomes)
+    }
+
+    /// Up to `limit` accounts, with their hashes, after the id `after`.
+    pub fn export(&self, after: Option<Uuid>, limit: usize) -> Result<Vec<Account>> {
+        self.store
+            .scan(after)
+            .take(limit.clamp(1, 10_000))
+            .collect()
+    }
+
     /// Checks a password and issues a token. An unknown user, a wrong password and
     /// a blocked account fail alike, after the same amount of work.
     pub fn authenticate(&self, creds: &Credentials) -> Result<IssuedToken> {
@@ -480,6 +527,56 @@ impl Service {
     }
 }
 
+/// The hash of each import line: kept as given, or the plain password hashed
+/// (after the password policy), spread over every core.
+fn hash_in_parallel(users: &[ImportUser], policy: &PasswordPolicy) -> Vec<Result<String>> {
+    let hash_one = |u: &ImportUser| match &u.secret {
+        ImportSecret::Hash(h) => Ok(h.clone()),
+        ImportSecret::Password(p) => {
+            policy
+                .check(p, &[u.user.username.as_str(), u.user.email.as_str()])
+                .map_err(|m| Error::invalid("password", m))?;
+            hashing::hash(p)
+        }
+    };
+    let plain = users
+        .iter()
+        .filter(|u| matches!(u.secret, ImportSecret::Password(_)))
+        .count();
+    let workers = std::thread::available_parallelism()
+        .map_or(2, usize::from)
+        .min(plain);
+    if workers <= 1 {
+        return users.iter().map(hash_one).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<std::sync::Mutex<Option<Result<String>>>> =
+        users.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(user) = users.get(i) else { break };
+                    let hashed = hash_one(user);
+                    if let Ok(mut slot) = results[i].lock() {
+                        *slot = Some(hashed);
+                    }
+                }
+            });
+        }
+    });
+    results
+        .into_iter()
+        .map(|slot| {
+            slot.into_inner()
+                .ok()
+                .flatten()
+                .unwrap_or_else(|| Err(Error::internal("a hashing worker failed")))
+        })
+        .collect()
+}
+
 /// The pure part of an update: the next state of `acct`. It may run more than
 /// once inside a store transaction, so it only computes.
 fn apply(
@@ -567,6 +664,10 @@ fn authorize(
     let forbidden = |m: &str| Err(Error::Forbidden(m.to_owned()));
     let session = match actor {
         Actor::Operator => return Ok(()),
+        // Import and export carry password hashes: the operator's alone.
+        _ if matches!(request, Request::Import(_) | Request::Export { .. }) => {
+            return forbidden("import and export are for the operator at the machine");
+        }
         Actor::Anonymous => {
             return match request {
                 Request::Authenticate(_) => Ok(()),

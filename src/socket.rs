@@ -156,6 +156,8 @@ fn op_name(request: &Request) -> &'static str {
         Request::ListUsers(_) => "list_users",
         Request::DeleteMany(_) => "delete_many",
         Request::Authenticate(_) => "authenticate",
+        Request::Import(_) => "import",
+        Request::Export { .. } => "export",
     }
 }
 

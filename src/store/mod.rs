@@ -152,6 +152,44 @@ impl Store {
         })
     }
 
+    /// Inserts many new accounts in one transaction. Each outcome says whether
+    /// its account was stored or why not (its id, username or email taken);
+    /// the others are stored all the same.
+    pub fn insert_many(&self, accounts: &[Account]) -> Result<Vec<Result<()>>> {
+        let values = accounts.iter().map(encode).collect::<Result<Vec<_>>>()?;
+        self.transaction(|t| {
+            let mut outcomes = Vec::with_capacity(accounts.len());
+            for (account, value) in accounts.iter().zip(&values) {
+                let id = account.user.id.as_bytes().as_slice();
+                let taken = if t.users.get(id)?.is_some() {
+                    Some(format!("a user with id {} already exists", account.user.id))
+                } else if t.by_username.get(account.user.username.as_str())?.is_some() {
+                    Some(format!(
+                        "username {} is already taken",
+                        account.user.username
+                    ))
+                } else if t
+                    .by_email
+                    .get(account.user.email.key().as_bytes())?
+                    .is_some()
+                {
+                    Some(format!("email {} is already taken", account.user.email))
+                } else {
+                    None
+                };
+                if let Some(why) = taken {
+                    outcomes.push(Err(Error::Conflict(why)));
+                    continue;
+                }
+                t.users.insert(id, value.as_slice())?;
+                t.by_username.insert(account.user.username.as_str(), id)?;
+                t.by_email.insert(account.user.email.key().as_bytes(), id)?;
+                outcomes.push(Ok(()));
+            }
+            Ok(outcomes)
+        })
+    }
+
     /// Replaces the account named by `user` with `change(current)`, keeping the
     /// indexes in step. `change` may run more than once and must be pure.
     pub fn update<F>(&self, user: &UserRef, change: F) -> Result<Account>
