@@ -468,7 +468,7 @@ fn import(
             store(&mut batch, &mut report)?;
         }
     }
-    if !(args.atomic && !report.refused.is_empty()) {
+    if !args.atomic || report.refused.is_empty() {
         store(&mut batch, &mut report)?;
     }
     bar.finish_and_clear();
