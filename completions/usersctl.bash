@@ -19,6 +19,9 @@ _usersctl() {
             usersctl,authenticate)
                 cmd="usersctl__subcmd__authenticate"
                 ;;
+            usersctl,check)
+                cmd="usersctl__subcmd__check"
+                ;;
             usersctl,help)
                 cmd="usersctl__subcmd__help"
                 ;;
@@ -33,6 +36,9 @@ _usersctl() {
                 ;;
             usersctl__subcmd__help,authenticate)
                 cmd="usersctl__subcmd__help__subcmd__authenticate"
+                ;;
+            usersctl__subcmd__help,check)
+                cmd="usersctl__subcmd__help__subcmd__check"
                 ;;
             usersctl__subcmd__help,help)
                 cmd="usersctl__subcmd__help__subcmd__help"
@@ -137,7 +143,7 @@ _usersctl() {
 
     case "${cmd}" in
         usersctl)
-            opts="-o -q -h -V --db --output --quiet --min-password-length --reserved-names --help --version user users authenticate serve help"
+            opts="-o -q -h -V --db --output --quiet --min-password-length --reserved-names --help --version user users authenticate serve check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -208,8 +214,42 @@ _usersctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        usersctl__subcmd__check)
+            opts="-o -q -h -V --repair --db --output --quiet --min-password-length --reserved-names --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --min-password-length)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reserved-names)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         usersctl__subcmd__help)
-            opts="user users authenticate serve help"
+            opts="user users authenticate serve check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -223,6 +263,20 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__help__subcmd__authenticate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usersctl__subcmd__help__subcmd__check)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -33,6 +33,7 @@ set edit:completion:arg-completer[usersctl] = {|@words|
             cand users 'List users, and bulk operations'
             cand authenticate 'Check a password and print a token and its expiry'
             cand serve 'Run the HTTP interface on the same database'
+            cand check 'Verify that records and indexes agree and every hash parses'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'usersctl;user'= {
@@ -276,11 +277,26 @@ set edit:completion:arg-completer[usersctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'usersctl;check'= {
+            cand --db 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --min-password-length 'Minimum length of new passwords, in characters'
+            cand --reserved-names 'Comma-separated usernames nobody may take [default: root, administrator, system, …]'
+            cand --repair 'Rebuild the username and email indexes from the records first'
+            cand -q 'Print only what was asked for: no notes, summaries or progress bars'
+            cand --quiet 'Print only what was asked for: no notes, summaries or progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'usersctl;help'= {
             cand user 'Show, create, change or delete one user'
             cand users 'List users, and bulk operations'
             cand authenticate 'Check a password and print a token and its expiry'
             cand serve 'Run the HTTP interface on the same database'
+            cand check 'Verify that records and indexes agree and every hash parses'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'usersctl;help;user'= {
@@ -314,6 +330,8 @@ set edit:completion:arg-completer[usersctl] = {|@words|
         &'usersctl;help;authenticate'= {
         }
         &'usersctl;help;serve'= {
+        }
+        &'usersctl;help;check'= {
         }
         &'usersctl;help;help'= {
         }

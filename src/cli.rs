@@ -86,6 +86,12 @@ pub enum Command {
     Authenticate(AuthenticateArgs),
     /// Run the HTTP interface on the same database
     Serve(ServeArgs),
+    /// Verify that records and indexes agree and every hash parses
+    Check {
+        /// Rebuild the username and email indexes from the records first
+        #[arg(long)]
+        repair: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

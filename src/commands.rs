@@ -168,6 +168,24 @@ fn run_operation(
                 other => Err(unexpected(&other)),
             }
         }
+        Command::Check { repair } => match call(Request::Check { repair })? {
+            Response::Check(report) => {
+                emit(printer.check_report(out, &report))?;
+                match report.problems.len() {
+                    0 => Ok(()),
+                    n => Err(Error::Unavailable(format!(
+                        "the database has {n} problem{}{}",
+                        if n == 1 { "" } else { "s" },
+                        if report.repaired {
+                            " that --repair cannot mend"
+                        } else {
+                            "; run `usersctl check --repair`"
+                        }
+                    ))),
+                }
+            }
+            other => Err(unexpected(&other)),
+        },
         Command::Serve(_) => Err(Error::internal("serve is not an operation")),
     }
 }
@@ -706,6 +724,7 @@ fn unexpected(response: &Response) -> Error {
         Response::Token(_) => "token",
         Response::Imported(_) => "import report",
         Response::Exported(_) => "export page",
+        Response::Check(_) => "check report",
     };
     Error::internal(format!("unexpected {kind} response"))
 }

@@ -77,7 +77,12 @@ pub fn is_valid_hash(phc: &str) -> bool {
     if is_bcrypt(phc) {
         return phc.parse::<bcrypt::HashParts>().is_ok();
     }
-    PasswordHash::new(phc).is_ok_and(|h| h.algorithm == Algorithm::Argon2id.ident())
+    PasswordHash::new(phc).is_ok_and(|h| {
+        h.algorithm == Algorithm::Argon2id.ident()
+            && h.salt.is_some()
+            && h.hash.is_some()
+            && Params::try_from(&h).is_ok()
+    })
 }
 
 fn is_bcrypt(hash: &str) -> bool {
@@ -144,6 +149,8 @@ mod tests {
     fn garbage_hashes_never_verify() {
         assert!(!verify(&pw("anything at all"), "not a hash"));
         assert!(!is_valid_hash("$2b$12$abc"));
+        assert!(!is_valid_hash("$argon2id$garbage"));
+        assert!(!is_valid_hash("$argon2id$v=19$m=19456,t=2,p=1"));
         assert!(!verify(&pw("anything at all"), "$2b$12$abc"));
     }
 }

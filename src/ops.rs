@@ -11,6 +11,7 @@ use crate::domain::{
     Account, Attributes, DisplayName, Email, Password, Role, User, UserRef, Username,
 };
 use crate::error::Error;
+use crate::store::CheckReport;
 use crate::token::IssuedToken;
 use crate::transfer::ImportUser;
 
@@ -38,6 +39,10 @@ pub enum Request {
         after: Option<Uuid>,
         limit: usize,
     },
+    /// Operator only: verify (and with `repair`, rebuild) the indexes.
+    Check {
+        repair: bool,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -51,6 +56,7 @@ pub enum Response {
     /// One outcome per imported user, in order: its id, or why it was refused.
     Imported(Vec<Result<Uuid, Error>>),
     Exported(Vec<Account>),
+    Check(CheckReport),
 }
 
 /// Where a new password comes from.

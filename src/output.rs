@@ -12,6 +12,7 @@ use crate::cli::Format;
 use crate::domain::User;
 use crate::error::Error;
 use crate::ops::{DeleteManyReport, Page, Saved};
+use crate::store::CheckReport;
 use crate::token::IssuedToken;
 
 pub struct Printer {
@@ -124,6 +125,32 @@ impl Printer {
                     "{verb} {}, not found {}",
                     report.deleted.len(),
                     report.not_found.len()
+                ));
+                Ok(())
+            }
+        }
+    }
+
+    pub fn check_report(&self, out: &mut dyn Write, report: &CheckReport) -> io::Result<()> {
+        match self.format {
+            Format::Json => self.json(out, report),
+            _ => {
+                for p in &report.problems {
+                    writeln!(out, "{}\t{}", p.kind, p.detail)?;
+                }
+                let verdict = if report.problems.is_empty() {
+                    "sound"
+                } else {
+                    "damaged"
+                };
+                self.note(&format!(
+                    "checked {} users{}: {verdict}",
+                    report.users,
+                    if report.repaired {
+                        " after rebuilding the indexes"
+                    } else {
+                        ""
+                    }
                 ));
                 Ok(())
             }

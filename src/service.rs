@@ -146,6 +146,7 @@ impl Service {
             Request::Authenticate(creds) => self.authenticate(&creds).map(Response::Token),
             Request::Import(users) => self.import(users).map(Response::Imported),
             Request::Export { after, limit } => self.export(after, limit).map(Response::Exported),
+            Request::Check { repair } => self.store.check(repair).map(Response::Check),
         }
     }
 
@@ -665,8 +666,12 @@ fn authorize(
     let session = match actor {
         Actor::Operator => return Ok(()),
         // Import and export carry password hashes: the operator's alone.
-        _ if matches!(request, Request::Import(_) | Request::Export { .. }) => {
-            return forbidden("import and export are for the operator at the machine");
+        _ if matches!(
+            request,
+            Request::Import(_) | Request::Export { .. } | Request::Check { .. }
+        ) =>
+        {
+            return forbidden("import, export and check are for the operator at the machine");
         }
         Actor::Anonymous => {
             return match request {

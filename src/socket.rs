@@ -158,6 +158,7 @@ fn op_name(request: &Request) -> &'static str {
         Request::Authenticate(_) => "authenticate",
         Request::Import(_) => "import",
         Request::Export { .. } => "export",
+        Request::Check { .. } => "check",
     }
 }
 

@@ -246,6 +246,146 @@ impl Store {
             .map(|item| item.map_err(storage).and_then(|(_, raw)| decode(&raw)))
     }
 
+    /// Verifies that every record has its index entries, every index entry
+    /// points at a record that has that name, and every stored hash parses.
+    /// With `repair`, the indexes are rebuilt from the records first.
+    pub fn check(&self, repair: bool) -> Result<CheckReport> {
+        let mut report = CheckReport {
+            repaired: repair,
+            ..CheckReport::default()
+        };
+        if repair {
+            self.rebuild_indexes(&mut report)?;
+        }
+        for item in self.users.iter() {
+            let (key, raw) = item.map_err(storage)?;
+            report.users += 1;
+            let account = match decode(&raw) {
+                Ok(a) if a.user.id.as_bytes().as_slice() == key.as_ref() => a,
+                Ok(a) => {
+                    report.problem(
+                        "misfiled_record",
+                        format!("record under key {} holds user {}", hex(&key), a.user.id),
+                    );
+                    continue;
+                }
+                Err(_) => {
+                    report.problem(
+                        "unreadable_record",
+                        format!("record under key {} cannot be read", hex(&key)),
+                    );
+                    continue;
+                }
+            };
+            let u = &account.user;
+            match self.by_username.get(u.username.as_str()).map_err(storage)? {
+                None => report.problem(
+                    "missing_username_index",
+                    format!("user {} ({}) has no username index entry", u.id, u.username),
+                ),
+                Some(id) if id.as_ref() != key.as_ref() => report.problem(
+                    "wrong_username_index",
+                    format!(
+                        "username {} points at {}, not at its user {}",
+                        u.username,
+                        hex(&id),
+                        u.id
+                    ),
+                ),
+                Some(_) => {}
+            }
+            match self.by_email.get(u.email.key()).map_err(storage)? {
+                None => report.problem(
+                    "missing_email_index",
+                    format!("user {} ({}) has no email index entry", u.id, u.email),
+                ),
+                Some(id) if id.as_ref() != key.as_ref() => report.problem(
+                    "wrong_email_index",
+                    format!(
+                        "email {} points at {}, not at its user {}",
+                        u.email,
+                        hex(&id),
+                        u.id
+                    ),
+                ),
+                Some(_) => {}
+            }
+            if !crate::hashing::is_valid_hash(&account.password_hash) {
+                report.problem(
+                    "bad_hash",
+                    format!(
+                        "user {} ({}) has a password hash that does not parse",
+                        u.id, u.username
+                    ),
+                );
+            }
+        }
+        for (tree, kind) in [(&self.by_username, "username"), (&self.by_email, "email")] {
+            for item in tree.iter() {
+                let (name, id) = item.map_err(storage)?;
+                let name = String::from_utf8_lossy(&name).into_owned();
+                let owner = match self.users.get(&id).map_err(storage)? {
+                    Some(raw) => decode(&raw).ok(),
+                    None => None,
+                };
+                let matches = owner.is_some_and(|a| match kind {
+                    "username" => a.user.username.as_str() == name,
+                    _ => a.user.email.key() == name,
+                });
+                if !matches {
+                    report.problem(
+                        &format!("dangling_{kind}_index"),
+                        format!(
+                            "{kind} {name} points at {}, which is not a user of that {kind}",
+                            hex(&id)
+                        ),
+                    );
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    /// Rebuilds both indexes from the records. The first record of a name
+    /// (the oldest id) keeps it; later duplicates are reported.
+    fn rebuild_indexes(&self, report: &mut CheckReport) -> Result<()> {
+        self.by_username.clear().map_err(storage)?;
+        self.by_email.clear().map_err(storage)?;
+        for item in self.users.iter() {
+            let (key, raw) = item.map_err(storage)?;
+            let Ok(account) = decode(&raw) else { continue };
+            let u = &account.user;
+            let claimed = self
+                .by_username
+                .compare_and_swap(
+                    u.username.as_str(),
+                    None as Option<&[u8]>,
+                    Some(key.as_ref()),
+                )
+                .map_err(storage)?;
+            if claimed.is_err() {
+                report.problem(
+                    "duplicate_username",
+                    format!(
+                        "users share username {}; {} left without it",
+                        u.username, u.id
+                    ),
+                );
+            }
+            let claimed = self
+                .by_email
+                .compare_and_swap(u.email.key(), None as Option<&[u8]>, Some(key.as_ref()))
+                .map_err(storage)?;
+            if claimed.is_err() {
+                report.problem(
+                    "duplicate_email",
+                    format!("users share email {}; {} left without it", u.email, u.id),
+                );
+            }
+        }
+        self.flush()
+    }
+
     /// Records a revoked token id until its expiry (unix seconds).
     pub fn revoke(&self, jti: &str, expires_at: u64) -> Result<()> {
         self.revoked
@@ -291,6 +431,35 @@ impl Store {
                 TransactionError::Storage(e) => storage(e),
             })
     }
+}
+
+/// What `check` found.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct CheckReport {
+    pub users: u64,
+    pub problems: Vec<Problem>,
+    pub repaired: bool,
+}
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Problem {
+    pub kind: String,
+    pub detail: String,
+}
+
+impl CheckReport {
+    fn problem(&mut self, kind: &str, detail: String) {
+        self.problems.push(Problem {
+            kind: kind.to_owned(),
+            detail,
+        });
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    Uuid::from_slice(bytes)
+        .map(|id| id.to_string())
+        .unwrap_or_else(|_| bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// The three trees as seen inside one transaction.
