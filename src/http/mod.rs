@@ -22,7 +22,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use self::body::{JsonObject, Token};
-use self::openapi::{Data, ErrorBody, Health, Revoked, SavedUser, UserPage};
+use self::openapi::{Data, ErrorBody, Health, Revoked, SavedUser, UserPage, Version};
 use crate::cli::{LogFormat, ServeArgs};
 use crate::domain::User;
 use crate::domain::{Attributes, DisplayName, Email, Password, Role, UserRef, Username};
@@ -113,6 +113,7 @@ pub fn router(service: Arc<Service>, rate_limit: u32) -> Router {
     let state = AppState { service };
     let mut app = Router::new()
         .route("/health", get(health))
+        .route("/version", get(version))
         .route("/authenticate", post(authenticate))
         .route("/logout", post(logout))
         .route(
@@ -167,6 +168,15 @@ fn saved_body(saved: Saved) -> Json<SavedUser> {
 
 fn user_ref(raw: &str) -> Result<UserRef> {
     UserRef::parse(raw).map_err(|_| Error::NotFound(format!("user {raw} not found")))
+}
+
+/// The version of usersctl serving the API. (It touches nothing: benchmarks use
+/// it as the cost of HTTP alone.)
+#[utoipa::path(get, path = "/version", tag = "meta", responses(
+    (status = 200, body = Data<Version>),
+    (status = "default", description = "Error (rate limit)", body = ErrorBody)))]
+async fn version() -> Json<Data<Version>> {
+    data(Version { version: env!("CARGO_PKG_VERSION") })
 }
 
 /// 200 while the database answers, 503 otherwise.

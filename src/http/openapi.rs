@@ -39,6 +39,11 @@ pub struct Revoked {
 }
 
 #[derive(Serialize, ToSchema)]
+pub struct Version {
+    pub version: &'static str,
+}
+
+#[derive(Serialize, ToSchema)]
 pub struct Health {
     /// `ok`, or `unavailable` (with status 503)
     pub status: String,
@@ -201,6 +206,7 @@ impl Modify for CrossFieldRules {
     info(title = "usersctl", description = "User accounts over HTTP: the operations of the usersctl command line."),
     paths(
         super::health,
+        super::version,
         super::authenticate,
         super::logout,
         super::list_users,

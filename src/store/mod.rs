@@ -32,7 +32,28 @@ pub struct Store {
     by_email: sled::Tree,
     revoked: sled::Tree,
     // Held for as long as the store is open; dropping it releases the directory.
+    commit: GroupCommit,
     _lock: DirLock,
+}
+
+#[derive(Default)]
+struct GroupCommit {
+    state: std::sync::Mutex<CommitState>,
+    done: std::sync::Condvar,
+}
+
+struct CommitState {
+    /// Tickets handed out, and the highest one a finished flush covered.
+    requested: u64,
+    completed: u64,
+    flushing: bool,
+    outcome: std::result::Result<(), String>,
+}
+
+impl Default for CommitState {
+    fn default() -> Self {
+        Self { requested: 0, completed: 0, flushing: false, outcome: Ok(()) }
+    }
 }
 
 impl Store {
@@ -62,6 +83,7 @@ impl Store {
             revoked: tree("revoked_tokens")?,
             dir: dir.to_owned(),
             db,
+            commit: GroupCommit::default(),
             _lock: lock,
         };
         store.check_schema()?;
@@ -102,8 +124,37 @@ impl Store {
     }
 
     /// Writes everything to disk; call before reporting a write as done.
+    ///
+    /// Concurrent callers share flushes (group commit): one of them flushes for
+    /// every write made before it started, the others wait for that flush
+    /// instead of queueing a disk sync each.
     pub fn flush(&self) -> Result<()> {
-        self.db.flush().map(drop).map_err(storage)
+        let commit = &self.commit;
+        let mut state = commit.state.lock().unwrap_or_else(|p| p.into_inner());
+        state.requested += 1;
+        let ticket = state.requested;
+        loop {
+            if state.completed >= ticket {
+                return state.outcome.clone().map_err(Error::Unavailable);
+            }
+            if !state.flushing {
+                state.flushing = true;
+                let target = state.requested;
+                drop(state);
+                let outcome = self
+                    .db
+                    .flush()
+                    .map(drop)
+                    .map_err(|e| format!("cannot write the database to disk: {}", storage(e)));
+                state = commit.state.lock().unwrap_or_else(|p| p.into_inner());
+                state.flushing = false;
+                state.completed = target;
+                state.outcome = outcome;
+                commit.done.notify_all();
+                continue;
+            }
+            state = commit.done.wait(state).unwrap_or_else(|p| p.into_inner());
+        }
     }
 
     /// Whether the database answers a read.
