@@ -1,0 +1,55 @@
+-- wrk script for bench/run.sh. MODE (env): version | get | login | patch.
+-- IDS (env): a file of user ids, one a line; TOKEN (env): an admin token.
+local mode = os.getenv("MODE") or "version"
+local threads = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  ids = {}
+  local file = os.getenv("IDS")
+  if file then
+    for line in io.lines(file) do ids[#ids + 1] = line end
+  end
+  token = os.getenv("TOKEN") or ""
+  ok, bad, n = 0, 0, 0
+  math.randomseed(os.time() + #threads * 7919)
+end
+
+local function pick()
+  return ids[math.random(#ids)]
+end
+
+function request()
+  n = n + 1
+  if mode == "get" then
+    return wrk.format("GET", "/users/" .. pick(), { ["Authorization"] = "Bearer " .. token })
+  elseif mode == "login" then
+    local body = '{"username":"' .. pick() .. '","password":"bench password"}'
+    return wrk.format("POST", "/authenticate", { ["Content-Type"] = "application/json" }, body)
+  elseif mode == "patch" then
+    local body = '{"name":"bench ' .. n .. '"}'
+    return wrk.format("PATCH", "/users/" .. pick(),
+      { ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json" }, body)
+  end
+  return wrk.format("GET", "/version")
+end
+
+function response(status, headers, body)
+  if status == 200 then ok = ok + 1 else bad = bad + 1 end
+end
+
+function done(summary, latency, requests)
+  local good, failed = 0, 0
+  for _, t in ipairs(threads) do
+    good = good + t:get("ok")
+    failed = failed + t:get("bad")
+  end
+  local secs = summary.duration / 1e6
+  local errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
+  io.write(string.format("RESULT rps=%.1f ok_rps=%.1f p50_ms=%.3f p99_ms=%.3f requests=%d ok=%d non200=%d socket_errors=%d\n",
+    summary.requests / secs, good / secs, latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    summary.requests, good, failed, errors))
+end

@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# Measures usersctl against the limits of this machine, each figure beside its
+# baseline from the same run, and writes the results as Markdown.
+#
+#   bench/run.sh [USERS] [OUT]      default: 1000000 users into BENCHMARKS.md
+#
+# BENCH_SECONDS (default 10) sets each load's length; BENCH_PROFILE=dev uses the
+# debug build (the short form that .ci/run runs so the harness cannot rot:
+# `BENCH_PROFILE=dev BENCH_SECONDS=2 bench/run.sh 20000 /tmp/bench.md`).
+set -euo pipefail
+N=${1:-1000000}
+OUT=${2:-BENCHMARKS.md}
+SECS=${BENCH_SECONDS:-10}
+PROFILE=${BENCH_PROFILE:-release}
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+for tool in wrk hyperfine curl; do
+    if ! command -v "$tool" >/dev/null 2>&1; then
+        echo "installing $tool…" >&2
+        (apt-get update -qq && apt-get install -y -qq wrk hyperfine curl) >/dev/null
+        break
+    fi
+done
+
+if [ "$PROFILE" = release ]; then
+    cargo build --release --locked --bin usersctl --example bench_tool
+    target=$root/target/release
+else
+    cargo build --locked --bin usersctl --example bench_tool
+    target=$root/target/debug
+fi
+BIN=$target/usersctl
+TOOL=$target/examples/bench_tool
+work=$(mktemp -d /tmp/usersctl-bench.XXXXXX)
+DB=$work/db
+server=
+cleanup() {
+    if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+calc() { python3 -c "print($1)"; }
+now() { date +%s.%N; }
+rss_mib() { awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+verdict() { if python3 -c "import sys; sys.exit(0 if ($1) else 1)"; then echo "met"; else echo "**missed**"; fi; }
+rows=()
+row() { rows+=("| $1 | $2 | $3 | $4 | $5 |"); echo "  $1: $2 (baseline $3; target $4: $5)" >&2; }
+wrk_result() { grep '^RESULT' | sed 's/^RESULT //'; }
+field() { tr ' ' '\n' <<<"$1" | sed -n "s/^$2=//p"; }
+cores=$(nproc)
+
+echo "== data: $N users" >&2
+printf 'bench password\n' | "$BIN" --db "$DB" -q user create benchadmin --email benchadmin@example.com --role admin --password-stdin >/dev/null
+hash=$("$TOOL" hash "bench password")
+"$TOOL" gen "$N" "$hash" >"$work/users.jsonl"
+
+echo "== users import" >&2
+t0=$(now); cp "$work/users.jsonl" "$work/copy.jsonl"; sync "$work/copy.jsonl"; t1=$(now)
+copy_s=$(calc "$t1 - $t0"); rm "$work/copy.jsonl"
+t0=$(now); "$BIN" --db "$DB" -q users import "$work/users.jsonl"; t1=$(now)
+import_s=$(calc "$t1 - $t0"); import_rate=$(calc "round($N / $import_s)")
+row "\`users import\` of $N pre-hashed users" "$import_rate users/s ($(calc "round($import_s, 2)") s)" \
+    "copying the file and syncing it: $(calc "round($copy_s, 2)") s" "≥ 30,000 users/s" "$(verdict "$import_rate >= 30000")"
+disk=$(du -sb "$DB/sled" | cut -f1)
+per_user=$(calc "round($disk / ($N + 1))")
+row "bytes on disk per user" "$per_user B ($(calc "round($disk / 1048576)") MiB in all)" \
+    "the import line: $(calc "round($(stat -c %s "$work/users.jsonl") / $N)") B" "record it" "recorded"
+
+echo "== users export" >&2
+t0=$(now); "$BIN" --db "$DB" users export >"$work/export.jsonl"; t1=$(now)
+export_s=$(calc "$t1 - $t0")
+t0=$(now); cat "$work/export.jsonl" >/dev/null; t1=$(now); cat_s=$(calc "$t1 - $t0")
+export_target=$(calc "5 * $N / 1000000")
+row "\`users export\` of $N users" "$(calc "round($export_s, 2)") s" "reading the export back: $(calc "round($cat_s, 2)") s" \
+    "< $export_target s (5 s at 1M)" "$(verdict "$export_s < $export_target")"
+
+echo "== user get and users list, server stopped" >&2
+probe=$(sed -n "$((N / 2 + 1))p" "$work/users.jsonl" | python3 -c 'import json,sys; print(json.load(sys.stdin)["username"])')
+deep=$(sed -n "$((N - 200))p" "$work/export.jsonl" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+hyperfine -N --warmup 3 --min-runs 20 --export-json "$work/cli.json" \
+    "$TOOL floor $DB $probe" \
+    "$BIN --db $DB user get $probe -o json" \
+    "$BIN --db $DB users list --limit 100 --cursor $deep -o json" >&2
+read -r floor_ms get_ms list_ms < <(python3 -c "
+import json; r = json.load(open('$work/cli.json'))['results']
+print(*[round(x['mean'] * 1000, 2) for x in r])")
+row "\`usersctl user get\`, server stopped" "$get_ms ms" "bare open + one lookup: $floor_ms ms" \
+    "≤ 1.2 × floor ($(calc "round($get_ms / $floor_ms, 2)") ×)" "$(verdict "$get_ms <= 1.2 * $floor_ms")"
+row "\`users list --limit 100\` from deep in the list" "$list_ms ms" "bare open + one lookup: $floor_ms ms" \
+    "≤ 1.2 × floor ($(calc "round($list_ms / $floor_ms, 2)") ×)" "$(verdict "$list_ms <= 1.2 * $floor_ms")"
+
+echo "== server" >&2
+"$BIN" --db "$DB" serve --bind 127.0.0.1:0 --rate-limit 0 >"$work/serve.out" 2>"$work/serve.log" &
+server=$!
+url=
+for _ in $(seq 300); do
+    url=$(grep -o 'http://127.0.0.1:[0-9]*' "$work/serve.out" | head -n 1 || true)
+    [ -n "$url" ] && break
+    sleep 0.1
+done
+[ -n "$url" ] || { cat "$work/serve.log" >&2; exit 1; }
+export TOKEN
+TOKEN=$(curl -sf "$url/authenticate" -H 'Content-Type: application/json' \
+    -d '{"username":"benchadmin","password":"bench password"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["token"])')
+shuf -n 10000 --random-source=<(yes) "$work/export.jsonl" | python3 -c '
+import json, sys
+for line in sys.stdin:
+    print(json.loads(line)["id"])' >"$work/ids.txt"
+export IDS=$work/ids.txt
+
+echo "== GET /users/{id} against GET /version" >&2
+fixed=$(MODE=version wrk -t2 -c32 -d"${SECS}s" -s bench/http.lua "$url" | wrk_result)
+get=$(MODE=get wrk -t2 -c32 -d"${SECS}s" -s bench/http.lua "$url" | wrk_result)
+fixed_rps=$(field "$fixed" rps); get_rps=$(field "$get" ok_rps); get_p99=$(field "$get" p99_ms)
+row "\`GET /users/{id}\` with a token, 32 connections" "$get_rps req/s" "\`GET /version\`: $fixed_rps req/s" \
+    "≥ 0.6 × baseline ($(calc "round($get_rps / $fixed_rps, 2)") ×)" "$(verdict "$get_rps >= 0.6 * $fixed_rps")"
+row "\`GET /users/{id}\` p99 latency, 32 connections" "$get_p99 ms" "p50 $(field "$get" p50_ms) ms" "< 5 ms" \
+    "$(verdict "$get_p99 < 5")"
+
+echo "== POST /authenticate login storm" >&2
+verify_s=$("$TOOL" verify-time "bench password" 20)
+limit=$(calc "round($cores / $verify_s, 1)")
+peak=0
+( while kill -0 "$server" 2>/dev/null; do rss_mib "$server"; echo; sleep 0.2; done ) >"$work/rss.txt" &
+sampler=$!
+MODE=get wrk -t1 -c1 -d"${SECS}s" -s bench/http.lua "$url" | wrk_result >"$work/probe.txt" &
+probe_pid=$!
+login=$(MODE=login wrk -t2 -c64 -d"${SECS}s" -s bench/http.lua "$url" | wrk_result)
+wait "$probe_pid"
+kill "$sampler" 2>/dev/null || true
+peak=$(sort -n "$work/rss.txt" | tail -n 1)
+probe_out=$(cat "$work/probe.txt")
+login_rps=$(field "$login" ok_rps)
+row "\`POST /authenticate\`, 64 connections" "$login_rps logins/s ($(field "$login" non200) answered 503)" \
+    "argon2 limit: $cores cores ÷ $(calc "round($verify_s * 1000, 1)") ms = $limit/s" \
+    "≥ 0.9 × limit ($(calc "round($login_rps / $limit, 2)") ×)" "$(verdict "$login_rps >= 0.9 * $limit")"
+row "\`GET /users/{id}\` p99 during the login storm" "$(field "$probe_out" p99_ms) ms" "p50 $(field "$probe_out" p50_ms) ms" \
+    "< 10 ms" "$(verdict "$(field "$probe_out" p99_ms) < 10")"
+row "server RSS during the login storm" "$peak MiB peak" "—" "< 300 MiB" "$(verdict "$peak < 300")"
+
+echo "== PATCH writes" >&2
+fsync_rate=$("$TOOL" fsync-rate 2 "$work")
+patch=$(MODE=patch wrk -t2 -c32 -d"${SECS}s" -s bench/http.lua "$url" | wrk_result)
+patch_rps=$(field "$patch" ok_rps)
+row "acknowledged \`PATCH\` writes, 32 connections" "$patch_rps writes/s (p99 $(field "$patch" p99_ms) ms)" \
+    "one write + fsync at a time: $fsync_rate/s" "≥ 5,000/s" "$(verdict "$patch_rps >= 5000")"
+
+sleep 2
+rest=$(rss_mib "$server")
+row "server RSS at rest after the loads" "$rest MiB" "—" "< 256 MiB" "$(verdict "$rest < 256")"
+kill -TERM "$server"; wait "$server" || true; server=
+
+echo "== users delete-many from stdin" >&2
+count=$(( N >= 200000 ? 100000 : N / 2 ))
+sed -n "1,${count}p" "$work/export.jsonl" | python3 -c '
+import json, sys
+for line in sys.stdin:
+    print(json.loads(line)["username"])' >"$work/names.txt"
+t0=$(now); "$BIN" --db "$DB" -q users delete-many --from - --yes <"$work/names.txt" >/dev/null; t1=$(now)
+delete_s=$(calc "$t1 - $t0")
+delete_target=$(calc "5 * $count / 100000")
+row "\`users delete-many\` of $count names from stdin" "$(calc "round($delete_s, 2)") s" \
+    "$(calc "round($count / $delete_s)") names/s" "< $delete_target s (5 s for 100,000)" "$(verdict "$delete_s < $delete_target")"
+
+{
+    echo "# Benchmarks"
+    echo
+    echo "Measured by \`bench/run.sh $N\` ($PROFILE build) on $(date -u +%Y-%m-%d): $cores cores"
+    echo "($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM,"
+    echo "Linux $(uname -r); wrk shares the cores with the server; each load runs ${SECS} s."
+    echo "Every figure stands beside a baseline measured in the same run."
+    echo
+    echo "| figure | measured | baseline (same run) | target | verdict |"
+    echo "| --- | --- | --- | --- | --- |"
+    printf '%s\n' "${rows[@]}"
+    echo
+    echo "Reproduce: \`bench/run.sh $N\` (installs wrk and hyperfine with apt-get if missing)."
+} >"$OUT"
+echo "wrote $OUT" >&2
