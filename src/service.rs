@@ -13,12 +13,12 @@ use crate::domain::{
     Account, Attributes, Password, PasswordPolicy, Role, Timestamp, User, UserRef,
 };
 use crate::error::{Error, Result};
-use crate::gate::HashGate;
 use crate::hashing;
 use crate::ops::{
     Credentials, DeleteMany, DeleteManyReport, ListQuery, NewUser, Page, PasswordChoice, Request,
     Response, Saved, UserPatch,
 };
+use crate::pool::HashPool;
 use crate::store::Store;
 use crate::throttle::LoginThrottle;
 use crate::token::{Claims, IssuedToken, TokenKeys};
@@ -86,7 +86,7 @@ pub struct Service {
     store: Store,
     config: Config,
     keys: OnceLock<Arc<TokenKeys>>,
-    hash_gate: HashGate,
+    hash_pool: OnceLock<HashPool>,
     throttle: LoginThrottle,
 }
 
@@ -96,7 +96,7 @@ impl Service {
             store: Store::open(dir)?,
             config,
             keys: OnceLock::new(),
-            hash_gate: HashGate::for_this_machine(),
+            hash_pool: OnceLock::new(),
             throttle: LoginThrottle::default(),
         })
     }
@@ -227,9 +227,19 @@ impl Service {
                         "is required to change your own password",
                     )
                 })?;
-                let _permit = self.hash_gate.acquire()?;
-                if !hashing::verify(proof, &current.password_hash) {
-                    return Err(Error::Forbidden("current_password is wrong".to_owned()));
+                // Guessing the current password with a stolen token is a login
+                // attempt like any other, and throttled as one.
+                let key = throttle_key(current.user.id);
+                self.throttle.begin(&key)?;
+                match self.verify(proof, &current.password_hash) {
+                    Ok(true) => self.throttle.succeeded(&key),
+                    Ok(false) => {
+                        return Err(Error::Forbidden("current_password is wrong".to_owned()));
+                    }
+                    Err(e) => {
+                        self.throttle.cancel(&key);
+                        return Err(e);
+                    }
                 }
             }
             let username = patch.username.as_ref().unwrap_or(&current.user.username);
@@ -336,6 +346,9 @@ impl Service {
             ..DeleteManyReport::default()
         };
         let mut done = 0u64;
+        // Users deleted by an earlier batch, by every name they could be given:
+        // a later batch naming one of them again finds it gone, yet it existed.
+        let mut gone: HashSet<String> = HashSet::new();
         for chunk in names.chunks(DELETE_BATCH) {
             let refs: Vec<(usize, UserRef)> = chunk
                 .iter()
@@ -345,8 +358,14 @@ impl Service {
             let only_refs: Vec<UserRef> = refs.iter().map(|(_, r)| r.clone()).collect();
             let outcomes = self.store.delete_many(&only_refs, req.dry_run)?;
             let mut found = vec![false; chunk.len()];
-            for ((i, _), outcome) in refs.iter().zip(&outcomes) {
-                found[*i] = outcome.is_some();
+            for ((i, user), outcome) in refs.iter().zip(&outcomes) {
+                found[*i] = outcome.is_some() || gone.contains(&ref_key(user));
+            }
+            for account in outcomes.iter().flatten() {
+                let u = &account.user;
+                gone.insert(ref_key(&UserRef::Id(u.id)));
+                gone.insert(ref_key(&UserRef::Username(u.username.clone())));
+                gone.insert(ref_key(&UserRef::Email(u.email.clone())));
             }
             for (name, found) in chunk.iter().zip(found) {
                 let list = if found {
@@ -368,7 +387,7 @@ impl Service {
     /// Stores parsed import lines in one transaction, hashing plain passwords
     /// first on every core. One outcome per user, in order.
     pub fn import(&self, users: Vec<ImportUser>) -> Result<Vec<Result<Uuid>>> {
-        let hashes = hash_in_parallel(&users, &self.config.password_policy);
+        let hashes = self.hash_imports(&users);
         let mut outcomes: Vec<Result<Uuid>> = Vec::with_capacity(users.len());
         let mut accounts = Vec::with_capacity(users.len());
         let mut slots = Vec::with_capacity(users.len());
@@ -427,20 +446,34 @@ impl Service {
         }
         let keys = self.keys()?;
         let login = creds.username.trim().to_lowercase();
-        self.throttle.begin(&login)?;
         let account = UserRef::parse(&login)
             .ok()
             .map(|r| self.store.get(&r))
             .transpose()?
             .flatten();
-        let verified = {
-            let _permit = self.hash_gate.acquire()?;
-            match &account {
-                Some(a) => hashing::verify(&creds.password, &a.password_hash),
-                None => {
-                    hashing::dummy_verify(&creds.password);
-                    false
-                }
+        // Failures count against the account, whichever of its names is typed;
+        // for a name that is no account, against the name.
+        let login = match &account {
+            Some(a) => throttle_key(a.user.id),
+            None => format!("name:{login}"),
+        };
+        self.throttle.begin(&login)?;
+        // An unknown user costs a verify too, against a dummy hash.
+        let verified = match &account {
+            Some(a) => self.verify(&creds.password, &a.password_hash),
+            None => {
+                let p = creds.password.clone();
+                self.pool()
+                    .run(move || hashing::dummy_verify(&p))
+                    .map(|()| false)
+            }
+        };
+        let verified = match verified {
+            Ok(v) => v,
+            Err(e) => {
+                // Turned away before any check: not a failed login.
+                self.throttle.cancel(&login);
+                return Err(e);
             }
         };
         let account = match account {
@@ -522,60 +555,73 @@ impl Service {
         }
     }
 
-    fn hash(&self, password: &Password) -> Result<String> {
-        let _permit = self.hash_gate.acquire()?;
-        hashing::hash(password)
-    }
-}
-
-/// The hash of each import line: kept as given, or the plain password hashed
-/// (after the password policy), spread over every core.
-fn hash_in_parallel(users: &[ImportUser], policy: &PasswordPolicy) -> Vec<Result<String>> {
-    let hash_one = |u: &ImportUser| match &u.secret {
-        ImportSecret::Hash(h) => Ok(h.clone()),
-        ImportSecret::Password(p) => {
-            policy
-                .check(p, &[u.user.username.as_str(), u.user.email.as_str()])
-                .map_err(|m| Error::invalid("password", m))?;
-            hashing::hash(p)
+    /// The hash of each import line: kept as given, or the plain password hashed
+    /// (after the password policy) on the hashing threads, all of them at once.
+    fn hash_imports(&self, users: &[ImportUser]) -> Vec<Result<String>> {
+        let policy = &self.config.password_policy;
+        let hash_one = |u: &ImportUser| match &u.secret {
+            ImportSecret::Hash(h) => Ok(h.clone()),
+            ImportSecret::Password(p) => {
+                policy
+                    .check(p, &[u.user.username.as_str(), u.user.email.as_str()])
+                    .map_err(|m| Error::invalid("password", m))?;
+                let p = p.clone();
+                self.pool().run_waiting(move || hashing::hash(&p))?
+            }
+        };
+        let plain = users
+            .iter()
+            .filter(|u| matches!(u.secret, ImportSecret::Password(_)))
+            .count();
+        let feeders = std::thread::available_parallelism()
+            .map_or(2, usize::from)
+            .min(plain);
+        if feeders <= 1 {
+            return users.iter().map(hash_one).collect();
         }
-    };
-    let plain = users
-        .iter()
-        .filter(|u| matches!(u.secret, ImportSecret::Password(_)))
-        .count();
-    let workers = std::thread::available_parallelism()
-        .map_or(2, usize::from)
-        .min(plain);
-    if workers <= 1 {
-        return users.iter().map(hash_one).collect();
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<std::sync::Mutex<Option<Result<String>>>> =
-        users.iter().map(|_| std::sync::Mutex::new(None)).collect();
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(user) = users.get(i) else { break };
-                    let hashed = hash_one(user);
-                    if let Ok(mut slot) = results[i].lock() {
-                        *slot = Some(hashed);
+        // Each feeder thread hands one password at a time to the pool, so
+        // every hashing thread has work.
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let results: Vec<std::sync::Mutex<Option<Result<String>>>> =
+            users.iter().map(|_| std::sync::Mutex::new(None)).collect();
+        std::thread::scope(|scope| {
+            for _ in 0..feeders {
+                scope.spawn(|| {
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(user) = users.get(i) else { break };
+                        let hashed = hash_one(user);
+                        if let Ok(mut slot) = results[i].lock() {
+                            *slot = Some(hashed);
+                        }
                     }
-                }
-            });
-        }
-    });
-    results
-        .into_iter()
-        .map(|slot| {
-            slot.into_inner()
-                .ok()
-                .flatten()
-                .unwrap_or_else(|| Err(Error::internal("a hashing worker failed")))
-        })
-        .collect()
+                });
+            }
+        });
+        results
+            .into_iter()
+            .map(|slot| {
+                slot.into_inner()
+                    .ok()
+                    .flatten()
+                    .unwrap_or_else(|| Err(Error::internal("a hashing feeder failed")))
+            })
+            .collect()
+    }
+
+    fn pool(&self) -> &HashPool {
+        self.hash_pool.get_or_init(HashPool::for_this_machine)
+    }
+
+    fn hash(&self, password: &Password) -> Result<String> {
+        let p = password.clone();
+        self.pool().run(move || hashing::hash(&p))?
+    }
+
+    fn verify(&self, password: &Password, hash: &str) -> Result<bool> {
+        let (p, h) = (password.clone(), hash.to_owned());
+        self.pool().run(move || hashing::verify(&p, &h))
+    }
 }
 
 /// The pure part of an update: the next state of `acct`. It may run more than
@@ -648,6 +694,20 @@ fn check_block_reason(reason: &str) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// The login throttle's key for an account.
+fn throttle_key(id: Uuid) -> String {
+    format!("id:{id}")
+}
+
+/// A reference as the store compares it (emails without case).
+fn ref_key(user: &UserRef) -> String {
+    match user {
+        UserRef::Id(id) => format!("id:{id}"),
+        UserRef::Username(name) => format!("name:{name}"),
+        UserRef::Email(email) => format!("email:{}", email.key()),
+    }
 }
 
 fn not_found(user: &UserRef) -> Error {

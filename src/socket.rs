@@ -9,6 +9,7 @@ use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 use std::os::unix::net::UnixStream as StdUnixStream;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader as AsyncBufReader};
@@ -35,8 +36,35 @@ pub struct WireResponse {
     pub result: std::result::Result<Response, Error>,
 }
 
+/// How long a client waits for the server's greeting before deciding that no
+/// server answers.
+const GREETING_TIMEOUT: Duration = Duration::from_millis(500);
+
+/// The first line the server sends on each connection.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Greeting {
+    pub version: u32,
+    pub server: String,
+}
+
 pub fn socket_path(db: &Path) -> PathBuf {
     db.join(SOCKET_FILE)
+}
+
+/// A path to the socket short enough for `sun_path` (about 107 bytes): the
+/// plain one when it fits, else the same file through `/proc/self/fd` and an
+/// open handle on the database directory (which the caller keeps open).
+fn addressable(db: &Path) -> Result<(PathBuf, Option<std::fs::File>)> {
+    let plain = socket_path(db);
+    if plain.as_os_str().len() < 100 {
+        return Ok((plain, None));
+    }
+    let dir = std::fs::File::open(db)?;
+    let fd = std::os::fd::AsRawFd::as_raw_fd(&dir);
+    Ok((
+        PathBuf::from(format!("/proc/self/fd/{fd}/{SOCKET_FILE}")),
+        Some(dir),
+    ))
 }
 
 /// Binds the admin socket, replacing any file a killed server left behind: the
@@ -53,7 +81,12 @@ pub fn bind(db: &Path) -> Result<UnixListener> {
             )));
         }
     }
-    let listener = UnixListener::bind(&path)
+    let (address, _dir) = addressable(db)?;
+    // Created owner-only from the start: no moment where another mode shows.
+    let umask = rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o177));
+    let bound = UnixListener::bind(&address);
+    rustix::process::umask(umask);
+    let listener = bound
         .map_err(|e| Error::Unavailable(format!("cannot listen on {}: {e}", path.display())))?;
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
     Ok(listener)
@@ -91,6 +124,17 @@ pub async fn serve(listener: UnixListener, service: Arc<Service>) {
 
 async fn handle(stream: UnixStream, service: Arc<Service>) {
     let (read, mut write) = stream.into_split();
+    let greeting = Greeting {
+        version: PROTOCOL_VERSION,
+        server: format!("usersctl {}", env!("CARGO_PKG_VERSION")),
+    };
+    let Ok(mut hello) = serde_json::to_vec(&greeting) else {
+        return;
+    };
+    hello.push(b'\n');
+    if write.write_all(&hello).await.is_err() {
+        return;
+    }
     let mut lines = AsyncBufReader::new(tokio::io::AsyncReadExt::take(read, MAX_LINE));
     let mut line = String::new();
     loop {
@@ -189,14 +233,37 @@ impl Client {
                 meta.uid()
             )));
         }
-        let Ok(stream) = StdUnixStream::connect(&path) else {
+        let (address, _dir) = addressable(db)?;
+        let Ok(stream) = StdUnixStream::connect(&address) else {
             return Ok(None); // left behind by a server that is gone
         };
+        // A server that holds the database but does not greet us at once is
+        // hung (or stopped): say so rather than wait for ever.
+        stream.set_read_timeout(Some(GREETING_TIMEOUT))?;
         let writer = stream.try_clone()?;
-        Ok(Some(Client {
-            reader: BufReader::new(stream),
-            writer,
-        }))
+        let mut reader = BufReader::new(stream);
+        let mut line = String::new();
+        let greeting = match reader.read_line(&mut line) {
+            Ok(n) if n > 0 => serde_json::from_str::<Greeting>(&line).ok(),
+            _ => None,
+        };
+        let Some(greeting) = greeting else {
+            return Err(Error::Locked(format!(
+                "the usersctl server holding {} does not answer on its admin socket",
+                db.display()
+            )));
+        };
+        if greeting.version != PROTOCOL_VERSION {
+            return Err(Error::Unavailable(format!(
+                "the server holding {} ({}) speaks admin protocol {}, this usersctl {PROTOCOL_VERSION}; \
+                 use the server's own binary",
+                db.display(),
+                greeting.server,
+                greeting.version
+            )));
+        }
+        reader.get_ref().set_read_timeout(None)?;
+        Ok(Some(Client { reader, writer }))
     }
 
     /// Sends one operation and waits for its outcome.

@@ -37,7 +37,8 @@ fn delay(consecutive: u32) -> Duration {
 fn rate_limited(wait: Duration, message: &str) -> Error {
     Error::RateLimited {
         message: message.to_owned(),
-        retry_after: wait.as_secs().max(1),
+        // Rounded up: a client that waits as told is let in.
+        retry_after: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
     }
 }
 
@@ -79,6 +80,16 @@ impl LoginThrottle {
             entry.next_allowed = now + delay(entry.consecutive);
         }
         Ok(())
+    }
+
+    /// The attempt begun for `account` never checked a password (the server was
+    /// too busy): it does not count.
+    pub fn cancel(&self, account: &str) {
+        let mut accounts = self.accounts.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(entry) = accounts.get_mut(account) {
+            entry.consecutive = entry.consecutive.saturating_sub(1);
+            entry.window_failures = entry.window_failures.saturating_sub(1);
+        }
     }
 
     /// The attempt begun for `account` succeeded: it does not count.

@@ -46,8 +46,23 @@ pub async fn log_requests(req: Request, next: Next) -> Response {
 /// body-limit answers, the timeout layer's 408) into the JSON error format.
 pub async fn json_errors(req: Request, next: Next) -> Response {
     let head = req.method() == Method::HEAD;
-    let response = next.run(req).await;
+    let has_body = req
+        .headers()
+        .contains_key(axum::http::header::TRANSFER_ENCODING)
+        || req
+            .headers()
+            .get(axum::http::header::CONTENT_LENGTH)
+            .is_some_and(|v| v != "0");
+    let mut response = next.run(req).await;
     let status = response.status();
+    // A request refused before its body was read leaves that body on the
+    // connection, which is then closed: say so, so the client does not reuse it.
+    if has_body && (status.is_client_error() || status.is_server_error()) {
+        response.headers_mut().insert(
+            axum::http::header::CONNECTION,
+            HeaderValue::from_static("close"),
+        );
+    }
     if !(status.is_client_error() || status.is_server_error()) || is_json(&response) || head {
         return response;
     }

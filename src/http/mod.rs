@@ -71,16 +71,17 @@ pub fn serve(db: &Path, config: service::Config, args: ServeArgs) -> Result<()> 
         .build()
         .map_err(Error::internal)?;
     runtime.block_on(async {
+        // Operator commands on the same --db are carried out here meanwhile;
+        // the socket is ready before the server says it is listening.
+        let admin = crate::socket::bind(db)?;
         let listener = tokio::net::TcpListener::bind(args.bind)
             .await
             .map_err(|e| Error::Internal(format!("cannot listen on {}: {e}", args.bind)))?;
         let addr = listener.local_addr()?;
+        let admin_task = tokio::spawn(crate::socket::serve(admin, service.clone()));
         // On stdout, whatever the log filter: scripts and tests read the port here.
         println!("listening on http://{addr}");
         tracing::info!("listening on http://{addr}");
-        // Operator commands on the same --db are carried out here meanwhile.
-        let admin = crate::socket::bind(db)?;
-        let admin_task = tokio::spawn(crate::socket::serve(admin, service.clone()));
         let app = router(service.clone(), args.rate_limit);
         server::run(listener, app, server::shutdown_signal()).await;
         admin_task.abort();
@@ -176,7 +177,9 @@ fn user_ref(raw: &str) -> Result<UserRef> {
     (status = 200, body = Data<Version>),
     (status = "default", description = "Error (rate limit)", body = ErrorBody)))]
 async fn version() -> Json<Data<Version>> {
-    data(Version { version: env!("CARGO_PKG_VERSION") })
+    data(Version {
+        version: env!("CARGO_PKG_VERSION"),
+    })
 }
 
 /// 200 while the database answers, 503 otherwise.

@@ -52,7 +52,12 @@ struct CommitState {
 
 impl Default for CommitState {
     fn default() -> Self {
-        Self { requested: 0, completed: 0, flushing: false, outcome: Ok(()) }
+        Self {
+            requested: 0,
+            completed: 0,
+            flushing: false,
+            outcome: Ok(()),
+        }
     }
 }
 

@@ -1,0 +1,158 @@
+//! Password hashing runs on a small pool of dedicated threads, one per core,
+//! with a bounded queue in front. Past the queue a caller is told to come back
+//! later (`Error::Busy`, 503 with `Retry-After` over HTTP) instead of queueing
+//! without limit: unbounded concurrent argon2 starves every other request.
+//!
+//! Dedicated threads also bound memory. Each argon2 hash takes 19 MiB, and the
+//! allocator keeps such blocks in the arena of the thread that used them; were
+//! hashes to run on whichever of hundreds of blocking threads came along, each
+//! would keep its own 19 MiB.
+
+use std::sync::mpsc::{self, SyncSender, TrySendError};
+use std::sync::{Arc, Mutex};
+
+use crate::error::{Error, Result};
+
+type Job = Box<dyn FnOnce() + Send>;
+
+pub struct HashPool {
+    queue: SyncSender<Job>,
+}
+
+impl HashPool {
+    pub fn new(workers: usize, queued: usize) -> HashPool {
+        let (queue, jobs) = mpsc::sync_channel::<Job>(queued);
+        let jobs = Arc::new(Mutex::new(jobs));
+        for n in 0..workers.max(1) {
+            let jobs = jobs.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("usersctl-hash-{n}"))
+                .spawn(move || {
+                    loop {
+                        let job = match jobs.lock() {
+                            Ok(rx) => rx.recv(),
+                            Err(_) => return,
+                        };
+                        match job {
+                            Ok(job) => job(),
+                            Err(_) => return, // the pool was dropped
+                        }
+                    }
+                });
+            if let Err(e) = spawned {
+                tracing::error!(error = %e, "cannot start a hashing thread");
+            }
+        }
+        HashPool { queue }
+    }
+
+    /// One worker per core, and a queue of eight more per core.
+    pub fn for_this_machine() -> HashPool {
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        HashPool::new(cores, cores * 8)
+    }
+
+    /// Runs `work` on the pool and waits for it; `Busy` at once when the queue
+    /// is full.
+    pub fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+        self.submit(work, false)
+    }
+
+    /// Like `run`, but waits for room in the queue instead of giving up (bulk
+    /// work such as an import).
+    pub fn run_waiting<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T> {
+        self.submit(work, true)
+    }
+
+    fn submit<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+        wait: bool,
+    ) -> Result<T> {
+        let (done, outcome) = mpsc::channel();
+        let job: Job = Box::new(move || {
+            let _ = done.send(work());
+        });
+        let queued = if wait {
+            self.queue
+                .send(job)
+                .map_err(|_| TrySendError::Disconnected(()))
+        } else {
+            self.queue.try_send(job).map_err(|e| match e {
+                TrySendError::Full(_) => TrySendError::Full(()),
+                TrySendError::Disconnected(_) => TrySendError::Disconnected(()),
+            })
+        };
+        match queued {
+            Ok(()) => {}
+            Err(TrySendError::Full(())) => {
+                return Err(Error::Busy(
+                    "too many password checks under way; try again shortly".to_owned(),
+                ));
+            }
+            Err(TrySendError::Disconnected(())) => {
+                return Err(Error::internal("the hashing threads are gone"));
+            }
+        }
+        outcome
+            .recv()
+            .map_err(|_| Error::internal("a hashing thread failed"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn work_runs_and_returns_its_result() {
+        let pool = HashPool::new(2, 2);
+        assert_eq!(pool.run(|| 6 * 7).unwrap(), 42);
+    }
+
+    #[test]
+    fn past_the_queue_callers_are_turned_away() {
+        let pool = Arc::new(HashPool::new(1, 1));
+        let (release, gate) = mpsc::channel::<()>();
+        let gate = Arc::new(Mutex::new(gate));
+        // One job runs (blocked), one waits in the queue; the third is refused.
+        let mut held = Vec::new();
+        for _ in 0..2 {
+            let pool = pool.clone();
+            let gate = gate.clone();
+            held.push(std::thread::spawn(move || {
+                pool.run(move || {
+                    let _ = gate.lock().unwrap().recv();
+                })
+            }));
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        assert!(matches!(pool.run(|| ()), Err(Error::Busy(_))));
+        release.send(()).unwrap();
+        release.send(()).unwrap();
+        for h in held {
+            assert!(h.join().unwrap().is_ok());
+        }
+        assert!(pool.run(|| ()).is_ok());
+    }
+
+    #[test]
+    fn waiting_callers_are_not_turned_away() {
+        let pool = Arc::new(HashPool::new(1, 0));
+        let results: Vec<_> = (0..8)
+            .map(|i| {
+                let pool = pool.clone();
+                std::thread::spawn(move || pool.run_waiting(move || i))
+            })
+            .collect();
+        let sum: i32 = results
+            .into_iter()
+            .map(|h| h.join().unwrap().unwrap())
+            .sum();
+        assert_eq!(sum, 28);
+    }
+}
