@@ -310,7 +310,11 @@ fn delete_many(
         users,
         dry_run: args.dry_run,
     };
-    let bar = progress_bar(printer, request.users.len() as u64);
+    let bar = progress_bar(
+        printer,
+        request.users.len() as u64,
+        "{bar:40} {pos}/{len} users ({eta} left)",
+    );
     let report = backend.delete_many(request, &|done| bar.set_position(done));
     bar.finish_and_clear();
     let report = report?;
@@ -429,7 +433,15 @@ fn import(
         let size = file.metadata().ok().map(|m| m.len());
         (Box::new(io::BufReader::with_capacity(1 << 16, file)), size)
     };
-    let bar = progress_bar(printer, size.unwrap_or(0));
+    // Progress in lines (users); from stdin, with no end known, a count.
+    let bar = match size {
+        Some(_) if !printer.quiet && io::stderr().is_terminal() => progress_bar(
+            printer,
+            count_lines(&args.file)?,
+            "{bar:40} {pos}/{len} users ({eta} left)",
+        ),
+        _ => progress_bar(printer, 0, "{spinner} {pos} users read"),
+    };
     let mut report = ImportReport::default();
     let mut stored: Vec<uuid::Uuid> = Vec::new();
     let mut batch: Vec<(u64, ImportUser)> = Vec::with_capacity(TRANSFER_BATCH);
@@ -440,7 +452,7 @@ fn import(
             return Ok(());
         }
         let (lines, users): (Vec<u64>, Vec<ImportUser>) = batch.drain(..).unzip();
-        let outcomes = match backend.call(Request::Import(users))? {
+        let outcomes = match backend.call(Request::Import { users })? {
             Response::Imported(outcomes) => outcomes,
             other => return Err(unexpected(&other)),
         };
@@ -466,7 +478,7 @@ fn import(
             break;
         }
         line_no += 1;
-        bar.inc(read as u64);
+        bar.inc(1);
         let parsed = std::str::from_utf8(&raw)
             .map_err(|_| Error::usage("not valid UTF-8"))
             .and_then(|line| match line.trim() {
@@ -504,7 +516,26 @@ fn import(
         report.imported = 0;
         report.rolled_back = true;
     }
+    // Conflicts surface when their batch is stored, after later syntax errors.
+    report.refused.sort_by_key(|r| r.line);
     print_import_report(printer, out, &report)
+}
+
+/// Lines in a file, for the progress bar's total (one cheap pass over bytes
+/// that are in the page cache afterwards anyway).
+fn count_lines(path: &Path) -> Result<u64> {
+    let mut file = std::fs::File::open(path)?;
+    let mut buf = vec![0u8; 1 << 16];
+    let (mut lines, mut last) = (0u64, b'\n');
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        lines += buf[..n].iter().filter(|&&b| b == b'\n').count() as u64;
+        last = buf[n - 1];
+    }
+    Ok(lines + u64::from(last != b'\n'))
 }
 
 fn refused(line: u64, err: &Error) -> RefusedLine {
@@ -531,7 +562,11 @@ fn print_import_report(
         for r in &report.refused {
             eprintln!("usersctl: line {}: {}", r.line, r.message);
         }
-        printer.note(&format!("imported {} users", report.imported));
+        let n = report.imported;
+        printer.note(&format!(
+            "imported {n} user{}",
+            if n == 1 { "" } else { "s" }
+        ));
     }
     if report.refused.is_empty() {
         return Ok(());
@@ -552,14 +587,13 @@ fn print_import_report(
     }
 }
 
-fn progress_bar(printer: &Printer, len: u64) -> indicatif::ProgressBar {
+/// A progress bar on a terminal (nothing otherwise), drawn with `template`.
+fn progress_bar(printer: &Printer, len: u64, template: &str) -> indicatif::ProgressBar {
     if printer.quiet || !io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }
     let bar = indicatif::ProgressBar::new(len);
-    if let Ok(style) =
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} users ({eta} left)")
-    {
+    if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
         bar.set_style(style);
     }
     bar

@@ -24,6 +24,11 @@ impl Fields {
         self.errors.push(FieldError::new(field, message));
     }
 
+    /// Whether the field is present and not null.
+    pub fn contains(&self, field: &str) -> bool {
+        self.map.get(field).is_some_and(|v| !v.is_null())
+    }
+
     /// A present, non-null string field, parsed.
     pub fn string<T>(
         &mut self,

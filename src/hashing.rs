@@ -75,7 +75,9 @@ pub fn needs_rehash(phc: &str) -> bool {
 /// from a migration until the user's next login replaces it).
 pub fn is_valid_hash(phc: &str) -> bool {
     if is_bcrypt(phc) {
-        return phc.parse::<bcrypt::HashParts>().is_ok();
+        return phc
+            .parse::<bcrypt::HashParts>()
+            .is_ok_and(|h| (4..=31).contains(&h.get_cost()));
     }
     PasswordHash::new(phc).is_ok_and(|h| {
         h.algorithm == Algorithm::Argon2id.ident()
@@ -150,6 +152,9 @@ mod tests {
         assert!(!verify(&pw("anything at all"), "not a hash"));
         assert!(!is_valid_hash("$2b$12$abc"));
         assert!(!is_valid_hash("$argon2id$garbage"));
+        let bcrypt = bcrypt::hash("x", 4).unwrap();
+        assert!(!is_valid_hash(&bcrypt.replacen("$04$", "$99$", 1)));
+        assert!(!is_valid_hash(&bcrypt.replacen("$04$", "$03$", 1)));
         assert!(!is_valid_hash("$argon2id$v=19$m=19456,t=2,p=1"));
         assert!(!verify(&pw("anything at all"), "$2b$12$abc"));
     }

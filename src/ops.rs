@@ -33,7 +33,9 @@ pub enum Request {
     DeleteMany(DeleteMany),
     Authenticate(Credentials),
     /// Operator only: store parsed import lines.
-    Import(Vec<ImportUser>),
+    Import {
+        users: Vec<ImportUser>,
+    },
     /// Operator only: a page of accounts, with their hashes, after `after`.
     Export {
         after: Option<Uuid>,

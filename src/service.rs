@@ -144,7 +144,7 @@ impl Service {
             Request::ListUsers(query) => self.list(&query).map(Response::Page),
             Request::DeleteMany(req) => self.delete_many(&req, &|_| {}).map(Response::DeleteMany),
             Request::Authenticate(creds) => self.authenticate(&creds).map(Response::Token),
-            Request::Import(users) => self.import(users).map(Response::Imported),
+            Request::Import { users } => self.import(users).map(Response::Imported),
             Request::Export { after, limit } => self.export(after, limit).map(Response::Exported),
             Request::Check { repair } => self.store.check(repair).map(Response::Check),
         }
@@ -680,7 +680,8 @@ fn apply(
     Ok(next)
 }
 
-fn check_block_reason(reason: &str) -> Result<()> {
+/// A block reason: at most 256 characters, no control characters.
+pub fn check_block_reason(reason: &str) -> Result<()> {
     if reason.chars().count() > MAX_BLOCK_REASON {
         return Err(Error::invalid(
             "block_reason",
@@ -728,7 +729,7 @@ fn authorize(
         // Import and export carry password hashes: the operator's alone.
         _ if matches!(
             request,
-            Request::Import(_) | Request::Export { .. } | Request::Check { .. }
+            Request::Import { .. } | Request::Export { .. } | Request::Check { .. }
         ) =>
         {
             return forbidden("import, export and check are for the operator at the machine");

@@ -200,7 +200,7 @@ fn op_name(request: &Request) -> &'static str {
         Request::ListUsers(_) => "list_users",
         Request::DeleteMany(_) => "delete_many",
         Request::Authenticate(_) => "authenticate",
-        Request::Import(_) => "import",
+        Request::Import { .. } => "import",
         Request::Export { .. } => "export",
         Request::Check { .. } => "check",
     }

@@ -55,7 +55,16 @@ impl ImportUser {
         let role = f.string("role", str::parse::<Role>).unwrap_or_default();
         let blocked = f.bool("blocked").unwrap_or(false);
         let block_reason = f
-            .nullable("block_reason", |s| Ok::<_, String>(s.to_owned()))
+            .nullable("block_reason", |s| {
+                crate::service::check_block_reason(s)
+                    .map(|()| s.to_owned())
+                    .map_err(|e| {
+                        e.details()
+                            .first()
+                            .map(|d| d.message.clone())
+                            .unwrap_or_default()
+                    })
+            })
             .flatten();
         let must_change_password = f.bool("must_change_password").unwrap_or(false);
         let attributes = match f.object("attributes").map(Attributes::parse) {
@@ -74,6 +83,7 @@ impl ImportUser {
             .string("password_changed_at", Timestamp::parse)
             .unwrap_or(created_at);
         let last_login_at = f.nullable("last_login_at", Timestamp::parse).flatten();
+        let has_secret = f.contains("password") || f.contains("password_hash");
         let password = f.string("password", |s| Password::parse(s));
         let hash = f.string("password_hash", |s| {
             if hashing::is_valid_hash(s) {
@@ -90,7 +100,9 @@ impl ImportUser {
                 None
             }
             (None, None) => {
-                f.invalid("password_hash", "is required (or a plain password)");
+                if !has_secret {
+                    f.invalid("password_hash", "is required (or a plain password)");
+                }
                 None
             }
         };
