@@ -15,6 +15,9 @@ use crate::error::{Error, Result};
 
 type Job = Box<dyn FnOnce() + Send>;
 
+/// The hashing threads' nice value (the rest of the process runs at 0).
+const HASH_NICENESS: i32 = 10;
+
 pub struct HashPool {
     queue: SyncSender<Job>,
 }
@@ -28,6 +31,12 @@ impl HashPool {
             let spawned = std::thread::Builder::new()
                 .name(format!("usersctl-hash-{n}"))
                 .spawn(move || {
+                    // Below the threads that answer requests: a login storm then
+                    // takes only the CPU that other requests leave over.
+                    let _ = rustix::process::setpriority_process(
+                        Some(rustix::thread::gettid()),
+                        HASH_NICENESS,
+                    );
                     loop {
                         let job = match jobs.lock() {
                             Ok(rx) => rx.recv(),
@@ -46,10 +55,12 @@ impl HashPool {
         HashPool { queue }
     }
 
-    /// One worker per core, and a queue of eight more per core.
+    /// One worker per core, and a queue of 32 more per core: deep enough that
+    /// a burst of logins waits its turn (answering 503 costs CPU too), bounded
+    /// so a flood is turned away.
     pub fn for_this_machine() -> HashPool {
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
-        HashPool::new(cores, cores * 8)
+        HashPool::new(cores, cores * 32)
     }
 
     /// Runs `work` on the pool and waits for it; `Busy` at once when the queue

@@ -2474,9 +2474,9 @@ fn saturated_password_hashing_is_503_with_retry_after_never_500() {
     let server = test.serve().start();
     // Each login is for a different unknown name, so the per-account throttle
     // admits every one and they all reach the hashing gate.
-    let requests = (0..64)
+    let requests = (0..256)
         .map(|i| {
-            let body = json!({"username": format!("ghost{i:02}"), "password": WRONG_PASSWORD});
+            let body = json!({"username": format!("ghost{i:03}"), "password": WRONG_PASSWORD});
             raw_json_request("POST", "/authenticate", None, &body.to_string())
         })
         .collect();
@@ -2495,13 +2495,13 @@ fn saturated_password_hashing_is_503_with_retry_after_never_500() {
             _ => panic!("only 401 or 503 may come back:\n{reply}"),
         }
     }
-    // The gate admits one hash per core and a queue of 8 per core: on a machine
-    // with fewer than 8 cores, 64 logins at once must overflow it.
+    // The pool runs one hash per core and queues 32 more per core: on a
+    // machine with fewer than 8 cores, 256 logins at once must overflow it.
     let cores = std::thread::available_parallelism().map_or(2, usize::from);
-    if cores * 9 < 64 {
+    if cores * 33 < 256 {
         assert!(
             busy > 0,
-            "64 logins at once on {cores} cores never saw a 503"
+            "256 logins at once on {cores} cores never saw a 503"
         );
     }
     // The server is fine afterwards.

@@ -19,6 +19,10 @@ impl Timestamp {
         Timestamp(u64::try_from(millis).unwrap_or(u64::MAX))
     }
 
+    pub fn from_unix_millis(millis: u64) -> Self {
+        Timestamp(millis)
+    }
+
     pub fn from_unix_seconds(secs: u64) -> Self {
         Timestamp(secs.saturating_mul(1000))
     }

@@ -41,19 +41,43 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 #[derive(Clone)]
 pub struct AppState {
     service: Arc<Service>,
+    /// Service calls admitted at once (running or waiting for a blocking
+    /// thread); past it the answer is 503 rather than an ever longer queue.
+    admission: Arc<tokio::sync::Semaphore>,
 }
 
+/// Threads that carry out service calls, and how many calls may wait for one.
+const BLOCKING_THREADS: usize = 64;
+const ADMITTED_CALLS: usize = 2 * BLOCKING_THREADS;
+
 impl AppState {
-    /// Runs `request` for whoever `token` names, on a blocking thread: the
-    /// service hashes passwords and touches the disk.
+    /// Runs `request` for whoever `token` names.
     async fn call(&self, token: Option<String>, request: Request) -> Result<Response> {
-        let service = self.service.clone();
-        tokio::task::spawn_blocking(move || {
+        self.blocking(move |service| {
             let actor = match token {
                 Some(t) => Actor::User(service.session(&t)?),
                 None => Actor::Anonymous,
             };
             service.execute(&actor, request)
+        })
+        .await
+    }
+
+    /// Runs `work` on a blocking thread: the service hashes passwords and
+    /// touches the disk, which must not hold up the async workers.
+    async fn blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Service) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let permit = self
+            .admission
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| Error::Busy("the server is busy; try again shortly".to_owned()))?;
+        let service = self.service.clone();
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            work(&service)
         })
         .await
         .map_err(Error::internal)?
@@ -68,6 +92,9 @@ pub fn serve(db: &Path, config: service::Config, args: ServeArgs) -> Result<()> 
     service.keys()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        // Service calls run on blocking threads; a bounded number of them keeps
+        // memory flat under load (each thread's allocator arena stays behind).
+        .max_blocking_threads(BLOCKING_THREADS)
         .build()
         .map_err(Error::internal)?;
     runtime.block_on(async {
@@ -111,7 +138,10 @@ fn init_tracing(format: LogFormat) {
 
 /// The whole HTTP interface over `service`.
 pub fn router(service: Arc<Service>, rate_limit: u32) -> Router {
-    let state = AppState { service };
+    let state = AppState {
+        service,
+        admission: Arc::new(tokio::sync::Semaphore::new(ADMITTED_CALLS)),
+    };
     let mut app = Router::new()
         .route("/health", get(health))
         .route("/version", get(version))
@@ -237,13 +267,8 @@ async fn authenticate(
     (status = "default", description = "Error", body = ErrorBody)))]
 async fn logout(State(app): State<AppState>, Token(token): Token) -> Result<Json<Data<Revoked>>> {
     let token = token.ok_or_else(|| Error::Unauthorized("a token is required".to_owned()))?;
-    let service = app.service.clone();
-    tokio::task::spawn_blocking(move || {
-        let session = service.session(&token)?;
-        service.logout(&session)
-    })
-    .await
-    .map_err(Error::internal)??;
+    app.blocking(move |service| service.logout(&service.session(&token)?))
+        .await?;
     Ok(data(Revoked { revoked: true }))
 }
 

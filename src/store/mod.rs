@@ -3,6 +3,7 @@
 //! race can leave an index and a record disagreeing. Nothing outside this module
 //! names a sled type.
 
+mod codec;
 mod lock;
 
 use std::fs::DirBuilder;
@@ -13,6 +14,7 @@ use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 use uuid::Uuid;
 
+use self::codec::{decode, encode};
 use crate::domain::{Account, UserRef};
 use crate::error::{Error, Result};
 
@@ -193,7 +195,7 @@ impl Store {
         self.users
             .get(id.as_bytes())
             .map_err(storage)?
-            .map(|raw| decode(&raw))
+            .map(|raw| decode(id, &raw))
             .transpose()
     }
 
@@ -299,7 +301,10 @@ impl Store {
                 (Some(id), Ok((key, _))) => key.as_ref() == id.as_bytes(),
                 _ => false,
             })
-            .map(|item| item.map_err(storage).and_then(|(_, raw)| decode(&raw)))
+            .map(|item| {
+                let (key, raw) = item.map_err(storage)?;
+                decode(key_id(&key)?, &raw)
+            })
     }
 
     /// Verifies that every record has its index entries, every index entry
@@ -316,7 +321,14 @@ impl Store {
         for item in self.users.iter() {
             let (key, raw) = item.map_err(storage)?;
             report.users += 1;
-            let account = match decode(&raw) {
+            let Ok(id) = key_id(&key) else {
+                report.problem(
+                    "misfiled_record",
+                    format!("a record is filed under key {}", hex(&key)),
+                );
+                continue;
+            };
+            let account = match decode(id, &raw) {
                 Ok(a) if a.user.id.as_bytes().as_slice() == key.as_ref() => a,
                 Ok(a) => {
                     report.problem(
@@ -380,9 +392,9 @@ impl Store {
             for item in tree.iter() {
                 let (name, id) = item.map_err(storage)?;
                 let name = String::from_utf8_lossy(&name).into_owned();
-                let owner = match self.users.get(&id).map_err(storage)? {
-                    Some(raw) => decode(&raw).ok(),
-                    None => None,
+                let owner = match (self.users.get(&id).map_err(storage)?, key_id(&id)) {
+                    (Some(raw), Ok(id)) => decode(id, &raw).ok(),
+                    _ => None,
                 };
                 let matches = owner.is_some_and(|a| match kind {
                     "username" => a.user.username.as_str() == name,
@@ -409,7 +421,9 @@ impl Store {
         self.by_email.clear().map_err(storage)?;
         for item in self.users.iter() {
             let (key, raw) = item.map_err(storage)?;
-            let Ok(account) = decode(&raw) else { continue };
+            let Ok(account) = key_id(&key).and_then(|id| decode(id, &raw)) else {
+                continue;
+            };
             let u = &account.user;
             let claimed = self
                 .by_username
@@ -541,7 +555,7 @@ impl Tx<'_> {
             },
         };
         match self.users.get(id.as_bytes().as_slice())? {
-            Some(raw) => decode(&raw)
+            Some(raw) => decode(id, &raw)
                 .map(Some)
                 .map_err(ConflictableTransactionError::Abort),
             None => Ok(None),
@@ -587,13 +601,9 @@ fn abort<T>(e: Error) -> TxResult<T> {
     Err(ConflictableTransactionError::Abort(e))
 }
 
-fn encode(account: &Account) -> Result<Vec<u8>> {
-    serde_json::to_vec(account).map_err(Error::internal)
-}
-
-fn decode(raw: &[u8]) -> Result<Account> {
-    serde_json::from_slice(raw)
-        .map_err(|e| Error::Unavailable(format!("database holds an unreadable user record: {e}")))
+/// The id a users-tree key holds.
+fn key_id(key: &[u8]) -> Result<Uuid> {
+    decode_id(key)
 }
 
 fn decode_id(raw: &[u8]) -> Result<Uuid> {
