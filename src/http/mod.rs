@@ -47,7 +47,7 @@ pub struct AppState {
 }
 
 /// Threads that carry out service calls, and how many calls may wait for one.
-const BLOCKING_THREADS: usize = 64;
+const BLOCKING_THREADS: usize = 256;
 const ADMITTED_CALLS: usize = 2 * BLOCKING_THREADS;
 
 impl AppState {
