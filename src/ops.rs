@@ -61,6 +61,23 @@ pub enum Response {
     Check(CheckReport),
 }
 
+impl Request {
+    /// Whether carrying it out may write to the database (and so must be
+    /// durable before it is acknowledged).
+    pub fn writes(&self) -> bool {
+        match self {
+            Request::GetUser { .. } | Request::ListUsers(_) | Request::Export { .. } => false,
+            Request::DeleteMany(req) => !req.dry_run,
+            Request::Check { repair } => *repair,
+            Request::CreateUser(_)
+            | Request::UpdateUser { .. }
+            | Request::DeleteUser { .. }
+            | Request::Authenticate(_)
+            | Request::Import { .. } => true,
+        }
+    }
+}
+
 /// Where a new password comes from.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

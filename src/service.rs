@@ -49,6 +49,10 @@ pub struct Config {
     pub token_ttl: Duration,
     pub max_token_ttl: Duration,
     pub allow_registration: bool,
+    /// When set, operations do not flush their writes themselves: the caller
+    /// (the server) awaits `Store::commit` before acknowledging, so that
+    /// concurrent writes share a disk sync without holding a thread each.
+    pub deferred_commit: bool,
 }
 
 impl Default for Config {
@@ -59,6 +63,7 @@ impl Default for Config {
             token_ttl: Duration::from_secs(3600),
             max_token_ttl: Duration::from_secs(30 * 24 * 3600),
             allow_registration: false,
+            deferred_commit: false,
         }
     }
 }
@@ -198,7 +203,7 @@ impl Service {
             password_hash,
         };
         self.store.insert(&account)?;
-        self.store.flush()?;
+        self.persist()?;
         Ok(Saved {
             user: account.user,
             generated_password: generated,
@@ -259,7 +264,7 @@ impl Service {
             }
             apply(acct, &patch, new_hash.as_deref(), own, now)
         })?;
-        self.store.flush()?;
+        self.persist()?;
         Ok(Saved {
             user: account.user,
             generated_password: generated,
@@ -268,7 +273,7 @@ impl Service {
 
     pub fn delete(&self, user: &UserRef) -> Result<User> {
         let mut outcome = self.store.delete_many(std::slice::from_ref(user), false)?;
-        self.store.flush()?;
+        self.persist()?;
         outcome
             .pop()
             .flatten()
@@ -379,7 +384,7 @@ impl Service {
             progress(done);
         }
         if !req.dry_run {
-            self.store.flush()?;
+            self.persist()?;
         }
         Ok(report)
     }
@@ -416,7 +421,7 @@ impl Service {
                 outcomes[slot] = Err(e);
             }
         }
-        self.store.flush()?;
+        self.persist()?;
         Ok(outcomes)
     }
 
@@ -497,7 +502,7 @@ impl Service {
             }
             Ok(next)
         })?;
-        self.store.flush()?;
+        self.persist()?;
         keys.issue(&account.user, ttl)
     }
 
@@ -532,7 +537,17 @@ impl Service {
 
     /// Revokes the session's token until it would have expired anyway.
     pub fn logout(&self, session: &Session) -> Result<()> {
-        self.store.revoke(&session.jti, session.expires)
+        self.store.revoke(&session.jti, session.expires)?;
+        self.persist()
+    }
+
+    /// Makes the writes so far durable, unless the caller commits them.
+    fn persist(&self) -> Result<()> {
+        if self.config.deferred_commit {
+            Ok(())
+        } else {
+            self.store.flush()
+        }
     }
 
     fn choose_password(

@@ -147,12 +147,19 @@ async fn handle(stream: UnixStream, service: Arc<Service>) {
         let (op, result) = match serde_json::from_str::<WireRequest>(&line) {
             Ok(wire) if wire.version == PROTOCOL_VERSION => {
                 let op = op_name(&wire.request);
-                let service = service.clone();
-                let result = tokio::task::spawn_blocking(move || {
-                    service.execute(&Actor::Operator, wire.request)
+                let writes = wire.request.writes();
+                let worker = service.clone();
+                let mut result = tokio::task::spawn_blocking(move || {
+                    worker.execute(&Actor::Operator, wire.request)
                 })
                 .await
                 .unwrap_or_else(|e| Err(Error::internal(e)));
+                if writes && result.is_ok() {
+                    // Acknowledged only once durable.
+                    if let Err(e) = service.store().commit().await {
+                        result = Err(e);
+                    }
+                }
                 (op, result)
             }
             Ok(wire) => (

@@ -54,6 +54,7 @@ impl AppState {
     /// Runs `request` for whoever `token` names.
     async fn call(&self, token: Option<String>, request: Request) -> Result<Response> {
         let inline = matches!(request, Request::GetUser { .. });
+        let writes = request.writes();
         let run = move |service: &Service| {
             let actor = match token {
                 Some(t) => Actor::User(service.session(&t)?),
@@ -69,7 +70,12 @@ impl AppState {
             // goes to a blocking thread.
             return run(&self.service);
         }
-        self.blocking(run).await
+        let response = self.blocking(run).await?;
+        if writes {
+            // Acknowledged only once durable; concurrent writes share a sync.
+            self.service.store().commit().await?;
+        }
+        Ok(response)
     }
 
     /// Runs `work` on a blocking thread: the service hashes passwords and
@@ -96,6 +102,10 @@ impl AppState {
 /// Runs the HTTP server on `db` until SIGINT or SIGTERM.
 pub fn serve(db: &Path, config: service::Config, args: ServeArgs) -> Result<()> {
     init_tracing(args.log_format);
+    let config = service::Config {
+        deferred_commit: true,
+        ..config
+    };
     let service = Arc::new(Service::open(db, config)?);
     // Refuse a bad secret (short, readable by others) now, not at the first login.
     service.keys()?;
@@ -278,6 +288,7 @@ async fn logout(State(app): State<AppState>, Token(token): Token) -> Result<Json
     let token = token.ok_or_else(|| Error::Unauthorized("a token is required".to_owned()))?;
     app.blocking(move |service| service.logout(&service.session(&token)?))
         .await?;
+    app.service.store().commit().await?;
     Ok(data(Revoked { revoked: true }))
 }
 

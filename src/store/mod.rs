@@ -34,14 +34,92 @@ pub struct Store {
     by_email: sled::Tree,
     revoked: sled::Tree,
     // Held for as long as the store is open; dropping it releases the directory.
-    commit: GroupCommit,
+    commit: std::sync::Arc<GroupCommit>,
     _lock: DirLock,
 }
 
-#[derive(Default)]
 struct GroupCommit {
     state: std::sync::Mutex<CommitState>,
+    /// Wakes threads waiting in `flush` when a round ends.
     done: std::sync::Condvar,
+    /// Wakes tasks waiting in `commit` when a round ends.
+    rounds: tokio::sync::watch::Sender<u64>,
+}
+
+impl Default for GroupCommit {
+    fn default() -> Self {
+        Self {
+            state: std::sync::Mutex::default(),
+            done: std::sync::Condvar::new(),
+            rounds: tokio::sync::watch::Sender::new(0),
+        }
+    }
+}
+
+/// What an async committer does next.
+enum Step {
+    Done(std::result::Result<(), String>),
+    /// Flush, for every ticket up to this one.
+    Lead(u64),
+    /// Wait for the round in flight to end.
+    Wait(tokio::sync::watch::Receiver<u64>),
+}
+
+impl GroupCommit {
+    fn step(&self, ticket: u64) -> Step {
+        let mut state = self.lock();
+        if state.completed >= ticket {
+            return Step::Done(state.outcome.clone());
+        }
+        if state.flushing {
+            // Subscribed while the state is locked: the round in flight cannot
+            // end unseen.
+            return Step::Wait(self.rounds.subscribe());
+        }
+        state.flushing = true;
+        Step::Lead(state.requested)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, CommitState> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// A flush round in progress, covering tickets up to `target`. Dropped
+/// without `end` (a panic, a runtime shutting down), it lets another caller
+/// lead instead of leaving everyone waiting for a round that never ends.
+struct Round {
+    commit: std::sync::Arc<GroupCommit>,
+    target: u64,
+    ended: bool,
+}
+
+impl Round {
+    fn end(mut self, outcome: std::result::Result<(), String>) {
+        self.ended = true;
+        let mut state = self.commit.lock();
+        state.flushing = false;
+        state.completed = self.target;
+        state.outcome = outcome;
+        self.commit.done.notify_all();
+        self.commit.rounds.send_replace(self.target);
+    }
+}
+
+impl Drop for Round {
+    fn drop(&mut self) {
+        if !self.ended {
+            self.commit.lock().flushing = false;
+            self.commit.done.notify_all();
+            self.commit.rounds.send_modify(|_| {});
+        }
+    }
+}
+
+fn flush_db(db: &sled::Db) -> std::result::Result<(), String> {
+    db.flush()
+        .map(drop)
+        .map_err(|e| format!("cannot write the database to disk: {}", storage(e)))
 }
 
 struct CommitState {
@@ -90,7 +168,7 @@ impl Store {
             revoked: tree("revoked_tokens")?,
             dir: dir.to_owned(),
             db,
-            commit: GroupCommit::default(),
+            commit: std::sync::Arc::default(),
             _lock: lock,
         };
         store.check_schema()?;
@@ -137,7 +215,7 @@ impl Store {
     /// instead of queueing a disk sync each.
     pub fn flush(&self) -> Result<()> {
         let commit = &self.commit;
-        let mut state = commit.state.lock().unwrap_or_else(|p| p.into_inner());
+        let mut state = commit.lock();
         state.requested += 1;
         let ticket = state.requested;
         loop {
@@ -146,21 +224,47 @@ impl Store {
             }
             if !state.flushing {
                 state.flushing = true;
-                let target = state.requested;
+                let round = Round {
+                    commit: commit.clone(),
+                    target: state.requested,
+                    ended: false,
+                };
                 drop(state);
-                let outcome = self
-                    .db
-                    .flush()
-                    .map(drop)
-                    .map_err(|e| format!("cannot write the database to disk: {}", storage(e)));
-                state = commit.state.lock().unwrap_or_else(|p| p.into_inner());
-                state.flushing = false;
-                state.completed = target;
-                state.outcome = outcome;
-                commit.done.notify_all();
+                round.end(flush_db(&self.db));
+                state = commit.lock();
                 continue;
             }
             state = commit.done.wait(state).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+
+    /// `flush` for async callers: the same group commit, waited for without
+    /// holding a thread. Whoever leads a round flushes on a blocking thread.
+    pub async fn commit(&self) -> Result<()> {
+        let commit = &self.commit;
+        let ticket = {
+            let mut state = commit.lock();
+            state.requested += 1;
+            state.requested
+        };
+        loop {
+            match commit.step(ticket) {
+                Step::Done(outcome) => return outcome.map_err(Error::Unavailable),
+                Step::Lead(target) => {
+                    // The round ends (or is abandoned, should the runtime drop
+                    // it unstarted) on its own, even if this future is dropped.
+                    let round = Round {
+                        commit: commit.clone(),
+                        target,
+                        ended: false,
+                    };
+                    let db = self.db.clone();
+                    let _ = tokio::task::spawn_blocking(move || round.end(flush_db(&db))).await;
+                }
+                Step::Wait(mut round) => {
+                    let _ = round.changed().await;
+                }
+            }
         }
     }
 
@@ -461,8 +565,7 @@ impl Store {
         self.revoked
             .insert(jti.as_bytes(), &expires_at.to_be_bytes())
             .map_err(storage)?;
-        self.prune_revoked()?;
-        self.flush()
+        self.prune_revoked()
     }
 
     pub fn is_revoked(&self, jti: &str) -> Result<bool> {
@@ -627,4 +730,59 @@ fn open_error(dir: &Path, e: sled::Error) -> Error {
         dir.display(),
         storage(e)
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn concurrent_flushes_and_commits_all_complete() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = std::sync::Arc::new(Store::open(&dir.path().join("db")).unwrap());
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let tasks: Vec<_> = (0..32)
+            .map(|_| {
+                let store = store.clone();
+                runtime.spawn(async move { store.commit().await })
+            })
+            .collect();
+        let threads: Vec<_> = (0..8)
+            .map(|_| {
+                let store = store.clone();
+                std::thread::spawn(move || store.flush())
+            })
+            .collect();
+        for t in tasks {
+            runtime.block_on(t).unwrap().unwrap();
+        }
+        for t in threads {
+            t.join().unwrap().unwrap();
+        }
+    }
+
+    #[test]
+    fn a_commit_cut_short_by_shutdown_does_not_stall_later_flushes() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = std::sync::Arc::new(Store::open(&dir.path().join("db")).unwrap());
+        for _ in 0..20 {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            for _ in 0..4 {
+                let store = store.clone();
+                runtime.spawn(async move { store.commit().await });
+            }
+            drop(runtime);
+            let (done, finished) = std::sync::mpsc::channel();
+            let store = store.clone();
+            std::thread::spawn(move || done.send(store.flush()));
+            let flushed = finished.recv_timeout(std::time::Duration::from_secs(10));
+            assert!(matches!(flushed, Ok(Ok(()))), "a flush after shutdown hung");
+        }
+    }
 }
