@@ -14,7 +14,7 @@ function init(args)
     for line in io.lines(file) do ids[#ids + 1] = line end
   end
   token = os.getenv("TOKEN") or ""
-  ok, bad, n = 0, 0, 0
+  ok, busy, bad, n = 0, 0, 0, 0
   math.randomseed(os.time() + #threads * 7919)
 end
 
@@ -38,18 +38,25 @@ function request()
 end
 
 function response(status, headers, body)
-  if status == 200 then ok = ok + 1 else bad = bad + 1 end
+  if status == 200 then
+    ok = ok + 1
+  elseif status == 429 or status == 503 then
+    busy = busy + 1
+  else
+    bad = bad + 1
+  end
 end
 
 function done(summary, latency, requests)
-  local good, failed = 0, 0
+  local good, refused, failed = 0, 0, 0
   for _, t in ipairs(threads) do
     good = good + t:get("ok")
+    refused = refused + t:get("busy")
     failed = failed + t:get("bad")
   end
   local secs = summary.duration / 1e6
   local errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
-  io.write(string.format("RESULT rps=%.1f ok_rps=%.1f p50_ms=%.3f p99_ms=%.3f requests=%d ok=%d non200=%d socket_errors=%d\n",
+  io.write(string.format("RESULT rps=%.1f ok_rps=%.1f p50_ms=%.3f p99_ms=%.3f requests=%d ok=%d busy=%d failed=%d socket_errors=%d\n",
     summary.requests / secs, good / secs, latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-    summary.requests, good, failed, errors))
+    summary.requests, good, refused, failed, errors))
 end

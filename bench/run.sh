@@ -133,7 +133,7 @@ kill "$sampler" 2>/dev/null || true
 peak=$(sort -n "$work/rss.txt" | tail -n 1)
 probe_out=$(cat "$work/probe.txt")
 login_rps=$(field "$login" ok_rps)
-row "\`POST /authenticate\`, 64 connections" "$login_rps logins/s ($(field "$login" non200) answered 503)" \
+row "\`POST /authenticate\`, 64 connections" "$login_rps logins/s ($(field "$login" busy) answered 503)" \
     "argon2 limit: $cores cores ÷ $(calc "round($verify_s * 1000, 1)") ms = $limit/s" \
     "≥ 0.9 × limit ($(calc "round($login_rps / $limit, 2)") ×)" "$(verdict "$login_rps >= 0.9 * $limit")"
 row "\`GET /users/{id}\` p99 during the login storm" "$(field "$probe_out" p99_ms) ms" "p50 $(field "$probe_out" p50_ms) ms" \
