@@ -393,7 +393,10 @@ fn export(backend: &Backend, to: Option<&Path>, printer: &Printer) -> Result<()>
     }
     emit(out.flush())?;
     if to.is_some() {
-        printer.note(&format!("exported {count} users"));
+        printer.note(&format!(
+            "exported {count} user{}",
+            if count == 1 { "" } else { "s" }
+        ));
     }
     Ok(())
 }
@@ -571,9 +574,10 @@ fn print_import_report(
     if report.refused.is_empty() {
         return Ok(());
     }
+    let n = report.refused.len();
     let summary = format!(
-        "{} lines refused{}",
-        report.refused.len(),
+        "{n} line{} refused{}",
+        if n == 1 { "" } else { "s" },
         if report.rolled_back || report.imported == 0 {
             "; nothing was imported"
         } else {

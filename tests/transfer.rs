@@ -1420,8 +1420,9 @@ fn assert_atomic_refusal(test: &Test, lines: &[String], bad: &[u64], status: i32
     );
     assert!(
         out.stderr.ends_with(&format!(
-            "imported 0 users\nusersctl: error: {} lines refused; nothing was imported\n",
-            bad.len()
+            "imported 0 users\nusersctl: error: {} line{} refused; nothing was imported\n",
+            bad.len(),
+            if bad.len() == 1 { "" } else { "s" }
         )),
         "{}",
         out.stderr
@@ -2038,7 +2039,7 @@ fn import_works_through_a_running_server() {
         .stderr(
             "usersctl: line 1101: not a JSON object\n\
              imported 0 users\n\
-             usersctl: error: 1 lines refused; nothing was imported\n",
+             usersctl: error: 1 line refused; nothing was imported\n",
         )
         .run();
     assert_eq!(test.export(&db), before);
