@@ -89,7 +89,9 @@ impl Error {
     pub fn fields(details: Vec<FieldError>) -> Self {
         let message = details
             .iter()
-            .map(|d| format!("{}: {}", d.field, d.message))
+            // A field name may come from the input (an unknown field): escaped,
+            // it cannot break the one-line message or drive a terminal.
+            .map(|d| format!("{}: {}", d.field.escape_debug(), d.message))
             .collect::<Vec<_>>()
             .join("; ");
         Error::Invalid {

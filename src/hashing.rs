@@ -85,7 +85,7 @@ pub fn verify(password: &Password, phc: &str) -> bool {
     else {
         return false;
     };
-    if parsed.algorithm != Algorithm::Argon2id.ident() {
+    if parsed.algorithm != Algorithm::Argon2id.ident() || !within_bounds(&params) {
         return false;
     }
     let mut salt_buf = [0u8; 64];
@@ -109,6 +109,17 @@ pub fn dummy_verify(password: &Password) {
         hash(&filler).unwrap_or_default()
     });
     let _ = verify(password, phc);
+}
+
+/// The most work a stored hash may ask for: stronger than the production
+/// parameters is fine, but a hash demanding gigabytes or minutes would let one
+/// login attempt take the server down.
+const MAX_M_COST: u32 = 256 * 1024;
+const MAX_T_COST: u32 = 16;
+const MAX_P_COST: u32 = 8;
+
+fn within_bounds(params: &Params) -> bool {
+    params.m_cost() <= MAX_M_COST && params.t_cost() <= MAX_T_COST && params.p_cost() <= MAX_P_COST
 }
 
 /// Whether a stored hash is weaker than today's parameters (or not argon2id at
@@ -138,7 +149,7 @@ pub fn is_valid_hash(phc: &str) -> bool {
         h.algorithm == Algorithm::Argon2id.ident()
             && h.salt.is_some()
             && h.hash.is_some()
-            && Params::try_from(&h).is_ok()
+            && Params::try_from(&h).is_ok_and(|p| within_bounds(&p))
     })
 }
 
@@ -225,6 +236,10 @@ mod tests {
         assert!(!verify(&pw("anything at all"), "not a hash"));
         assert!(!is_valid_hash("$2b$12$abc"));
         assert!(!is_valid_hash("$argon2id$garbage"));
+        let huge = "$argon2id$v=19$m=4194304,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$\
+                    W5u2PHTg5Pi8mYVtVOpfBqzN5Xc1/kHDWTSQu3JWr8o";
+        assert!(!is_valid_hash(huge));
+        assert!(!verify(&pw("anything at all"), huge));
         let bcrypt = bcrypt::hash("x", 4).unwrap();
         assert!(!is_valid_hash(&bcrypt.replacen("$04$", "$99$", 1)));
         assert!(!is_valid_hash(&bcrypt.replacen("$04$", "$03$", 1)));

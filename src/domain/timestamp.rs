@@ -16,15 +16,23 @@ impl Timestamp {
 
     pub fn from_system_time(t: SystemTime) -> Self {
         let millis = t.duration_since(UNIX_EPOCH).unwrap_or_default().as_millis();
-        Timestamp(u64::try_from(millis).unwrap_or(u64::MAX))
+        Timestamp(
+            u64::try_from(millis)
+                .unwrap_or(u64::MAX)
+                .min(Self::MAX_MILLIS),
+        )
     }
 
-    pub fn from_unix_millis(millis: u64) -> Self {
-        Timestamp(millis)
+    /// The last instant RFC 3339 can write (9999-12-31T23:59:59.999Z).
+    pub const MAX_MILLIS: u64 = 253_402_300_799_999;
+
+    /// `None` past the year 9999, which RFC 3339 cannot write.
+    pub fn from_unix_millis(millis: u64) -> Option<Self> {
+        (millis <= Self::MAX_MILLIS).then_some(Timestamp(millis))
     }
 
     pub fn from_unix_seconds(secs: u64) -> Self {
-        Timestamp(secs.saturating_mul(1000))
+        Timestamp(secs.saturating_mul(1000).min(Self::MAX_MILLIS))
     }
 
     pub fn unix_millis(self) -> u64 {
@@ -78,6 +86,16 @@ mod tests {
         let t = Timestamp::parse("2026-11-21T22:02:46.123Z").unwrap();
         assert_eq!(t.to_string(), "2026-11-21T22:02:46.123Z");
         assert_eq!(Timestamp::parse(&t.to_string()).unwrap(), t);
+    }
+
+    #[test]
+    fn instants_past_the_year_9999_are_refused_not_displayed() {
+        assert!(Timestamp::from_unix_millis(Timestamp::MAX_MILLIS).is_some());
+        assert!(Timestamp::from_unix_millis(Timestamp::MAX_MILLIS + 1).is_none());
+        assert_eq!(
+            Timestamp::from_unix_seconds(u64::MAX).to_string(),
+            "9999-12-31T23:59:59.999Z"
+        );
     }
 
     #[test]

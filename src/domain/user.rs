@@ -60,7 +60,11 @@ pub enum UserRef {
 
 impl UserRef {
     pub fn parse(input: &str) -> Result<Self, String> {
-        if let Ok(id) = Uuid::parse_str(input) {
+        // Only the hyphenated form is an id: 32 bare hex digits are a valid
+        // username, and must stay usable as one.
+        if input.len() == 36
+            && let Ok(id) = Uuid::parse_str(input)
+        {
             return Ok(UserRef::Id(id));
         }
         if input.contains('@') {

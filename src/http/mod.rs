@@ -102,6 +102,12 @@ impl AppState {
 /// Runs the HTTP server on `db` until SIGINT or SIGTERM.
 pub fn serve(db: &Path, config: service::Config, args: ServeArgs) -> Result<()> {
     init_tracing(args.log_format);
+    if config.token_ttl > config.max_token_ttl {
+        return Err(Error::usage(format!(
+            "--token-ttl must be at most {}",
+            humantime::format_duration(config.max_token_ttl)
+        )));
+    }
     let config = service::Config {
         deferred_commit: true,
         ..config

@@ -88,15 +88,19 @@ fn decode_compact(id: Uuid, raw: &[u8]) -> Result<Account> {
         block_reason: r.block_reason.map(str::to_owned),
         must_change_password: r.must_change_password,
         attributes,
-        created_at: Timestamp::from_unix_millis(r.created_at),
-        updated_at: Timestamp::from_unix_millis(r.updated_at),
-        password_changed_at: Timestamp::from_unix_millis(r.password_changed_at),
-        last_login_at: r.last_login_at.map(Timestamp::from_unix_millis),
+        created_at: instant(r.created_at)?,
+        updated_at: instant(r.updated_at)?,
+        password_changed_at: instant(r.password_changed_at)?,
+        last_login_at: r.last_login_at.map(instant).transpose()?,
     };
     Ok(Account {
         user,
         password_hash: r.password_hash.to_owned(),
     })
+}
+
+fn instant(millis: u64) -> Result<Timestamp> {
+    Timestamp::from_unix_millis(millis).ok_or_else(|| unreadable("a timestamp past the year 9999"))
 }
 
 fn unreadable(why: &str) -> Error {

@@ -155,6 +155,7 @@ impl Store {
                 ))
             })?;
         let lock = DirLock::acquire(dir)?;
+        remove_unfinished_snapshots(&dir.join("sled"));
         let db = sled::Config::new()
             .path(dir.join("sled"))
             .cache_capacity(CACHE_BYTES)
@@ -268,9 +269,15 @@ impl Store {
         }
     }
 
-    /// Whether the database answers a read.
+    /// Whether the database answers a read, and its last flush succeeded (a
+    /// store that could not write, say on a full disk, is not healthy).
     pub fn health(&self) -> Result<()> {
-        self.db.get(SCHEMA_KEY).map(drop).map_err(storage)
+        self.db.get(SCHEMA_KEY).map_err(storage)?;
+        self.commit
+            .lock()
+            .outcome
+            .clone()
+            .map_err(Error::Unavailable)
     }
 
     /// Counts the users: a full scan, for tests and reports only.
@@ -716,11 +723,41 @@ fn decode_id(raw: &[u8]) -> Result<Uuid> {
 
 fn storage(e: sled::Error) -> Error {
     match e {
-        sled::Error::Io(io) => Error::Unavailable(format!("database I/O error: {io}")),
-        sled::Error::Corruption { .. } => {
-            Error::Unavailable("database is corrupted; run `usersctl check`".to_owned())
+        sled::Error::Io(io) => {
+            Error::Unavailable(format!("database I/O error: {}", io_reason(&io)))
         }
+        sled::Error::Corruption { .. } => Error::Unavailable(
+            "the database files are damaged beyond what usersctl can read; restore the \
+             database directory from a backup (see `usersctl users export`)"
+                .to_owned(),
+        ),
         other => Error::Internal(format!("database error: {other}")),
+    }
+}
+
+/// A snapshot sled was still writing when it failed (a full disk) is left as
+/// `snap.*.generating`, and sled then refuses to open the database. It is
+/// never needed: the finished snapshots and the log hold everything. Only
+/// called while holding the directory lock, so no sled is writing one.
+fn remove_unfinished_snapshots(sled_dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(sled_dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("snap.") && name.ends_with(".generating") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// An I/O error as a person reads it ("No space left on device"), not as a
+/// debug dump.
+fn io_reason(io: &std::io::Error) -> String {
+    match io.raw_os_error() {
+        Some(code) => std::io::Error::from_raw_os_error(code).to_string(),
+        None => io.to_string(),
     }
 }
 
