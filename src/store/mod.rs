@@ -679,31 +679,36 @@ fn claim_indexes(t: &Tx<'_>, next: &Account, previous: Option<&Account>) -> TxRe
     let id = next.user.id.as_bytes().as_slice();
     let name = next.user.username.as_str();
     let email = next.user.email.key();
-    if t.by_username
-        .get(name)?
-        .is_some_and(|owner| owner.as_ref() != id)
-    {
-        return abort(Error::Conflict(format!("username {name} is already taken")));
-    }
-    if t.by_email
-        .get(email.as_bytes())?
-        .is_some_and(|owner| owner.as_ref() != id)
-    {
-        return abort(Error::Conflict(format!(
-            "email {} is already taken",
-            next.user.email
-        )));
-    }
-    if let Some(prev) = previous {
-        if prev.user.username != next.user.username {
+    // An entry that does not change is left alone: most updates rename nothing.
+    let name_changes = previous.is_none_or(|p| p.user.username != next.user.username);
+    let email_changes = previous.is_none_or(|p| p.user.email.key() != email);
+    if name_changes {
+        if t.by_username
+            .get(name)?
+            .is_some_and(|owner| owner.as_ref() != id)
+        {
+            return abort(Error::Conflict(format!("username {name} is already taken")));
+        }
+        if let Some(prev) = previous {
             t.by_username.remove(prev.user.username.as_str())?;
         }
-        if prev.user.email.key() != email {
+        t.by_username.insert(name, id)?;
+    }
+    if email_changes {
+        if t.by_email
+            .get(email.as_bytes())?
+            .is_some_and(|owner| owner.as_ref() != id)
+        {
+            return abort(Error::Conflict(format!(
+                "email {} is already taken",
+                next.user.email
+            )));
+        }
+        if let Some(prev) = previous {
             t.by_email.remove(prev.user.email.key().as_bytes())?;
         }
+        t.by_email.insert(email.as_bytes(), id)?;
     }
-    t.by_username.insert(name, id)?;
-    t.by_email.insert(email.as_bytes(), id)?;
     Ok(())
 }
 
