@@ -110,6 +110,14 @@ for line in sys.stdin:
     print(json.loads(line)["id"])' >"$work/ids.txt"
 export IDS=$work/ids.txt
 
+echo "== user get through the running server's admin socket" >&2
+hyperfine -N --warmup 3 --min-runs 20 --export-json "$work/socket.json" \
+    "$BIN --db $DB user get $probe -o json" >&2
+socket_ms=$(python3 -c "import json; print(round(json.load(open('$work/socket.json'))['results'][0]['mean'] * 1000, 2))")
+row "\`usersctl user get\` while the server runs (admin socket)" "$socket_ms ms" \
+    "server stopped (opens the database): $get_ms ms" "no database-open cost ($(calc "round($get_ms / $socket_ms, 1)") × faster)" \
+    "$(verdict "$socket_ms < $get_ms")"
+
 echo "== GET /users/{id} against GET /version" >&2
 fixed=$(MODE=version wrk -t2 -c32 -d"${SECS}s" -s bench/http.lua "$url" | wrk_result)
 get=$(MODE=get wrk -t2 -c32 -d"${SECS}s" -s bench/http.lua "$url" | wrk_result)
