@@ -18,6 +18,14 @@ function init(args)
   math.randomseed(os.time() + #threads * 7919)
 end
 
+-- DELAY_MS (env): a pause before each request, for a probe at a modest rate.
+local delay_ms = tonumber(os.getenv("DELAY_MS") or "0")
+if delay_ms > 0 then
+  function delay()
+    return delay_ms
+  end
+end
+
 local function pick()
   return ids[math.random(#ids)]
 end

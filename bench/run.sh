@@ -133,7 +133,9 @@ limit=$(calc "round($cores / $verify_s, 1)")
 peak=0
 ( while kill -0 "$server" 2>/dev/null; do rss_mib "$server"; echo; sleep 0.2; done ) >"$work/rss.txt" &
 sampler=$!
-MODE=get wrk -t1 -c1 -d"${SECS}s" -s bench/http.lua "$url" | wrk_result >"$work/probe.txt" &
+# The probe reads at a modest 200 requests a second (a pause of 5 ms), as a
+# service would; a flat-out reader would be a load of its own.
+MODE=get DELAY_MS=5 wrk -t1 -c1 -d"${SECS}s" -s bench/http.lua "$url" | wrk_result >"$work/probe.txt" &
 probe_pid=$!
 login=$(MODE=login wrk -t2 -c64 -d"${SECS}s" -s bench/http.lua "$url" | wrk_result)
 wait "$probe_pid"

@@ -428,13 +428,13 @@ fn import(
     printer: &Printer,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let (mut reader, size): (Box<dyn BufRead>, Option<u64>) = if args.file.as_os_str() == "-" {
-        (Box::new(io::stdin().lock()), None)
+    let (file, size) = if args.file.as_os_str() == "-" {
+        (None, None)
     } else {
         let file = std::fs::File::open(&args.file)
             .map_err(|e| Error::usage(format!("cannot read {}: {e}", args.file.display())))?;
         let size = file.metadata().ok().map(|m| m.len());
-        (Box::new(io::BufReader::with_capacity(1 << 16, file)), size)
+        (Some(file), size)
     };
     // Progress in lines (users); from stdin, with no end known, a count.
     let bar = match size {
@@ -448,8 +448,6 @@ fn import(
     let mut report = ImportReport::default();
     let mut stored: Vec<uuid::Uuid> = Vec::new();
     let mut batch: Vec<(u64, ImportUser)> = Vec::with_capacity(TRANSFER_BATCH);
-    let mut raw = Vec::new();
-    let mut line_no = 0u64;
     let mut store = |batch: &mut Vec<(u64, ImportUser)>, report: &mut ImportReport| -> Result<()> {
         if batch.is_empty() {
             return Ok(());
@@ -472,35 +470,31 @@ fn import(
         }
         Ok(())
     };
-    loop {
-        raw.clear();
-        let read = reader
-            .read_until(b'\n', &mut raw)
-            .map_err(|e| Error::usage(format!("cannot read {}: {e}", args.file.display())))?;
-        if read == 0 {
-            break;
+    // Lines are read and parsed on a thread of their own while the batches
+    // before them are stored.
+    let source = args.file.display().to_string();
+    std::thread::scope(|scope| -> Result<()> {
+        let (chunks, parsed_chunks) = std::sync::mpsc::sync_channel(4);
+        scope.spawn(move || parse_lines(file, &source, &chunks));
+        for chunk in parsed_chunks {
+            for (line_no, parsed) in chunk? {
+                bar.inc(1);
+                match parsed {
+                    Ok(None) => {}
+                    Ok(Some(user)) => batch.push((line_no, user)),
+                    Err(e) => report.refused.push(refused(line_no, &e)),
+                }
+                // With --atomic, once a line is bad nothing more is stored; the
+                // rest is still read so that every bad line is reported.
+                if args.atomic && !report.refused.is_empty() {
+                    batch.clear();
+                } else if batch.len() == TRANSFER_BATCH {
+                    store(&mut batch, &mut report)?;
+                }
+            }
         }
-        line_no += 1;
-        bar.inc(1);
-        let parsed = std::str::from_utf8(&raw)
-            .map_err(|_| Error::usage("not valid UTF-8"))
-            .and_then(|line| match line.trim() {
-                "" => Ok(None),
-                line => ImportUser::parse_line(line).map(Some),
-            });
-        match parsed {
-            Ok(None) => {}
-            Ok(Some(user)) => batch.push((line_no, user)),
-            Err(e) => report.refused.push(refused(line_no, &e)),
-        }
-        // With --atomic, once a line is bad nothing more is stored; the rest is
-        // still read so that every bad line is reported.
-        if args.atomic && !report.refused.is_empty() {
-            batch.clear();
-        } else if batch.len() == TRANSFER_BATCH {
-            store(&mut batch, &mut report)?;
-        }
-    }
+        Ok(())
+    })?;
     if !args.atomic || report.refused.is_empty() {
         store(&mut batch, &mut report)?;
     }
@@ -522,6 +516,50 @@ fn import(
     // Conflicts surface when their batch is stored, after later syntax errors.
     report.refused.sort_by_key(|r| r.line);
     print_import_report(printer, out, &report)
+}
+
+/// A parsed import line: `None` for a blank one.
+type ParsedLine = (u64, Result<Option<ImportUser>>);
+
+/// Reads `file` (stdin when `None`) and sends its lines, parsed, in chunks,
+/// until the receiver hangs up.
+fn parse_lines(
+    file: Option<std::fs::File>,
+    source: &str,
+    chunks: &std::sync::mpsc::SyncSender<Result<Vec<ParsedLine>>>,
+) {
+    let mut reader: Box<dyn BufRead> = match file {
+        Some(file) => Box::new(io::BufReader::with_capacity(1 << 16, file)),
+        None => Box::new(io::BufReader::with_capacity(1 << 16, io::stdin())),
+    };
+    let mut raw = Vec::new();
+    let mut line_no = 0u64;
+    loop {
+        let mut chunk = Vec::with_capacity(TRANSFER_BATCH);
+        while chunk.len() < TRANSFER_BATCH {
+            raw.clear();
+            match reader.read_until(b'\n', &mut raw) {
+                Ok(0) => break,
+                Ok(_) => {}
+                Err(e) => {
+                    let _ = chunks.send(Err(Error::usage(format!("cannot read {source}: {e}"))));
+                    return;
+                }
+            }
+            line_no += 1;
+            let parsed = std::str::from_utf8(&raw)
+                .map_err(|_| Error::usage("not valid UTF-8"))
+                .and_then(|line| match line.trim() {
+                    "" => Ok(None),
+                    line => ImportUser::parse_line(line).map(Some),
+                });
+            chunk.push((line_no, parsed));
+        }
+        let last = chunk.len() < TRANSFER_BATCH;
+        if chunks.send(Ok(chunk)).is_err() || last {
+            return;
+        }
+    }
 }
 
 /// Lines in a file, for the progress bar's total (one cheap pass over bytes

@@ -221,10 +221,16 @@ impl Service {
         {
             return Err(Error::Conflict(format!("username {name} is reserved")));
         }
-        let current = self.store.get(user)?.ok_or_else(|| not_found(user))?;
         let mut new_hash = None;
         let mut generated = None;
+        // A password change reads the account first (to check the current
+        // password, and to judge the new one by the account's own words); the
+        // write then goes to that same account, and only if its password has
+        // not changed meanwhile.
+        let mut target = user.clone();
+        let mut expected_hash = None;
         if let Some(choice) = patch.password.clone() {
+            let current = self.store.get(user)?.ok_or_else(|| not_found(user))?;
             if own {
                 let proof = patch.current_password.as_ref().ok_or_else(|| {
                     Error::invalid(
@@ -253,11 +259,15 @@ impl Service {
                 self.choose_password(choice, &[username.as_str(), email.as_str()])?;
             new_hash = Some(self.hash(&password)?);
             generated = g;
+            target = UserRef::Id(current.user.id);
+            expected_hash = Some(current.password_hash);
         }
         let now = Timestamp::now();
-        let expected_hash = current.password_hash.clone();
-        let account = self.store.update(&UserRef::Id(current.user.id), |acct| {
-            if new_hash.is_some() && acct.password_hash != expected_hash {
+        let account = self.store.update(&target, |acct| {
+            if expected_hash
+                .as_ref()
+                .is_some_and(|h| *h != acct.password_hash)
+            {
                 return Err(Error::Conflict(
                     "the password changed meanwhile; try again".to_owned(),
                 ));

@@ -2,9 +2,16 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 /// Free-form profile data: a JSON object of at most 8 KiB serialized.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "Map<String, Value>", into = "Map<String, Value>")]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(try_from = "Map<String, Value>")]
 pub struct Attributes(Map<String, Value>);
+
+/// Serialized by reference: no copy of the value on the way out.
+impl Serialize for Attributes {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
 
 impl Attributes {
     pub const MAX_BYTES: usize = 8 * 1024;
@@ -23,6 +30,11 @@ impl Attributes {
             return Err("keys must not be empty".to_owned());
         }
         Ok(Attributes(map))
+    }
+
+    /// Attributes read back from the store, checked when they were written.
+    pub(crate) fn from_stored(map: Map<String, Value>) -> Self {
+        Attributes(map)
     }
 
     /// Applies a JSON merge patch (RFC 7396, one level deep): a `null` value

@@ -6,9 +6,16 @@ use serde::{Deserialize, Serialize};
 /// An email address of valid syntax (`local@domain.tld`), at most 254 characters.
 /// It keeps the case it was given; `key()` is the lower-cased form that uniqueness
 /// is checked on.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+#[serde(try_from = "String")]
 pub struct Email(String);
+
+/// Serialized by reference: no copy of the value on the way out.
+impl Serialize for Email {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
 
 impl Email {
     pub const MAX_LEN: usize = 254;

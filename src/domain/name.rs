@@ -4,9 +4,16 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 /// A display name: at most 128 characters, no control characters.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
 pub struct DisplayName(String);
+
+/// Serialized by reference: no copy of the value on the way out.
+impl Serialize for DisplayName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
 
 impl DisplayName {
     pub const MAX_LEN: usize = 128;

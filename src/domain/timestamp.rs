@@ -5,9 +5,16 @@ use serde::{Deserialize, Serialize};
 
 /// A UTC instant with millisecond precision, written as RFC 3339
 /// (`2026-11-21T22:02:46.123Z`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(try_from = "String")]
 pub struct Timestamp(u64);
+
+/// Serialized by reference: no copy of the value on the way out.
+impl Serialize for Timestamp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
 
 impl Timestamp {
     pub fn now() -> Self {

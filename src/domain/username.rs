@@ -5,9 +5,16 @@ use serde::{Deserialize, Serialize};
 
 /// 3–32 characters of `a-z 0-9 . _ -`, starting with a letter or digit. Input is
 /// lower-cased before it is checked.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(try_from = "String")]
 pub struct Username(String);
+
+/// Serialized by reference: no copy of the value on the way out.
+impl Serialize for Username {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
 
 impl Username {
     pub const MIN_LEN: usize = 3;

@@ -72,7 +72,9 @@ fn decode_compact(id: Uuid, raw: &[u8]) -> Result<Account> {
     let attributes = if r.attributes.is_empty() {
         Attributes::default()
     } else {
-        serde_json::from_str(r.attributes).map_err(|e| unreadable(&e.to_string()))?
+        serde_json::from_str(r.attributes)
+            .map(Attributes::from_stored)
+            .map_err(|e| unreadable(&e.to_string()))?
     };
     let user = User {
         id,
