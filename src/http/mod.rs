@@ -131,11 +131,12 @@ pub fn serve(db: &Path, config: service::Config, args: ServeArgs) -> Result<()> 
             .map_err(|e| Error::Internal(format!("cannot listen on {}: {e}", args.bind)))?;
         let addr = listener.local_addr()?;
         let admin_task = tokio::spawn(crate::socket::serve(admin, service.clone()));
+        let shutdown = server::shutdown_signal()?;
         // On stdout, whatever the log filter: scripts and tests read the port here.
         println!("listening on http://{addr}");
         tracing::info!("listening on http://{addr}");
         let app = router(service.clone(), args.rate_limit);
-        server::run(listener, app, server::shutdown_signal()).await;
+        server::run(listener, app, shutdown).await;
         admin_task.abort();
         let _ = std::fs::remove_file(crate::socket::socket_path(db));
         Ok::<_, Error>(())
