@@ -3,7 +3,7 @@
 # database. Usage: tests/schemathesis/run.sh [path/to/usersctl] [max-examples]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-bin=${1:-$here/../../target/debug/usersctl}
+bin=$(realpath "${1:-$here/../../target/debug/usersctl}")
 examples=${2:-50}
 command -v st >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check 'schemathesis>=4,<5'
 
@@ -12,8 +12,9 @@ log=$db.log
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$db" "$log"' EXIT
 password='correct horse battery staple'
 export USERSCTL_DB=$db/db
-# Several admins: the run may delete one (an admin may delete itself); the hook
-# logs in with the first that still works, by id, which no update can change.
+# Several admins: the run may delete or block some; the hook logs in with the
+# first that still works, by id (no update can change it), and creates another
+# through the running server when none does.
 ids=()
 for n in 1 2 3; do
     ids+=("$(printf '%s\n' "$password" | "$bin" user create "admin$n" --email "admin$n@example.com" \
@@ -29,6 +30,7 @@ for _ in $(seq 100); do
 done
 [ -n "$url" ] || { echo "server did not start:"; cat "$log"; exit 1; }
 cd "$here"
-USERSCTL_URL=$url USERSCTL_ADMIN_IDS="${ids[*]}" USERSCTL_ADMIN_PASSWORD=$password SCHEMATHESIS_HOOKS=hooks \
+USERSCTL_URL=$url USERSCTL_BIN=$bin USERSCTL_ADMIN_IDS="${ids[*]}" USERSCTL_ADMIN_PASSWORD=$password \
+    SCHEMATHESIS_HOOKS=hooks \
     st --config-file schemathesis.toml run "$url/openapi.json" --checks all --max-examples "$examples" \
     --seed 1 --no-color
