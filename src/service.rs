@@ -110,10 +110,6 @@ impl Service {
         &self.store
     }
 
-    pub fn config(&self) -> &Config {
-        &self.config
-    }
-
     /// The token keys, loaded (and the secret created) on first use.
     pub fn keys(&self) -> Result<Arc<TokenKeys>> {
         if let Some(keys) = self.keys.get() {

@@ -281,15 +281,6 @@ impl Store {
             .map_err(Error::Unavailable)
     }
 
-    /// Counts the users: a full scan, for tests and reports only.
-    pub fn len(&self) -> usize {
-        self.users.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.users.is_empty()
-    }
-
     pub fn get(&self, user: &UserRef) -> Result<Option<Account>> {
         let id = match user {
             UserRef::Id(id) => *id,
