@@ -91,9 +91,13 @@ fn service_config(cli: &Cli) -> service::Config {
     if let Some(names) = &cli.reserved_names {
         config.reserved = names.iter().map(|n| n.as_str().to_owned()).collect();
     }
-    if let Command::Serve(args) = &cli.command {
-        config.token_ttl = args.token_ttl;
-        config.allow_registration = args.allow_registration;
+    match &cli.command {
+        Command::Serve(args) => {
+            config.token_ttl = args.token_ttl;
+            config.allow_registration = args.allow_registration;
+        }
+        Command::Check { repair } => config.repair = *repair,
+        _ => {}
     }
     config
 }

@@ -138,6 +138,9 @@ impl Printer {
                 for p in &report.problems {
                     writeln!(out, "{}\t{}", p.kind, p.detail)?;
                 }
+                for p in &report.repairs {
+                    writeln!(out, "{}\t{} (repaired)", p.kind, p.detail)?;
+                }
                 let verdict = if report.problems.is_empty() {
                     "sound"
                 } else {

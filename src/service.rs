@@ -53,6 +53,9 @@ pub struct Config {
     /// (the server) awaits `Store::commit` before acknowledging, so that
     /// concurrent writes share a disk sync without holding a thread each.
     pub deferred_commit: bool,
+    /// Open for `check --repair`: a database whose log lost its end opens
+    /// as it is (and `check` reports it) instead of being refused.
+    pub repair: bool,
 }
 
 impl Default for Config {
@@ -64,6 +67,7 @@ impl Default for Config {
             max_token_ttl: Duration::from_secs(30 * 24 * 3600),
             allow_registration: false,
             deferred_commit: false,
+            repair: false,
         }
     }
 }
@@ -98,7 +102,11 @@ pub struct Service {
 impl Service {
     pub fn open(dir: &Path, config: Config) -> Result<Service> {
         Ok(Service {
-            store: Store::open(dir)?,
+            store: if config.repair {
+                Store::open_to_repair(dir)?
+            } else {
+                Store::open(dir)?
+            },
             config,
             keys: OnceLock::new(),
             hash_pool: OnceLock::new(),

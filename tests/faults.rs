@@ -687,7 +687,7 @@ fn cli_on_a_full_disk(recover: bool) {
         acknowledged.len(),
         refusals[0]
     );
-    // (The first refusal; see the ignored test above for what follows it.)
+    // (The first refusal; the test below shows writes resuming once space is freed.)
     assert!(
         refusals[0].contains("No space left on device"),
         "the message does not say the disk is full: {}",
@@ -934,7 +934,6 @@ fn a_full_disk_is_503_over_http_and_loses_nothing() {
 }
 
 #[test]
-#[ignore = "KNOWN LIMITATION of sled 0.34: after an I/O error (ENOSPC) the open database refuses every later write until it is reopened; /health answers 503 meanwhile so a supervisor can restart the server"]
 fn a_running_server_writes_again_once_disk_space_is_freed() {
     let Some((test, mnt)) = small_disk("4m") else {
         return;
@@ -1198,7 +1197,6 @@ fn damaged_database_files_are_exit_6_and_leave_the_files_as_they_were() {
 }
 
 #[test]
-#[ignore = "KNOWN LIMITATION of sled 0.34: its recovery at open truncates a damaged log in place before reporting the damage; back up the directory before retrying"]
 fn a_failed_open_leaves_a_damaged_log_as_it_was() {
     let (pristine, users) = small_database();
     let extent = log_extent(&pristine.db);
@@ -1230,7 +1228,6 @@ fn a_failed_open_leaves_a_damaged_log_as_it_was() {
 }
 
 #[test]
-#[ignore = "KNOWN LIMITATION of sled 0.34: a log cut short at its end reads as a torn write from a crash, and recovery drops the tail without a word"]
 fn a_truncated_log_is_reported_not_silently_shortened() {
     let (pristine, mut users) = small_database();
     // The last thing in the log is a user's record (no open after it).
@@ -1275,6 +1272,59 @@ fn a_truncated_log_is_reported_not_silently_shortened() {
         "a truncated log (of {extent} bytes of records) opened without a word:\n{}",
         silent.join("\n")
     );
+}
+
+#[test]
+fn check_repair_keeps_what_a_truncated_log_still_holds() {
+    let (pristine, _) = small_database();
+    pristine.create("zed", &[]);
+    let extent = log_extent(&pristine.db);
+    let test = Test::new();
+    copy_dir(&pristine.db, &test.db);
+    File::options()
+        .write(true)
+        .open(test.db.join("sled/db"))
+        .unwrap()
+        .set_len((extent - 64) as u64)
+        .unwrap();
+    let damaged = fs::read(test.db.join("sled/db")).unwrap();
+
+    let list = test.run(&["users", "list"], "");
+    let advice = list.clean_error(&[6]);
+    assert!(
+        advice.contains("usersctl check --repair") && advice.contains("missing"),
+        "{list}"
+    );
+    let check = test.run(&["check"], "");
+    check.clean_error(&[6]);
+    assert_eq!(
+        fs::read(test.db.join("sled/db")).unwrap(),
+        damaged,
+        "a refused open changed the log"
+    );
+
+    let repair = test.run(&["-o", "json", "check", "--repair"], "");
+    assert_eq!(repair.code, Some(0), "{repair}");
+    let report = repair.json();
+    assert_eq!(report["repairs"][0]["kind"], "truncated_log", "{repair}");
+    assert_eq!(report["problems"], json!([]), "{repair}");
+
+    // What survived opens as it is from now on, and is sound.
+    let list = test.run(&["-o", "json", "users", "list", "--limit", "1000"], "");
+    assert_eq!(list.code, Some(0), "{list}");
+    let names: Vec<Value> = users_by_id(&list.json())
+        .into_values()
+        .map(|u| u["username"].clone())
+        .collect();
+    assert!(names.contains(&json!("admin")), "{list}");
+    assert!(
+        !names.contains(&json!("zed")),
+        "zed was cut off, yet listed: {list}"
+    );
+    let check = test.run(&["check"], "");
+    assert_eq!(check.code, Some(0), "{check}");
+    test.create("zed", &[]);
+    assert_eq!(test.run(&["user", "get", "zed"], "").code, Some(0));
 }
 
 #[test]

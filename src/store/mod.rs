@@ -5,10 +5,14 @@
 
 mod codec;
 mod lock;
+mod seal;
 
 use std::fs::DirBuilder;
 use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
 
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
@@ -25,17 +29,41 @@ pub const SCHEMA_VERSION: u32 = 1;
 const SCHEMA_KEY: &[u8] = b"schema_version";
 /// sled's page cache; its default (1 GiB) is far more than a user database needs.
 const CACHE_BYTES: u64 = 64 * 1024 * 1024;
+/// The record written last at every clean close (see `seal`).
+const SEAL_KEY: &[u8] = b"seal";
+/// A reopen after a write failure waits for this much free space, so a
+/// server on a full disk does not reopen in a loop.
+const REOPEN_MIN_FREE: u64 = 1024 * 1024;
+const REOPEN_INTERVAL: Duration = Duration::from_secs(1);
 
 pub struct Store {
     dir: PathBuf,
+    /// The open database; `None` only while a reopen after a write failure
+    /// has not succeeded yet.
+    engine: RwLock<Option<Arc<Engine>>>,
+    /// Set by an I/O error: sled refuses every write after one until the
+    /// database is opened again, which the next write (or health check)
+    /// attempts once the disk has room.
+    failed: Arc<AtomicBool>,
+    /// When a reopen was last attempted; held while one runs.
+    reopening: Mutex<Option<Instant>>,
+    /// Whether anything was written since the open (the close then seals).
+    dirty: AtomicBool,
+    /// How the log was found at open, for `check` to report.
+    truncated_log: bool,
+    accept_truncated_log: bool,
+    commit: Arc<GroupCommit>,
+    // Held for as long as the store is open; dropping it releases the directory.
+    _lock: DirLock,
+}
+
+/// The sled database and its trees.
+struct Engine {
     db: sled::Db,
     users: sled::Tree,
     by_username: sled::Tree,
     by_email: sled::Tree,
     revoked: sled::Tree,
-    // Held for as long as the store is open; dropping it releases the directory.
-    commit: std::sync::Arc<GroupCommit>,
-    _lock: DirLock,
 }
 
 struct GroupCommit {
@@ -122,6 +150,18 @@ fn flush_db(db: &sled::Db) -> std::result::Result<(), String> {
         .map_err(|e| format!("cannot write the database to disk: {}", storage(e)))
 }
 
+/// Flushes `engine`; a failure marks the store for a reopen.
+fn flush_engine(
+    engine: Result<Arc<Engine>>,
+    failed: &AtomicBool,
+) -> std::result::Result<(), String> {
+    let flushed = flush_db(&engine.map_err(|e| e.to_string())?.db);
+    if flushed.is_err() {
+        failed.store(true, Ordering::Release);
+    }
+    flushed
+}
+
 struct CommitState {
     /// Tickets handed out, and the highest one a finished flush covered.
     requested: u64,
@@ -144,6 +184,16 @@ impl Default for CommitState {
 impl Store {
     /// Opens (creating if needed, with mode 0700) the database directory `dir`.
     pub fn open(dir: &Path) -> Result<Store> {
+        Store::open_with(dir, false)
+    }
+
+    /// Opens `dir` for `check --repair`: a log that lost its end (see `seal`)
+    /// is taken as it is, and `check` reports it, instead of refusing to open.
+    pub fn open_to_repair(dir: &Path) -> Result<Store> {
+        Store::open_with(dir, true)
+    }
+
+    fn open_with(dir: &Path, accept_truncated_log: bool) -> Result<Store> {
         DirBuilder::new()
             .recursive(true)
             .mode(0o700)
@@ -155,22 +205,16 @@ impl Store {
                 ))
             })?;
         let lock = DirLock::acquire(dir)?;
-        remove_unfinished_snapshots(&dir.join("sled"));
-        let db = sled::Config::new()
-            .path(dir.join("sled"))
-            .cache_capacity(CACHE_BYTES)
-            .mode(sled::Mode::HighThroughput)
-            .open()
-            .map_err(|e| open_error(dir, e))?;
-        let tree = |name: &str| db.open_tree(name).map_err(|e| open_error(dir, e));
+        let (engine, truncated_log) = Engine::open(dir, accept_truncated_log)?;
         let store = Store {
-            users: tree("users")?,
-            by_username: tree("by_username")?,
-            by_email: tree("by_email")?,
-            revoked: tree("revoked_tokens")?,
             dir: dir.to_owned(),
-            db,
-            commit: std::sync::Arc::default(),
+            engine: RwLock::new(Some(Arc::new(engine))),
+            failed: Arc::default(),
+            reopening: Mutex::new(None),
+            dirty: AtomicBool::new(truncated_log),
+            truncated_log,
+            accept_truncated_log,
+            commit: Arc::default(),
             _lock: lock,
         };
         store.check_schema()?;
@@ -181,8 +225,87 @@ impl Store {
         &self.dir
     }
 
+    /// The open database, for a read.
+    fn engine(&self) -> Result<Arc<Engine>> {
+        match &*self.engine.read().unwrap_or_else(|p| p.into_inner()) {
+            Some(engine) => Ok(engine.clone()),
+            None => Err(Error::Unavailable(format!(
+                "the database at {} is being reopened after a write failure (a full disk?); \
+                 it is retried every second once the disk has room",
+                self.dir.display()
+            ))),
+        }
+    }
+
+    /// The open database, for a write: reopened first if an I/O error
+    /// left it refusing writes.
+    fn writer(&self) -> Result<Arc<Engine>> {
+        self.recover();
+        self.dirty.store(true, Ordering::Relaxed);
+        self.engine()
+    }
+
+    /// A sled error as ours; an I/O error marks the store for a reopen.
+    fn fail(&self, e: sled::Error) -> Error {
+        if matches!(e, sled::Error::Io(_)) {
+            self.failed.store(true, Ordering::Release);
+        }
+        storage(e)
+    }
+
+    /// After an I/O error (a full disk) sled refuses every write until it is
+    /// opened again. Once the disk has room, at most once a second, this
+    /// closes and reopens it, and the store writes again without a restart.
+    fn recover(&self) {
+        if !self.failed.load(Ordering::Acquire) {
+            return;
+        }
+        let Ok(mut last) = self.reopening.try_lock() else {
+            return; // another thread is at it
+        };
+        if last.is_some_and(|at| at.elapsed() < REOPEN_INTERVAL)
+            || free_bytes(&self.dir) < REOPEN_MIN_FREE
+        {
+            return;
+        }
+        *last = Some(Instant::now());
+        let Some(old) = self
+            .engine
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+        else {
+            return self.reopen();
+        };
+        // sled holds the log locked until its last handle is gone: wait for
+        // the reads and flushes under way to let go of theirs.
+        let deadline = Instant::now() + Duration::from_secs(2);
+        while Arc::strong_count(&old) > 1 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        if Arc::strong_count(&old) > 1 {
+            *self.engine.write().unwrap_or_else(|p| p.into_inner()) = Some(old);
+            return;
+        }
+        drop(old);
+        self.reopen();
+    }
+
+    fn reopen(&self) {
+        match Engine::open(&self.dir, self.accept_truncated_log) {
+            Ok((engine, _)) => {
+                *self.engine.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(engine));
+                self.failed.store(false, Ordering::Release);
+                self.commit.lock().outcome = Ok(());
+                tracing::info!("database reopened after a write failure; writes resume");
+            }
+            Err(e) => tracing::warn!("cannot reopen the database after a write failure: {e}"),
+        }
+    }
+
     fn check_schema(&self) -> Result<()> {
-        match self.db.get(SCHEMA_KEY).map_err(storage)? {
+        let engine = self.engine()?;
+        match engine.db.get(SCHEMA_KEY).map_err(storage)? {
             Some(raw) => {
                 let version = <[u8; 4]>::try_from(raw.as_ref())
                     .map(u32::from_be_bytes)
@@ -202,9 +325,11 @@ impl Store {
                 Ok(())
             }
             None => {
-                self.db
+                self.dirty.store(true, Ordering::Relaxed);
+                engine
+                    .db
                     .insert(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes())
-                    .map_err(storage)?;
+                    .map_err(|e| self.fail(e))?;
                 self.flush()
             }
         }
@@ -232,12 +357,16 @@ impl Store {
                     ended: false,
                 };
                 drop(state);
-                round.end(flush_db(&self.db));
+                round.end(self.flush_now());
                 state = commit.lock();
                 continue;
             }
             state = commit.done.wait(state).unwrap_or_else(|p| p.into_inner());
         }
+    }
+
+    fn flush_now(&self) -> std::result::Result<(), String> {
+        flush_engine(self.engine(), &self.failed)
     }
 
     /// `flush` for async callers: the same group commit, waited for without
@@ -260,8 +389,11 @@ impl Store {
                         target,
                         ended: false,
                     };
-                    let db = self.db.clone();
-                    let _ = tokio::task::spawn_blocking(move || round.end(flush_db(&db))).await;
+                    let (engine, failed) = (self.engine(), self.failed.clone());
+                    let _ = tokio::task::spawn_blocking(move || {
+                        round.end(flush_engine(engine, &failed));
+                    })
+                    .await;
                 }
                 Step::Wait(mut round) => {
                     let _ = round.changed().await;
@@ -270,10 +402,20 @@ impl Store {
         }
     }
 
-    /// Whether the database answers a read, and its last flush succeeded (a
-    /// store that could not write, say on a full disk, is not healthy).
+    /// Whether the database answers a read, and can write: its last flush
+    /// succeeded and no I/O error is waiting for a reopen (a store that
+    /// cannot write, say on a full disk, is not healthy).
     pub fn health(&self) -> Result<()> {
-        self.db.get(SCHEMA_KEY).map_err(storage)?;
+        self.recover();
+        let engine = self.engine()?;
+        engine.db.get(SCHEMA_KEY).map_err(storage)?;
+        if self.failed.load(Ordering::Acquire) {
+            return Err(Error::Unavailable(
+                "the database cannot write (a disk error or a full disk); it is reopened once \
+                 the disk has room"
+                    .to_owned(),
+            ));
+        }
         self.commit
             .lock()
             .outcome
@@ -282,20 +424,22 @@ impl Store {
     }
 
     pub fn get(&self, user: &UserRef) -> Result<Option<Account>> {
+        let engine = self.engine()?;
         let id = match user {
             UserRef::Id(id) => *id,
             UserRef::Username(name) => {
-                match self.by_username.get(name.as_str()).map_err(storage)? {
+                match engine.by_username.get(name.as_str()).map_err(storage)? {
                     Some(id) => decode_id(&id)?,
                     None => return Ok(None),
                 }
             }
-            UserRef::Email(email) => match self.by_email.get(email.key()).map_err(storage)? {
+            UserRef::Email(email) => match engine.by_email.get(email.key()).map_err(storage)? {
                 Some(id) => decode_id(&id)?,
                 None => return Ok(None),
             },
         };
-        self.users
+        engine
+            .users
             .get(id.as_bytes())
             .map_err(storage)?
             .map(|raw| decode(id, &raw))
@@ -395,19 +539,31 @@ impl Store {
 
     /// Users in id order (creation order), starting after `after`.
     pub fn scan(&self, after: Option<Uuid>) -> impl Iterator<Item = Result<Account>> + '_ {
-        let range = match after {
-            Some(id) => self.users.range(id.as_bytes().to_vec()..),
-            None => self.users.iter(),
+        let (range, refused) = match self.engine() {
+            Ok(engine) => {
+                let range = match after {
+                    Some(id) => engine.users.range(id.as_bytes().to_vec()..),
+                    None => engine.users.iter(),
+                };
+                // The engine stays counted as in use for as long as the scan runs.
+                (Some((engine, range)), None)
+            }
+            Err(e) => (None, Some(Err(e))),
         };
-        range
-            .skip_while(move |item| match (after, item) {
-                (Some(id), Ok((key, _))) => key.as_ref() == id.as_bytes(),
-                _ => false,
-            })
-            .map(|item| {
-                let (key, raw) = item.map_err(storage)?;
-                decode(key_id(&key)?, &raw)
-            })
+        refused
+            .into_iter()
+            .chain(range.into_iter().flat_map(move |(engine, range)| {
+                range
+                    .skip_while(move |item| match (after, item) {
+                        (Some(id), Ok((key, _))) => key.as_ref() == id.as_bytes(),
+                        _ => false,
+                    })
+                    .map(move |item| {
+                        let _held = &engine;
+                        let (key, raw) = item.map_err(storage)?;
+                        decode(key_id(&key)?, &raw)
+                    })
+            }))
     }
 
     /// Verifies that every record has its index entries, every index entry
@@ -418,10 +574,21 @@ impl Store {
             repaired: repair,
             ..CheckReport::default()
         };
+        if self.truncated_log {
+            // Only a store opened to repair gets this far with a cut log; the
+            // open took it as it is, and the close seals it so.
+            report.repairs.push(Problem {
+                kind: "truncated_log".to_owned(),
+                detail: "the log ended before the end of its last clean shutdown, so the users \
+                         written last are missing; what it still holds is kept"
+                    .to_owned(),
+            });
+        }
         if repair {
             self.rebuild_indexes(&mut report)?;
         }
-        for item in self.users.iter() {
+        let engine = self.engine()?;
+        for item in engine.users.iter() {
             let (key, raw) = item.map_err(storage)?;
             report.users += 1;
             let Ok(id) = key_id(&key) else {
@@ -449,7 +616,11 @@ impl Store {
                 }
             };
             let u = &account.user;
-            match self.by_username.get(u.username.as_str()).map_err(storage)? {
+            match engine
+                .by_username
+                .get(u.username.as_str())
+                .map_err(storage)?
+            {
                 None => report.problem(
                     "missing_username_index",
                     format!("user {} ({}) has no username index entry", u.id, u.username),
@@ -465,7 +636,7 @@ impl Store {
                 ),
                 Some(_) => {}
             }
-            match self.by_email.get(u.email.key()).map_err(storage)? {
+            match engine.by_email.get(u.email.key()).map_err(storage)? {
                 None => report.problem(
                     "missing_email_index",
                     format!("user {} ({}) has no email index entry", u.id, u.email),
@@ -491,11 +662,14 @@ impl Store {
                 );
             }
         }
-        for (tree, kind) in [(&self.by_username, "username"), (&self.by_email, "email")] {
+        for (tree, kind) in [
+            (&engine.by_username, "username"),
+            (&engine.by_email, "email"),
+        ] {
             for item in tree.iter() {
                 let (name, id) = item.map_err(storage)?;
                 let name = String::from_utf8_lossy(&name).into_owned();
-                let owner = match (self.users.get(&id).map_err(storage)?, key_id(&id)) {
+                let owner = match (engine.users.get(&id).map_err(storage)?, key_id(&id)) {
                     (Some(raw), Ok(id)) => decode(id, &raw).ok(),
                     _ => None,
                 };
@@ -520,22 +694,23 @@ impl Store {
     /// Rebuilds both indexes from the records. The first record of a name
     /// (the oldest id) keeps it; later duplicates are reported.
     fn rebuild_indexes(&self, report: &mut CheckReport) -> Result<()> {
-        self.by_username.clear().map_err(storage)?;
-        self.by_email.clear().map_err(storage)?;
-        for item in self.users.iter() {
+        let engine = self.writer()?;
+        engine.by_username.clear().map_err(|e| self.fail(e))?;
+        engine.by_email.clear().map_err(|e| self.fail(e))?;
+        for item in engine.users.iter() {
             let (key, raw) = item.map_err(storage)?;
             let Ok(account) = key_id(&key).and_then(|id| decode(id, &raw)) else {
                 continue;
             };
             let u = &account.user;
-            let claimed = self
+            let claimed = engine
                 .by_username
                 .compare_and_swap(
                     u.username.as_str(),
                     None as Option<&[u8]>,
                     Some(key.as_ref()),
                 )
-                .map_err(storage)?;
+                .map_err(|e| self.fail(e))?;
             if claimed.is_err() {
                 report.problem(
                     "duplicate_username",
@@ -545,10 +720,10 @@ impl Store {
                     ),
                 );
             }
-            let claimed = self
+            let claimed = engine
                 .by_email
                 .compare_and_swap(u.email.key(), None as Option<&[u8]>, Some(key.as_ref()))
-                .map_err(storage)?;
+                .map_err(|e| self.fail(e))?;
             if claimed.is_err() {
                 report.problem(
                     "duplicate_email",
@@ -561,36 +736,38 @@ impl Store {
 
     /// Records a revoked token id until its expiry (unix seconds).
     pub fn revoke(&self, jti: &str, expires_at: u64) -> Result<()> {
-        self.revoked
+        let engine = self.writer()?;
+        engine
+            .revoked
             .insert(jti.as_bytes(), &expires_at.to_be_bytes())
-            .map_err(storage)?;
-        self.prune_revoked()
-    }
-
-    pub fn is_revoked(&self, jti: &str) -> Result<bool> {
-        self.revoked.contains_key(jti.as_bytes()).map_err(storage)
-    }
-
-    /// Forgets revoked ids whose tokens have expired anyway.
-    fn prune_revoked(&self) -> Result<()> {
+            .map_err(|e| self.fail(e))?;
+        // Forget revoked ids whose tokens have expired anyway.
         let now = crate::domain::Timestamp::now().unix_seconds();
-        for item in self.revoked.iter() {
+        for item in engine.revoked.iter() {
             let (key, value) = item.map_err(storage)?;
             let exp = <[u8; 8]>::try_from(value.as_ref())
                 .map(u64::from_be_bytes)
                 .unwrap_or(0);
             if exp < now {
-                self.revoked.remove(key).map_err(storage)?;
+                engine.revoked.remove(key).map_err(|e| self.fail(e))?;
             }
         }
         Ok(())
+    }
+
+    pub fn is_revoked(&self, jti: &str) -> Result<bool> {
+        self.engine()?
+            .revoked
+            .contains_key(jti.as_bytes())
+            .map_err(storage)
     }
 
     fn transaction<T>(
         &self,
         body: impl Fn(&Tx<'_>) -> std::result::Result<T, ConflictableTransactionError<Error>>,
     ) -> Result<T> {
-        (&self.users, &self.by_username, &self.by_email)
+        let engine = self.writer()?;
+        (&engine.users, &engine.by_username, &engine.by_email)
             .transaction(|(users, by_username, by_email)| {
                 body(&Tx {
                     users,
@@ -600,8 +777,156 @@ impl Store {
             })
             .map_err(|e| match e {
                 TransactionError::Abort(e) => e,
-                TransactionError::Storage(e) => storage(e),
+                TransactionError::Storage(e) => self.fail(e),
             })
+    }
+}
+
+impl Engine {
+    /// Opens sled in `dir/sled`, guarding against what its recovery does to a
+    /// damaged log (see `seal`): the log is copied first unless it is exactly
+    /// as the last clean close left it, and put back if the open fails. Also
+    /// says whether the log lost its end (only when `accept_truncated_log`;
+    /// otherwise that is an error).
+    fn open(dir: &Path, accept_truncated_log: bool) -> Result<(Engine, bool)> {
+        let sled_dir = dir.join("sled");
+        remove_unfinished_snapshots(&sled_dir);
+        if let Some(backup) = seal::Backup::leftover(dir) {
+            // An earlier open died halfway: start again from the files as
+            // they were before it.
+            backup.restore().map_err(|e| {
+                Error::Unavailable(format!(
+                    "cannot put back the copy of the log in {} left by an interrupted open: {e}",
+                    dir.join("sled.backup").display()
+                ))
+            })?;
+        }
+        let sealed = seal::read(dir);
+        let untouched = sealed
+            .as_ref()
+            .and_then(|s| s.log.as_ref())
+            .is_some_and(|log| Some(log) == seal::stamp(&sled_dir).as_ref());
+        let backup = if untouched || !sled_dir.join("db").exists() {
+            None
+        } else {
+            match seal::Backup::take(dir) {
+                Ok(backup) => Some(backup),
+                Err(e) => {
+                    tracing::warn!(
+                        "cannot copy the log before opening it ({e}); opening it without a copy"
+                    );
+                    None
+                }
+            }
+        };
+        let undo = |backup: Option<seal::Backup>, e: Error| -> Error {
+            match backup.map(seal::Backup::restore) {
+                Some(Err(restore)) => Error::Unavailable(format!(
+                    "{e}; and the copy of the log taken before the open could not be put back \
+                     ({restore}): it is in {}",
+                    dir.join("sled.backup").display()
+                )),
+                _ => e,
+            }
+        };
+        let opened = sled::Config::new()
+            .path(&sled_dir)
+            .cache_capacity(CACHE_BYTES)
+            .mode(sled::Mode::HighThroughput)
+            .open()
+            .and_then(|db| {
+                let tree = |name: &str| db.open_tree(name);
+                Ok(Engine {
+                    users: tree("users")?,
+                    by_username: tree("by_username")?,
+                    by_email: tree("by_email")?,
+                    revoked: tree("revoked_tokens")?,
+                    db,
+                })
+            })
+            .and_then(|engine| {
+                let seal = engine.db.get(SEAL_KEY)?;
+                Ok((engine, seal))
+            });
+        let (engine, found) = match opened {
+            Ok(opened) => opened,
+            Err(e) => return Err(undo(backup, open_error(dir, e))),
+        };
+        let found = found.map(|raw| String::from_utf8_lossy(&raw).into_owned());
+        let truncated = sealed.is_some_and(|s| !s.accepts(found.as_deref()));
+        if truncated && !accept_truncated_log {
+            drop(engine);
+            return Err(undo(
+                backup,
+                Error::Unavailable(format!(
+                    "the database at {} is damaged: its log ends before the end of its last clean \
+                     shutdown, so the users written last are missing; restore the directory from \
+                     a backup, or run `usersctl check --repair` to keep what the log still holds",
+                    dir.display()
+                )),
+            ));
+        }
+        if let Some(backup) = backup {
+            backup.discard();
+        }
+        Ok((engine, truncated))
+    }
+}
+
+impl Drop for Store {
+    /// A clean close: after a session that wrote, a fresh seal goes into the
+    /// database last, and beside it (see `seal`); either way the log's stamp
+    /// is recorded, so the next open can skip copying it.
+    fn drop(&mut self) {
+        let Some(engine) = self
+            .engine
+            .get_mut()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+        else {
+            return;
+        };
+        if self.failed.load(Ordering::Acquire) {
+            return;
+        }
+        let deadline = Instant::now() + Duration::from_secs(1);
+        while Arc::strong_count(&engine) > 1 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let Ok(engine) = Arc::try_unwrap(engine) else {
+            return;
+        };
+        let previous = seal::read(&self.dir);
+        let mut next = previous.clone().unwrap_or_default();
+        if self.dirty.load(Ordering::Relaxed) || previous.is_none() {
+            let fresh = seal::fresh();
+            next = seal::SealFile {
+                seal: previous.as_ref().and_then(|p| p.seal.clone()),
+                pending: Some(fresh.clone()),
+                log: None,
+            };
+            if seal::write(&self.dir, &next, true).is_err() {
+                return;
+            }
+            let sealed = engine
+                .db
+                .insert(SEAL_KEY, fresh.as_bytes())
+                .map_err(storage)
+                .and_then(|_| flush_db(&engine.db).map_err(Error::Unavailable));
+            if sealed.is_err() {
+                return;
+            }
+            next = seal::SealFile {
+                seal: Some(fresh),
+                pending: None,
+                log: None,
+            };
+        }
+        drop(engine);
+        next.log = seal::stamp(&self.dir.join("sled"));
+        if Some(&next) != previous.as_ref() {
+            let _ = seal::write(&self.dir, &next, self.dirty.load(Ordering::Relaxed));
+        }
     }
 }
 
@@ -611,6 +936,9 @@ pub struct CheckReport {
     pub users: u64,
     pub problems: Vec<Problem>,
     pub repaired: bool,
+    /// Damage `--repair` mended that the rebuilt indexes do not show.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub repairs: Vec<Problem>,
 }
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -747,6 +1075,13 @@ fn remove_unfinished_snapshots(sled_dir: &Path) {
             let _ = std::fs::remove_file(entry.path());
         }
     }
+}
+
+/// Free space on the file system holding `dir`, for unprivileged writers.
+fn free_bytes(dir: &Path) -> u64 {
+    rustix::fs::statvfs(dir)
+        .map(|s| s.f_bavail.saturating_mul(s.f_frsize))
+        .unwrap_or(u64::MAX)
 }
 
 /// An I/O error as a person reads it ("No space left on device"), not as a

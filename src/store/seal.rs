@@ -1,0 +1,238 @@
+//! What sled 0.34 cannot say for itself: whether its log still ends where it
+//! ended at the last clean shutdown, and how to undo what its recovery does to
+//! a damaged log.
+//!
+//! - **The seal.** At every clean close after a write, a fresh random value is
+//!   written into the database as its very last record, and the same value
+//!   into `seal` beside it. sled replays its log up to the first message it
+//!   cannot read, so a log that lost any records from its end also lost the
+//!   seal: at the next open the two disagree, and the store says so instead of
+//!   serving a database with its last writes silently missing.
+//! - **The backup.** sled's recovery cuts a damaged log short in place before
+//!   it reports anything. When the log is not exactly as the last clean close
+//!   left it (a crash, or a change from outside), its files are copied to
+//!   `sled.backup` before sled opens them, and put back if the open fails, so a
+//!   failed open leaves the files as they were.
+
+use std::fs::{self, File};
+use std::io::{self, Write};
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// The file beside the database holding the seal.
+const SEAL_FILE: &str = "seal";
+/// Where the log is copied before a recovery; `.tmp` while being written.
+const BACKUP_DIR: &str = "sled.backup";
+const BACKUP_TMP: &str = "sled.backup.tmp";
+/// The names of the files a backup holds, written last.
+const MANIFEST: &str = "MANIFEST";
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SealFile {
+    /// The seal written at the last clean close; `None` before the first.
+    pub seal: Option<String>,
+    /// A seal being written: set before it goes into the database, cleared
+    /// once it is there, so a crash in between is not taken for damage.
+    #[serde(default)]
+    pub pending: Option<String>,
+    /// The log as the last clean close left it.
+    #[serde(default)]
+    pub log: Option<LogStamp>,
+}
+
+impl SealFile {
+    /// Whether `found` (the seal read from the database) is one this file
+    /// vouches for.
+    pub fn accepts(&self, found: Option<&str>) -> bool {
+        found == self.seal.as_deref()
+            || (self.pending.is_some() && found == self.pending.as_deref())
+    }
+}
+
+/// Enough of the log's metadata to tell that nobody has written to it: its
+/// change time cannot be set back from user space.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogStamp {
+    len: u64,
+    ino: u64,
+    ctime: i64,
+    ctime_nsec: i64,
+}
+
+/// The stamp of the log in `sled_dir`, if there is one.
+pub fn stamp(sled_dir: &Path) -> Option<LogStamp> {
+    let meta = fs::metadata(sled_dir.join("db")).ok()?;
+    Some(LogStamp {
+        len: meta.len(),
+        ino: meta.ino(),
+        ctime: meta.ctime(),
+        ctime_nsec: meta.ctime_nsec(),
+    })
+}
+
+/// The seal file of the database in `dir`; `None` if there is none (a
+/// database from before seals, or one never closed cleanly) or it is
+/// unreadable, which only costs a backup at open.
+pub fn read(dir: &Path) -> Option<SealFile> {
+    let raw = fs::read(dir.join(SEAL_FILE)).ok()?;
+    serde_json::from_slice(&raw).ok()
+}
+
+/// Replaces the seal file; with `durable`, it is on disk before this returns.
+pub fn write(dir: &Path, seal: &SealFile, durable: bool) -> io::Result<()> {
+    let tmp = dir.join(".seal.tmp");
+    let mut file = File::create(&tmp)?;
+    file.write_all(&serde_json::to_vec(seal).map_err(io::Error::other)?)?;
+    if durable {
+        file.sync_all()?;
+    }
+    fs::rename(&tmp, dir.join(SEAL_FILE))?;
+    if durable {
+        File::open(dir)?.sync_all()?;
+    }
+    Ok(())
+}
+
+/// A fresh seal value.
+pub fn fresh() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+/// A copy of the files of the sled directory, taken before sled opens them.
+pub struct Backup {
+    dir: PathBuf,
+    sled: PathBuf,
+}
+
+impl Backup {
+    /// Copies every file at the top of `dir/sled` (the log, its config and
+    /// snapshots) to `dir/sled.backup`, durably.
+    pub fn take(dir: &Path) -> io::Result<Backup> {
+        let sled = dir.join("sled");
+        let tmp = dir.join(BACKUP_TMP);
+        let _ = fs::remove_dir_all(&tmp);
+        let copied = (|| {
+            fs::create_dir(&tmp)?;
+            let mut names = Vec::new();
+            for entry in fs::read_dir(&sled)? {
+                let entry = entry?;
+                if !entry.file_type()?.is_file() {
+                    continue;
+                }
+                let name = entry.file_name().into_string().map_err(|_| {
+                    io::Error::other("a file in the database directory has a non-UTF-8 name")
+                })?;
+                fs::copy(entry.path(), tmp.join(&name))?;
+                File::open(tmp.join(&name))?.sync_all()?;
+                names.push(name);
+            }
+            let mut manifest = File::create(tmp.join(MANIFEST))?;
+            manifest.write_all(names.join("\n").as_bytes())?;
+            manifest.sync_all()?;
+            File::open(&tmp)?.sync_all()?;
+            fs::rename(&tmp, dir.join(BACKUP_DIR))?;
+            File::open(dir)?.sync_all()
+        })();
+        if let Err(e) = copied {
+            let _ = fs::remove_dir_all(&tmp);
+            return Err(e);
+        }
+        Ok(Backup {
+            dir: dir.join(BACKUP_DIR),
+            sled,
+        })
+    }
+
+    /// A backup left behind by an open that never finished (the process
+    /// died in it): the files as they were before that open.
+    pub fn leftover(dir: &Path) -> Option<Backup> {
+        let _ = fs::remove_dir_all(dir.join(BACKUP_TMP));
+        let backup = dir.join(BACKUP_DIR);
+        backup.join(MANIFEST).is_file().then(|| Backup {
+            dir: backup,
+            sled: dir.join("sled"),
+        })
+    }
+
+    /// Puts the copied files back, and removes any file sled made since.
+    /// Safe to repeat if interrupted: the manifest goes last.
+    pub fn restore(self) -> io::Result<()> {
+        let manifest = fs::read_to_string(self.dir.join(MANIFEST))?;
+        let names: Vec<&str> = manifest.lines().filter(|n| !n.is_empty()).collect();
+        for entry in fs::read_dir(&self.sled)? {
+            let entry = entry?;
+            let name = entry.file_name();
+            if entry.file_type()?.is_file() && !names.iter().any(|n| **n == *name) {
+                fs::remove_file(entry.path())?;
+            }
+        }
+        for name in &names {
+            let copy = self.dir.join(name);
+            if copy.exists() {
+                fs::rename(&copy, self.sled.join(name))?;
+            }
+        }
+        File::open(&self.sled)?.sync_all()?;
+        self.discard();
+        Ok(())
+    }
+
+    /// The open succeeded: the copy is not needed.
+    pub fn discard(self) {
+        let _ = fs::remove_file(self.dir.join(MANIFEST));
+        let _ = fs::remove_dir_all(&self.dir);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_seal_file_accepts_its_seal_and_a_pending_one_only() {
+        let file = SealFile {
+            seal: Some("a".into()),
+            pending: Some("b".into()),
+            log: None,
+        };
+        assert!(file.accepts(Some("a")));
+        assert!(file.accepts(Some("b")));
+        assert!(!file.accepts(Some("c")));
+        assert!(!file.accepts(None));
+        let first = SealFile {
+            seal: None,
+            pending: Some("b".into()),
+            log: None,
+        };
+        assert!(first.accepts(None));
+        assert!(first.accepts(Some("b")));
+        let sealed = SealFile {
+            seal: Some("a".into()),
+            ..SealFile::default()
+        };
+        assert!(!sealed.accepts(None));
+    }
+
+    #[test]
+    fn a_restored_backup_undoes_changes_and_new_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let sled = dir.path().join("sled");
+        fs::create_dir(&sled).unwrap();
+        fs::write(sled.join("db"), b"original log").unwrap();
+        fs::write(sled.join("conf"), b"conf").unwrap();
+        let backup = Backup::take(dir.path()).unwrap();
+        fs::write(sled.join("db"), b"cut").unwrap();
+        fs::write(sled.join("snap.0001"), b"new").unwrap();
+        // An interrupted open leaves the backup behind; it is found again.
+        drop(backup);
+        let backup = Backup::leftover(dir.path()).expect("the backup is found");
+        backup.restore().unwrap();
+        assert_eq!(fs::read(sled.join("db")).unwrap(), b"original log");
+        assert_eq!(fs::read(sled.join("conf")).unwrap(), b"conf");
+        assert!(!sled.join("snap.0001").exists());
+        assert!(Backup::leftover(dir.path()).is_none());
+        assert!(!dir.path().join(BACKUP_DIR).exists());
+    }
+}
