@@ -2,9 +2,9 @@
 //! command line, the HTTP handlers and the admin socket alike. Who may do what is
 //! decided here too, from the `Actor` making the request.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use uuid::Uuid;
@@ -97,7 +97,24 @@ pub struct Service {
     keys: OnceLock<Arc<TokenKeys>>,
     hash_pool: OnceLock<HashPool>,
     throttle: LoginThrottle,
+    /// What sessions need of their users, each as of a store generation: a
+    /// client's every request names its own user, and looking it up again
+    /// was a tenth of a read's cost. Any write to the users makes every
+    /// entry stale at once.
+    holders: Mutex<HashMap<Uuid, (u64, Holder)>>,
 }
+
+/// The state of a token's user that decides whether the token still works.
+#[derive(Debug, Clone, Copy)]
+struct Holder {
+    role: Role,
+    blocked: bool,
+    must_change_password: bool,
+    password_changed_at: u64,
+}
+
+/// Token holders remembered at once.
+const HOLDERS_CAPACITY: usize = 4096;
 
 impl Service {
     pub fn open(dir: &Path, config: Config) -> Result<Service> {
@@ -111,6 +128,7 @@ impl Service {
             keys: OnceLock::new(),
             hash_pool: OnceLock::new(),
             throttle: LoginThrottle::default(),
+            holders: Mutex::default(),
         })
     }
 
@@ -528,11 +546,9 @@ impl Service {
             return Err(Error::Unauthorized("token has been revoked".to_owned()));
         }
         let user = self
-            .store
-            .get(&UserRef::Id(claims.sub))?
-            .ok_or_else(|| Error::Unauthorized("token's user no longer exists".to_owned()))?
-            .user;
-        if user.password_changed_at.unix_millis() != claims.pwc {
+            .holder(claims.sub)?
+            .ok_or_else(|| Error::Unauthorized("token's user no longer exists".to_owned()))?;
+        if user.password_changed_at != claims.pwc {
             return Err(Error::Unauthorized(
                 "token was issued before a password change; log in again".to_owned(),
             ));
@@ -541,12 +557,42 @@ impl Service {
             return Err(Error::Forbidden("account is blocked".to_owned()));
         }
         Ok(Session {
-            user_id: user.id,
+            user_id: claims.sub,
             role: user.role,
             must_change_password: user.must_change_password,
             jti: claims.jti,
             expires: claims.exp,
         })
+    }
+
+    /// The current state of user `id`, from memory unless a write to the
+    /// users has happened since it was read.
+    fn holder(&self, id: Uuid) -> Result<Option<Holder>> {
+        let holders = || self.holders.lock().unwrap_or_else(|p| p.into_inner());
+        // Read before the lookup: a write landing in between makes the entry
+        // stale, never a stale entry current.
+        let generation = self.store.generation();
+        if let Some(&(seen, holder)) = holders().get(&id)
+            && seen == generation
+        {
+            return Ok(Some(holder));
+        }
+        let Some(account) = self.store.get(&UserRef::Id(id))? else {
+            return Ok(None);
+        };
+        let u = &account.user;
+        let holder = Holder {
+            role: u.role,
+            blocked: u.blocked,
+            must_change_password: u.must_change_password,
+            password_changed_at: u.password_changed_at.unix_millis(),
+        };
+        let mut holders = holders();
+        if holders.len() >= HOLDERS_CAPACITY {
+            holders.clear();
+        }
+        holders.insert(id, (generation, holder));
+        Ok(Some(holder))
     }
 
     /// Revokes the session's token until it would have expired anyway.

@@ -1749,6 +1749,45 @@ fn a_token_stops_working_when_its_user_is_blocked_deleted_or_changes_password() 
     server.login("carol", NEW_PASSWORD);
 }
 
+#[test]
+fn a_role_taken_away_or_a_password_change_demanded_binds_tokens_already_in_use() {
+    let test = Test::new();
+    let server = test.serve().start();
+    let admin = server.admin();
+    server.create_with(
+        &admin,
+        "dana",
+        json!({"password": PASSWORD, "role": "admin"}),
+    );
+    let dana = server.login("dana", PASSWORD);
+    // Used, and so remembered by the server, while dana is an admin.
+    server.create(&dana, "erin");
+    server.get("/users/erin").token(&dana).send().data(200);
+    server
+        .patch("/users/dana")
+        .token(&admin)
+        .json(json!({"role": "user"}))
+        .send()
+        .data(200);
+    server
+        .post("/users")
+        .token(&dana)
+        .json(json!({"username": "fred", "email": "fred@example.com", "password": PASSWORD}))
+        .send()
+        .error(403, "forbidden");
+    server.get("/users/erin").token(&dana).send().data(200);
+    // The same through the operator's socket, which writes as the server does.
+    test.cli(
+        &["user", "update", "dana", "--must-change-password", "true"],
+        "",
+    );
+    server
+        .get("/users/erin")
+        .token(&dana)
+        .send()
+        .error(403, "forbidden");
+}
+
 // ---------------------------------------------------------------------------
 // Token attacks
 // ---------------------------------------------------------------------------

@@ -10,7 +10,7 @@ mod seal;
 use std::fs::DirBuilder;
 use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -49,6 +49,9 @@ pub struct Store {
     reopening: Mutex<Option<Instant>>,
     /// Whether anything was written since the open (the close then seals).
     dirty: AtomicBool,
+    /// Counts writes to the users: what was read at one generation is
+    /// current for as long as the generation stays the same.
+    generation: AtomicU64,
     /// How the log was found at open, for `check` to report.
     truncated_log: bool,
     accept_truncated_log: bool,
@@ -212,6 +215,7 @@ impl Store {
             failed: Arc::default(),
             reopening: Mutex::new(None),
             dirty: AtomicBool::new(truncated_log),
+            generation: AtomicU64::new(0),
             truncated_log,
             accept_truncated_log,
             commit: Arc::default(),
@@ -223,6 +227,16 @@ impl Store {
 
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// Changes whenever the users may have changed (after every write to
+    /// them, before it is acknowledged).
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    fn changed(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
     }
 
     /// The open database, for a read.
@@ -295,6 +309,7 @@ impl Store {
         match Engine::open(&self.dir, self.accept_truncated_log) {
             Ok((engine, _)) => {
                 *self.engine.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(engine));
+                self.changed();
                 self.failed.store(false, Ordering::Release);
                 self.commit.lock().outcome = Ok(());
                 tracing::info!("database reopened after a write failure; writes resume");
@@ -695,6 +710,7 @@ impl Store {
     /// (the oldest id) keeps it; later duplicates are reported.
     fn rebuild_indexes(&self, report: &mut CheckReport) -> Result<()> {
         let engine = self.writer()?;
+        let _changed = defer(|| self.changed());
         engine.by_username.clear().map_err(|e| self.fail(e))?;
         engine.by_email.clear().map_err(|e| self.fail(e))?;
         for item in engine.users.iter() {
@@ -767,6 +783,9 @@ impl Store {
         body: impl Fn(&Tx<'_>) -> std::result::Result<T, ConflictableTransactionError<Error>>,
     ) -> Result<T> {
         let engine = self.writer()?;
+        // Bumped on the way out whatever happened: a transaction that failed
+        // halfway may still have changed something.
+        let _changed = defer(|| self.changed());
         (&engine.users, &engine.by_username, &engine.by_email)
             .transaction(|(users, by_username, by_email)| {
                 body(&Tx {
@@ -1030,6 +1049,19 @@ fn claim_indexes(t: &Tx<'_>, next: &Account, previous: Option<&Account>) -> TxRe
         t.by_email.insert(email.as_bytes(), id)?;
     }
     Ok(())
+}
+
+/// Runs `f` when dropped.
+fn defer(f: impl FnOnce()) -> impl Drop {
+    struct Defer<F: FnOnce()>(Option<F>);
+    impl<F: FnOnce()> Drop for Defer<F> {
+        fn drop(&mut self) {
+            if let Some(f) = self.0.take() {
+                f();
+            }
+        }
+    }
+    Defer(Some(f))
 }
 
 fn abort<T>(e: Error) -> TxResult<T> {
