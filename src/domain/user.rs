@@ -59,6 +59,15 @@ pub enum UserRef {
 }
 
 impl UserRef {
+    /// Whether this reference names `user`.
+    pub fn names(&self, user: &User) -> bool {
+        match self {
+            UserRef::Id(id) => *id == user.id,
+            UserRef::Email(email) => email.key() == user.email.key(),
+            UserRef::Username(name) => *name == user.username,
+        }
+    }
+
     pub fn parse(input: &str) -> Result<Self, String> {
         // Only the hyphenated form is an id: 32 bare hex digits are a valid
         // username, and must stay usable as one.

@@ -35,6 +35,8 @@ const SEAL_KEY: &[u8] = b"seal";
 /// server on a full disk does not reopen in a loop.
 const REOPEN_MIN_FREE: u64 = 1024 * 1024;
 const REOPEN_INTERVAL: Duration = Duration::from_secs(1);
+/// Compare-and-swap attempts of an update before it takes a transaction.
+const SWAP_ATTEMPTS: usize = 8;
 
 pub struct Store {
     dir: PathBuf,
@@ -440,6 +442,13 @@ impl Store {
 
     pub fn get(&self, user: &UserRef) -> Result<Option<Account>> {
         let engine = self.engine()?;
+        self.lookup(&engine, user)?
+            .map(|(id, raw)| decode(id, &raw))
+            .transpose()
+    }
+
+    /// The id and stored bytes of the user `user` names.
+    fn lookup(&self, engine: &Engine, user: &UserRef) -> Result<Option<(Uuid, sled::IVec)>> {
         let id = match user {
             UserRef::Id(id) => *id,
             UserRef::Username(name) => {
@@ -453,12 +462,11 @@ impl Store {
                 None => return Ok(None),
             },
         };
-        engine
+        Ok(engine
             .users
             .get(id.as_bytes())
             .map_err(storage)?
-            .map(|raw| decode(id, &raw))
-            .transpose()
+            .map(|raw| (id, raw)))
     }
 
     /// Inserts a new account; `Conflict` if its username or email is taken.
@@ -512,10 +520,41 @@ impl Store {
 
     /// Replaces the account named by `user` with `change(current)`, keeping the
     /// indexes in step. `change` may run more than once and must be pure.
+    ///
+    /// A change that leaves the username and email alone (most of them: a
+    /// name, a login time, a password) is one compare-and-swap of the record
+    /// against the bytes it was computed from, retried if another write got
+    /// there first. A sled transaction would hold sled's global lock, which
+    /// every other read and write in the process waits for.
     pub fn update<F>(&self, user: &UserRef, change: F) -> Result<Account>
     where
         F: Fn(&Account) -> Result<Account>,
     {
+        let engine = self.writer()?;
+        let _changed = defer(|| self.changed());
+        for _ in 0..SWAP_ATTEMPTS {
+            let Some((id, raw)) = self.lookup(&engine, user)? else {
+                return Err(Error::NotFound(format!("user {user} not found")));
+            };
+            let current = decode(id, &raw)?;
+            if !user.names(&current.user) {
+                continue; // renamed since its index entry was read
+            }
+            let next = change(&current)?;
+            if next.user.id != id
+                || next.user.username != current.user.username
+                || next.user.email.key() != current.user.email.key()
+            {
+                break; // the indexes change too: a transaction
+            }
+            let swapped = engine
+                .users
+                .compare_and_swap(id.as_bytes(), Some(raw), Some(encode(&next)?))
+                .map_err(|e| self.fail(e))?;
+            if swapped.is_ok() {
+                return Ok(next);
+            }
+        }
         self.transaction(|t| {
             let Some(current) = t.resolve(user)? else {
                 return abort(Error::NotFound(format!("user {user} not found")));
@@ -1136,6 +1175,102 @@ fn open_error(dir: &Path, e: sled::Error) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::{DisplayName, Email, Role, Timestamp, User, Username};
+
+    fn account(name: &str) -> Account {
+        let now = Timestamp::now();
+        Account {
+            user: User {
+                id: Uuid::now_v7(),
+                username: Username::parse(name).unwrap(),
+                email: Email::parse(&format!("{name}@example.com")).unwrap(),
+                name: None,
+                role: Role::User,
+                blocked: false,
+                block_reason: None,
+                must_change_password: false,
+                attributes: Default::default(),
+                created_at: now,
+                updated_at: now,
+                password_changed_at: now,
+                last_login_at: None,
+            },
+            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$J8XifSmYz0bEP+4j6xDOkQ$wzhqIZ8P8+HSoD4U92ViaXg/xNnaaSM2BWfPGps+FYM"
+                .to_owned(),
+        }
+    }
+
+    fn counter(a: &Account) -> u32 {
+        a.user
+            .name
+            .as_ref()
+            .map_or(0, |n| n.as_str().parse().unwrap())
+    }
+
+    #[test]
+    fn concurrent_updates_lose_nothing_and_renames_keep_the_indexes() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(Store::open(&dir.path().join("db")).unwrap());
+        let alice = account("alice");
+        store.insert(&alice).unwrap();
+        let id = UserRef::Id(alice.user.id);
+        let threads: Vec<_> = (0..8)
+            .map(|t| {
+                let (store, id) = (store.clone(), id.clone());
+                std::thread::spawn(move || {
+                    for i in 0..200 {
+                        // Counts up through the name (a swap), and every so
+                        // often renames (a transaction) under the swaps' feet.
+                        store
+                            .update(&id, |a| {
+                                let mut next = a.clone();
+                                next.user.name = Some(
+                                    DisplayName::parse(&(counter(a) + 1).to_string()).unwrap(),
+                                );
+                                if t == 0 && i % 20 == 0 {
+                                    next.user.username =
+                                        Username::parse(&format!("alice{i}")).unwrap();
+                                }
+                                Ok(next)
+                            })
+                            .unwrap();
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        let after = store.get(&id).unwrap().unwrap();
+        assert_eq!(counter(&after), 1600, "updates were lost");
+        assert_eq!(after.user.username.as_str(), "alice180");
+        let report = store.check(false).unwrap();
+        assert!(report.problems.is_empty(), "{:?}", report.problems);
+        assert!(
+            store
+                .get(&UserRef::Username(Username::parse("alice").unwrap()))
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn an_update_by_a_name_given_up_meanwhile_is_not_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db")).unwrap();
+        let alice = account("alice");
+        store.insert(&alice).unwrap();
+        let by_name = UserRef::Username(Username::parse("alice").unwrap());
+        store
+            .update(&by_name, |a| {
+                let mut next = a.clone();
+                next.user.username = Username::parse("alicia").unwrap();
+                Ok(next)
+            })
+            .unwrap();
+        let gone = store.update(&by_name, |a| Ok(a.clone())).unwrap_err();
+        assert!(matches!(gone, Error::NotFound(_)), "{gone:?}");
+    }
 
     #[test]
     fn concurrent_flushes_and_commits_all_complete() {
