@@ -7,6 +7,7 @@ mod codec;
 mod lock;
 mod seal;
 
+use std::collections::HashMap;
 use std::fs::DirBuilder;
 use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
@@ -37,6 +38,8 @@ const REOPEN_MIN_FREE: u64 = 1024 * 1024;
 const REOPEN_INTERVAL: Duration = Duration::from_secs(1);
 /// Compare-and-swap attempts of an update before it takes a transaction.
 const SWAP_ATTEMPTS: usize = 8;
+/// Records kept in memory by `record` (a few MiB).
+const HOT_RECORDS: usize = 16 * 1024;
 
 pub struct Store {
     dir: PathBuf,
@@ -54,6 +57,13 @@ pub struct Store {
     /// Counts writes to the users: what was read at one generation is
     /// current for as long as the generation stays the same.
     generation: AtomicU64,
+    /// Records read lately, as stored: a lookup here costs a fraction of a
+    /// walk down sled's tree. A write drops the records it changed, under
+    /// the same lock a read takes to add one (see `record`).
+    hot: Mutex<HashMap<Uuid, sled::IVec>>,
+    /// Whether any token has been revoked: until one is, checking a token
+    /// needs no lookup.
+    revoked_any: AtomicBool,
     /// How the log was found at open, for `check` to report.
     truncated_log: bool,
     accept_truncated_log: bool,
@@ -218,12 +228,16 @@ impl Store {
             reopening: Mutex::new(None),
             dirty: AtomicBool::new(truncated_log),
             generation: AtomicU64::new(0),
+            hot: Mutex::default(),
+            revoked_any: AtomicBool::new(true),
             truncated_log,
             accept_truncated_log,
             commit: Arc::default(),
             _lock: lock,
         };
         store.check_schema()?;
+        let revoked_any = !store.engine()?.revoked.is_empty();
+        store.revoked_any.store(revoked_any, Ordering::Release);
         Ok(store)
     }
 
@@ -238,7 +252,42 @@ impl Store {
     }
 
     fn changed(&self) {
+        self.forget(&[]);
+    }
+
+    /// After a write is committed: drops the records of `ids` from memory,
+    /// and moves the generation on.
+    fn forget(&self, ids: &[Uuid]) {
+        let mut hot = self.hot();
+        for id in ids {
+            hot.remove(id);
+        }
         self.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
+    fn hot(&self) -> std::sync::MutexGuard<'_, HashMap<Uuid, sled::IVec>> {
+        self.hot.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The stored record of `id`, from memory if it was read lately.
+    fn record(&self, engine: &Engine, id: Uuid) -> Result<Option<sled::IVec>> {
+        if let Some(raw) = self.hot().get(&id) {
+            return Ok(Some(raw.clone()));
+        }
+        let seen = self.generation();
+        let raw = engine.users.get(id.as_bytes()).map_err(storage)?;
+        if let Some(raw) = &raw {
+            let mut hot = self.hot();
+            // A write committed since the read may have dropped this record
+            // from memory already: then what was read stays out.
+            if self.generation() == seen {
+                if hot.len() >= HOT_RECORDS {
+                    hot.clear();
+                }
+                hot.insert(id, raw.clone());
+            }
+        }
+        Ok(raw)
     }
 
     /// The open database, for a read.
@@ -311,6 +360,8 @@ impl Store {
         match Engine::open(&self.dir, self.accept_truncated_log) {
             Ok((engine, _)) => {
                 *self.engine.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(engine));
+                self.hot().clear();
+                self.revoked_any.store(true, Ordering::Release);
                 self.changed();
                 self.failed.store(false, Ordering::Release);
                 self.commit.lock().outcome = Ok(());
@@ -462,11 +513,7 @@ impl Store {
                 None => return Ok(None),
             },
         };
-        Ok(engine
-            .users
-            .get(id.as_bytes())
-            .map_err(storage)?
-            .map(|raw| (id, raw)))
+        Ok(self.record(engine, id)?.map(|raw| (id, raw)))
     }
 
     /// Inserts a new account; `Conflict` if its username or email is taken.
@@ -552,10 +599,11 @@ impl Store {
                 .compare_and_swap(id.as_bytes(), Some(raw), Some(encode(&next)?))
                 .map_err(|e| self.fail(e))?;
             if swapped.is_ok() {
+                self.forget(&[id]);
                 return Ok(next);
             }
         }
-        self.transaction(|t| {
+        let updated = self.transaction(|t| {
             let Some(current) = t.resolve(user)? else {
                 return abort(Error::NotFound(format!("user {user} not found")));
             };
@@ -564,7 +612,9 @@ impl Store {
             let value = encode(&next).map_err(ConflictableTransactionError::Abort)?;
             t.users.insert(next.user.id.as_bytes().as_slice(), value)?;
             Ok(next)
-        })
+        })?;
+        self.forget(&[updated.user.id]);
+        Ok(updated)
     }
 
     /// Deletes the named accounts in one transaction; each outcome is the deleted
@@ -572,7 +622,7 @@ impl Store {
     /// anything is removed, so two names of one user (its username and its email)
     /// both find it, in a real run as in a dry run.
     pub fn delete_many(&self, users: &[UserRef], dry_run: bool) -> Result<Vec<Option<Account>>> {
-        self.transaction(|t| {
+        let outcomes = self.transaction(|t| {
             let outcomes = users
                 .iter()
                 .map(|user| t.resolve(user))
@@ -588,7 +638,10 @@ impl Store {
                 }
             }
             Ok(outcomes)
-        })
+        })?;
+        let deleted: Vec<Uuid> = outcomes.iter().flatten().map(|a| a.user.id).collect();
+        self.forget(&deleted);
+        Ok(outcomes)
     }
 
     /// Users in id order (creation order), starting after `after`.
@@ -792,6 +845,7 @@ impl Store {
     /// Records a revoked token id until its expiry (unix seconds).
     pub fn revoke(&self, jti: &str, expires_at: u64) -> Result<()> {
         let engine = self.writer()?;
+        self.revoked_any.store(true, Ordering::Release);
         engine
             .revoked
             .insert(jti.as_bytes(), &expires_at.to_be_bytes())
@@ -811,6 +865,9 @@ impl Store {
     }
 
     pub fn is_revoked(&self, jti: &str) -> Result<bool> {
+        if !self.revoked_any.load(Ordering::Acquire) {
+            return Ok(false);
+        }
         self.engine()?
             .revoked
             .contains_key(jti.as_bytes())
@@ -1252,6 +1309,47 @@ mod tests {
                 .unwrap()
                 .is_none()
         );
+    }
+
+    #[test]
+    fn records_read_lately_never_outlive_a_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(Store::open(&dir.path().join("db")).unwrap());
+        let alice = account("alice");
+        store.insert(&alice).unwrap();
+        let id = UserRef::Id(alice.user.id);
+        let by_name = UserRef::Username(Username::parse("alice").unwrap());
+        assert_eq!(counter(&store.get(&id).unwrap().unwrap()), 0);
+        // Readers keep the record in memory while a writer counts up; each
+        // read after a write returns must see that write or a later one.
+        let stop = Arc::new(AtomicBool::new(false));
+        let readers: Vec<_> = (0..3)
+            .map(|_| {
+                let (store, id, stop) = (store.clone(), id.clone(), stop.clone());
+                std::thread::spawn(move || {
+                    while !stop.load(Ordering::Relaxed) {
+                        store.get(&id).unwrap().unwrap();
+                    }
+                })
+            })
+            .collect();
+        for n in 1..=300 {
+            store
+                .update(&id, |a| {
+                    let mut next = a.clone();
+                    next.user.name = Some(DisplayName::parse(&n.to_string()).unwrap());
+                    Ok(next)
+                })
+                .unwrap();
+            assert_eq!(counter(&store.get(&by_name).unwrap().unwrap()), n);
+        }
+        stop.store(true, Ordering::Relaxed);
+        for r in readers {
+            r.join().unwrap();
+        }
+        store.delete_many(std::slice::from_ref(&id), false).unwrap();
+        assert!(store.get(&id).unwrap().is_none(), "a deleted user was read");
+        assert!(store.get(&by_name).unwrap().is_none());
     }
 
     #[test]
