@@ -363,34 +363,15 @@ fn export(backend: &Backend, to: Option<&Path>, printer: &Printer) -> Result<()>
         }
     };
     let mut out = io::BufWriter::with_capacity(1 << 16, sink);
-    let mut after = None;
-    let mut count = 0usize;
-    loop {
-        let page = match backend.call(Request::Export {
-            after,
-            limit: TRANSFER_BATCH,
-        })? {
-            Response::Exported(page) => page,
-            other => return Err(unexpected(&other)),
-        };
-        for account in &page {
-            let line = ExportLine {
-                user: &account.user,
-                password_hash: &account.password_hash,
-            };
-            let written = serde_json::to_writer(&mut out, &line)
-                .map_err(io::Error::from)
-                .and_then(|()| out.write_all(b"\n"));
-            if let Err(e) = written {
-                return emit(Err(e));
-            }
-        }
-        count += page.len();
-        match page.last() {
-            Some(last) if page.len() == TRANSFER_BATCH => after = Some(last.user.id),
-            _ => break,
-        }
-    }
+    let exported = match backend {
+        Backend::Local(service) => export_local(service.store(), &mut out),
+        Backend::Remote(_) => export_pages(backend, &mut out),
+    };
+    let count = match exported {
+        Ok(count) => count,
+        Err(Stop::Write(e)) => return emit(Err(e)),
+        Err(Stop::Failed(e)) => return Err(e),
+    };
     emit(out.flush())?;
     if to.is_some() {
         printer.note(&format!(
@@ -399,6 +380,67 @@ fn export(backend: &Backend, to: Option<&Path>, printer: &Printer) -> Result<()>
         ));
     }
     Ok(())
+}
+
+/// Why an export ended early: its output could not be written, or a user could
+/// not be read.
+enum Stop {
+    Write(io::Error),
+    Failed(Error),
+}
+
+impl From<Error> for Stop {
+    fn from(e: Error) -> Self {
+        Stop::Failed(e)
+    }
+}
+
+/// The lines written straight from the stored records, a batch at a time.
+fn export_local(store: &crate::store::Store, out: &mut impl Write) -> Result<usize, Stop> {
+    let mut write_error = None;
+    let exported = store.export_lines(TRANSFER_BATCH as u64, |lines| {
+        let written = out.write_all(lines);
+        lines.clear();
+        written.map_err(|e| {
+            write_error = Some(e);
+            Error::internal("the export could not be written")
+        })
+    });
+    match (exported, write_error) {
+        (_, Some(e)) => Err(Stop::Write(e)),
+        (Ok(count), None) => Ok(count as usize),
+        (Err(e), None) => Err(Stop::Failed(e)),
+    }
+}
+
+/// The lines of the users a server sends, a page at a time.
+fn export_pages(backend: &Backend, out: &mut impl Write) -> Result<usize, Stop> {
+    let mut after = None;
+    let mut count = 0usize;
+    loop {
+        let page = match backend.call(Request::Export {
+            after,
+            limit: TRANSFER_BATCH,
+        })? {
+            Response::Exported(page) => page,
+            other => return Err(unexpected(&other).into()),
+        };
+        for account in &page {
+            let line = ExportLine {
+                user: &account.user,
+                password_hash: &account.password_hash,
+            };
+            serde_json::to_writer(&mut *out, &line)
+                .map_err(io::Error::from)
+                .and_then(|()| out.write_all(b"\n"))
+                .map_err(Stop::Write)?;
+        }
+        count += page.len();
+        match page.last() {
+            Some(last) if page.len() == TRANSFER_BATCH => after = Some(last.user.id),
+            _ => return Ok(count),
+        }
+    }
 }
 
 /// One refused import line.

@@ -603,6 +603,29 @@ impl Store {
                 TransactionError::Storage(e) => storage(e),
             })
     }
+
+    /// Every user's export line (`codec::export_line`), in id order, handed to
+    /// `batch` `lines` at a time in a buffer that `batch` empties or replaces.
+    /// Returns how many users there were.
+    pub fn export_lines(
+        &self,
+        lines: u64,
+        mut batch: impl FnMut(&mut Vec<u8>) -> Result<()>,
+    ) -> Result<u64> {
+        let (mut buf, mut count) = (Vec::new(), 0);
+        for item in self.users.iter() {
+            let (key, raw) = item.map_err(storage)?;
+            codec::export_line(key_id(&key)?, &raw, &mut buf)?;
+            count += 1;
+            if count % lines == 0 {
+                batch(&mut buf)?;
+            }
+        }
+        if !buf.is_empty() {
+            batch(&mut buf)?;
+        }
+        Ok(count)
+    }
 }
 
 /// What `check` found.
