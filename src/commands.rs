@@ -81,6 +81,9 @@ impl Backend {
     }
 }
 
+/// The database page cache of bulk commands (import, export, check).
+const BULK_CACHE_BYTES: u64 = 512 * 1024 * 1024;
+
 fn service_config(cli: &Cli) -> service::Config {
     let mut config = service::Config {
         password_policy: PasswordPolicy {
@@ -91,9 +94,18 @@ fn service_config(cli: &Cli) -> service::Config {
     if let Some(names) = &cli.reserved_names {
         config.reserved = names.iter().map(|n| n.as_str().to_owned()).collect();
     }
-    if let Command::Serve(args) = &cli.command {
-        config.token_ttl = args.token_ttl;
-        config.allow_registration = args.allow_registration;
+    match &cli.command {
+        Command::Serve(args) => {
+            config.token_ttl = args.token_ttl;
+            config.allow_registration = args.allow_registration;
+        }
+        // Commands that read or write every user run faster the more of the
+        // database stays in memory; a server keeps to its smaller default.
+        Command::Users(UsersCommand::Import(_) | UsersCommand::Export(_))
+        | Command::Check { .. } => {
+            config.cache_bytes = Some(BULK_CACHE_BYTES);
+        }
+        _ => {}
     }
     config
 }
@@ -853,5 +865,35 @@ pub fn printer(cli: &Cli) -> Printer {
     Printer {
         format: cli.output,
         quiet: cli.quiet,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn cache_bytes(args: &[&str]) -> Option<u64> {
+        let cli =
+            Cli::try_parse_from(std::iter::once("usersctl").chain(args.iter().copied())).unwrap();
+        service_config(&cli).cache_bytes
+    }
+
+    #[test]
+    fn bulk_commands_get_a_larger_cache_and_a_server_keeps_the_default() {
+        for args in [
+            &["serve"][..],
+            &["users", "list"],
+            &["user", "get", "alice"],
+        ] {
+            assert_eq!(cache_bytes(args), None, "{args:?}");
+        }
+        for args in [
+            &["users", "export"][..],
+            &["users", "import", "users.jsonl"],
+            &["check", "--repair"],
+        ] {
+            assert_eq!(cache_bytes(args), Some(BULK_CACHE_BYTES), "{args:?}");
+        }
     }
 }

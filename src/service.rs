@@ -53,6 +53,9 @@ pub struct Config {
     /// (the server) awaits `Store::commit` before acknowledging, so that
     /// concurrent writes share a disk sync without holding a thread each.
     pub deferred_commit: bool,
+    /// The database page cache, when not the store's default (which a
+    /// server's memory limit is sized for).
+    pub cache_bytes: Option<u64>,
 }
 
 impl Default for Config {
@@ -64,6 +67,7 @@ impl Default for Config {
             max_token_ttl: Duration::from_secs(30 * 24 * 3600),
             allow_registration: false,
             deferred_commit: false,
+            cache_bytes: None,
         }
     }
 }
@@ -98,7 +102,10 @@ pub struct Service {
 impl Service {
     pub fn open(dir: &Path, config: Config) -> Result<Service> {
         Ok(Service {
-            store: Store::open(dir)?,
+            store: match config.cache_bytes {
+                Some(bytes) => Store::open_with_cache(dir, bytes)?,
+                None => Store::open(dir)?,
+            },
             config,
             keys: OnceLock::new(),
             hash_pool: OnceLock::new(),

@@ -142,8 +142,9 @@ impl Default for CommitState {
 }
 
 impl Store {
-    /// Opens (creating if needed, with mode 0700) the database directory `dir`.
-    pub fn open(dir: &Path) -> Result<Store> {
+    /// Opens (creating if needed, with mode 0700) the database directory `dir`,
+    /// with a page cache of `cache_bytes`.
+    pub fn open_with_cache(dir: &Path, cache_bytes: u64) -> Result<Store> {
         DirBuilder::new()
             .recursive(true)
             .mode(0o700)
@@ -158,7 +159,7 @@ impl Store {
         remove_unfinished_snapshots(&dir.join("sled"));
         let db = sled::Config::new()
             .path(dir.join("sled"))
-            .cache_capacity(CACHE_BYTES)
+            .cache_capacity(cache_bytes)
             .mode(sled::Mode::HighThroughput)
             .open()
             .map_err(|e| open_error(dir, e))?;
@@ -602,6 +603,11 @@ impl Store {
                 TransactionError::Abort(e) => e,
                 TransactionError::Storage(e) => storage(e),
             })
+    }
+
+    /// `open_with_cache`, with the cache a server keeps.
+    pub fn open(dir: &Path) -> Result<Store> {
+        Self::open_with_cache(dir, CACHE_BYTES)
     }
 
     /// Every user's export line (`codec::export_line`), in id order, handed to
