@@ -81,6 +81,9 @@ impl Backend {
     }
 }
 
+/// The database page cache of import and check.
+const LOOKUP_CACHE_BYTES: u64 = 512 * 1024 * 1024;
+
 fn service_config(cli: &Cli) -> service::Config {
     let mut config = service::Config {
         password_policy: PasswordPolicy {
@@ -96,7 +99,15 @@ fn service_config(cli: &Cli) -> service::Config {
             config.token_ttl = args.token_ttl;
             config.allow_registration = args.allow_registration;
         }
-        Command::Check { repair } => config.repair = *repair,
+        // Import and check look users up by name all over the database, and
+        // run faster the more of it stays in memory (at a million users, the
+        // whole of it). Export reads each record once, in order, and gains
+        // nothing from it; a server keeps to the smaller default.
+        Command::Users(UsersCommand::Import(_)) => config.cache_bytes = Some(LOOKUP_CACHE_BYTES),
+        Command::Check { repair } => {
+            config.cache_bytes = Some(LOOKUP_CACHE_BYTES);
+            config.repair = *repair;
+        }
         _ => {}
     }
     config
@@ -367,34 +378,15 @@ fn export(backend: &Backend, to: Option<&Path>, printer: &Printer) -> Result<()>
         }
     };
     let mut out = io::BufWriter::with_capacity(1 << 16, sink);
-    let mut after = None;
-    let mut count = 0usize;
-    loop {
-        let page = match backend.call(Request::Export {
-            after,
-            limit: TRANSFER_BATCH,
-        })? {
-            Response::Exported(page) => page,
-            other => return Err(unexpected(&other)),
-        };
-        for account in &page {
-            let line = ExportLine {
-                user: &account.user,
-                password_hash: &account.password_hash,
-            };
-            let written = serde_json::to_writer(&mut out, &line)
-                .map_err(io::Error::from)
-                .and_then(|()| out.write_all(b"\n"));
-            if let Err(e) = written {
-                return emit(Err(e));
-            }
-        }
-        count += page.len();
-        match page.last() {
-            Some(last) if page.len() == TRANSFER_BATCH => after = Some(last.user.id),
-            _ => break,
-        }
-    }
+    let exported = match backend {
+        Backend::Local(service) => export_local(service.store(), &mut out),
+        Backend::Remote(_) => export_pages(backend, &mut out),
+    };
+    let count = match exported {
+        Ok(count) => count,
+        Err(Stop::Write(e)) => return emit(Err(e)),
+        Err(Stop::Failed(e)) => return Err(e),
+    };
     emit(out.flush())?;
     if to.is_some() {
         printer.note(&format!(
@@ -403,6 +395,67 @@ fn export(backend: &Backend, to: Option<&Path>, printer: &Printer) -> Result<()>
         ));
     }
     Ok(())
+}
+
+/// Why an export ended early: its output could not be written, or a user could
+/// not be read.
+enum Stop {
+    Write(io::Error),
+    Failed(Error),
+}
+
+impl From<Error> for Stop {
+    fn from(e: Error) -> Self {
+        Stop::Failed(e)
+    }
+}
+
+/// The lines written straight from the stored records, a batch at a time.
+fn export_local(store: &crate::store::Store, out: &mut impl Write) -> Result<usize, Stop> {
+    let mut write_error = None;
+    let exported = store.export_lines(TRANSFER_BATCH as u64, |lines| {
+        let written = out.write_all(lines);
+        lines.clear();
+        written.map_err(|e| {
+            write_error = Some(e);
+            Error::internal("the export could not be written")
+        })
+    });
+    match (exported, write_error) {
+        (_, Some(e)) => Err(Stop::Write(e)),
+        (Ok(count), None) => Ok(count as usize),
+        (Err(e), None) => Err(Stop::Failed(e)),
+    }
+}
+
+/// The lines of the users a server sends, a page at a time.
+fn export_pages(backend: &Backend, out: &mut impl Write) -> Result<usize, Stop> {
+    let mut after = None;
+    let mut count = 0usize;
+    loop {
+        let page = match backend.call(Request::Export {
+            after,
+            limit: TRANSFER_BATCH,
+        })? {
+            Response::Exported(page) => page,
+            other => return Err(unexpected(&other).into()),
+        };
+        for account in &page {
+            let line = ExportLine {
+                user: &account.user,
+                password_hash: &account.password_hash,
+            };
+            serde_json::to_writer(&mut *out, &line)
+                .map_err(io::Error::from)
+                .and_then(|()| out.write_all(b"\n"))
+                .map_err(Stop::Write)?;
+        }
+        count += page.len();
+        match page.last() {
+            Some(last) if page.len() == TRANSFER_BATCH => after = Some(last.user.id),
+            _ => return Ok(count),
+        }
+    }
 }
 
 /// One refused import line.
@@ -815,5 +868,35 @@ pub fn printer(cli: &Cli) -> Printer {
     Printer {
         format: cli.output,
         quiet: cli.quiet,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn cache_bytes(args: &[&str]) -> Option<u64> {
+        let cli =
+            Cli::try_parse_from(std::iter::once("usersctl").chain(args.iter().copied())).unwrap();
+        service_config(&cli).cache_bytes
+    }
+
+    #[test]
+    fn import_and_check_get_a_larger_cache_and_a_server_keeps_the_default() {
+        for args in [
+            &["serve"][..],
+            &["users", "export"],
+            &["users", "list"],
+            &["user", "get", "alice"],
+        ] {
+            assert_eq!(cache_bytes(args), None, "{args:?}");
+        }
+        for args in [
+            &["users", "import", "users.jsonl"][..],
+            &["check", "--repair"],
+        ] {
+            assert_eq!(cache_bytes(args), Some(LOOKUP_CACHE_BYTES), "{args:?}");
+        }
     }
 }

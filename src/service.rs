@@ -19,7 +19,7 @@ use crate::ops::{
     Response, Saved, UserPatch,
 };
 use crate::pool::HashPool;
-use crate::store::Store;
+use crate::store::{OpenOptions, Store};
 use crate::throttle::LoginThrottle;
 use crate::token::{Claims, IssuedToken, TokenKeys};
 use crate::transfer::{ImportSecret, ImportUser};
@@ -56,6 +56,9 @@ pub struct Config {
     /// Open for `check --repair`: a database whose log lost its end opens
     /// as it is (and `check` reports it) instead of being refused.
     pub repair: bool,
+    /// The database page cache, when not the store's default (which a
+    /// server's memory limit is sized for).
+    pub cache_bytes: Option<u64>,
 }
 
 impl Default for Config {
@@ -68,6 +71,7 @@ impl Default for Config {
             allow_registration: false,
             deferred_commit: false,
             repair: false,
+            cache_bytes: None,
         }
     }
 }
@@ -119,11 +123,13 @@ const HOLDERS_CAPACITY: usize = 4096;
 impl Service {
     pub fn open(dir: &Path, config: Config) -> Result<Service> {
         Ok(Service {
-            store: if config.repair {
-                Store::open_to_repair(dir)?
-            } else {
-                Store::open(dir)?
-            },
+            store: Store::open_with(
+                dir,
+                OpenOptions {
+                    cache_bytes: config.cache_bytes.unwrap_or(crate::store::CACHE_BYTES),
+                    accept_truncated_log: config.repair,
+                },
+            )?,
             config,
             keys: OnceLock::new(),
             hash_pool: OnceLock::new(),

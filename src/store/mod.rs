@@ -29,7 +29,7 @@ pub use lock::DirLock;
 pub const SCHEMA_VERSION: u32 = 1;
 const SCHEMA_KEY: &[u8] = b"schema_version";
 /// sled's page cache; its default (1 GiB) is far more than a user database needs.
-const CACHE_BYTES: u64 = 64 * 1024 * 1024;
+pub const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 /// The record written last at every clean close (see `seal`).
 const SEAL_KEY: &[u8] = b"seal";
 /// A reopen after a write failure waits for this much free space, so a
@@ -66,10 +66,29 @@ pub struct Store {
     revoked_any: AtomicBool,
     /// How the log was found at open, for `check` to report.
     truncated_log: bool,
-    accept_truncated_log: bool,
+    options: OpenOptions,
     commit: Arc<GroupCommit>,
     // Held for as long as the store is open; dropping it releases the directory.
     _lock: DirLock,
+}
+
+/// How to open a store.
+#[derive(Debug, Clone, Copy)]
+pub struct OpenOptions {
+    /// sled's page cache.
+    pub cache_bytes: u64,
+    /// For `check --repair`: a log that lost its end (see `seal`) is taken
+    /// as it is, and `check` reports it, instead of refusing to open.
+    pub accept_truncated_log: bool,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        Self {
+            cache_bytes: CACHE_BYTES,
+            accept_truncated_log: false,
+        }
+    }
 }
 
 /// The sled database and its trees.
@@ -197,18 +216,14 @@ impl Default for CommitState {
 }
 
 impl Store {
-    /// Opens (creating if needed, with mode 0700) the database directory `dir`.
+    /// Opens (creating if needed, with mode 0700) the database directory `dir`
+    /// with the page cache a server keeps.
     pub fn open(dir: &Path) -> Result<Store> {
-        Store::open_with(dir, false)
+        Store::open_with(dir, OpenOptions::default())
     }
 
-    /// Opens `dir` for `check --repair`: a log that lost its end (see `seal`)
-    /// is taken as it is, and `check` reports it, instead of refusing to open.
-    pub fn open_to_repair(dir: &Path) -> Result<Store> {
-        Store::open_with(dir, true)
-    }
-
-    fn open_with(dir: &Path, accept_truncated_log: bool) -> Result<Store> {
+    /// Opens `dir` as `options` say.
+    pub fn open_with(dir: &Path, options: OpenOptions) -> Result<Store> {
         DirBuilder::new()
             .recursive(true)
             .mode(0o700)
@@ -220,7 +235,7 @@ impl Store {
                 ))
             })?;
         let lock = DirLock::acquire(dir)?;
-        let (engine, truncated_log) = Engine::open(dir, accept_truncated_log)?;
+        let (engine, truncated_log) = Engine::open(dir, options)?;
         let store = Store {
             dir: dir.to_owned(),
             engine: RwLock::new(Some(Arc::new(engine))),
@@ -231,7 +246,7 @@ impl Store {
             hot: Mutex::default(),
             revoked_any: AtomicBool::new(true),
             truncated_log,
-            accept_truncated_log,
+            options,
             commit: Arc::default(),
             _lock: lock,
         };
@@ -357,7 +372,7 @@ impl Store {
     }
 
     fn reopen(&self) {
-        match Engine::open(&self.dir, self.accept_truncated_log) {
+        match Engine::open(&self.dir, self.options) {
             Ok((engine, _)) => {
                 *self.engine.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(engine));
                 self.hot().clear();
@@ -895,6 +910,30 @@ impl Store {
                 TransactionError::Storage(e) => self.fail(e),
             })
     }
+
+    /// Every user's export line (`codec::export_line`), in id order, handed to
+    /// `batch` `lines` at a time in a buffer that `batch` empties or replaces.
+    /// Returns how many users there were.
+    pub fn export_lines(
+        &self,
+        lines: u64,
+        mut batch: impl FnMut(&mut Vec<u8>) -> Result<()>,
+    ) -> Result<u64> {
+        let engine = self.engine()?;
+        let (mut buf, mut count) = (Vec::new(), 0);
+        for item in engine.users.iter() {
+            let (key, raw) = item.map_err(storage)?;
+            codec::export_line(key_id(&key)?, &raw, &mut buf)?;
+            count += 1;
+            if count % lines == 0 {
+                batch(&mut buf)?;
+            }
+        }
+        if !buf.is_empty() {
+            batch(&mut buf)?;
+        }
+        Ok(count)
+    }
 }
 
 impl Engine {
@@ -903,7 +942,7 @@ impl Engine {
     /// as the last clean close left it, and put back if the open fails. Also
     /// says whether the log lost its end (only when `accept_truncated_log`;
     /// otherwise that is an error).
-    fn open(dir: &Path, accept_truncated_log: bool) -> Result<(Engine, bool)> {
+    fn open(dir: &Path, options: OpenOptions) -> Result<(Engine, bool)> {
         let sled_dir = dir.join("sled");
         remove_unfinished_snapshots(&sled_dir);
         if let Some(backup) = seal::Backup::leftover(dir) {
@@ -946,7 +985,7 @@ impl Engine {
         };
         let opened = sled::Config::new()
             .path(&sled_dir)
-            .cache_capacity(CACHE_BYTES)
+            .cache_capacity(options.cache_bytes)
             .mode(sled::Mode::HighThroughput)
             .open()
             .and_then(|db| {
@@ -969,7 +1008,7 @@ impl Engine {
         };
         let found = found.map(|raw| String::from_utf8_lossy(&raw).into_owned());
         let truncated = sealed.is_some_and(|s| !s.accepts(found.as_deref()));
-        if truncated && !accept_truncated_log {
+        if truncated && !options.accept_truncated_log {
             drop(engine);
             return Err(undo(
                 backup,
