@@ -128,7 +128,11 @@ row "\`GET /users/{id}\` p99 latency, 32 connections" "$get_p99 ms" "p50 $(field
     "$(verdict "$get_p99 < 5")"
 
 echo "== POST /authenticate login storm" >&2
-verify_s=$("$TOOL" verify-time "bench password" 20)
+# One verify's time alone, and with every core verifying at once: hashes on
+# all cores share the memory bus and caches (19 MiB each), and each takes
+# longer; that is the most a login storm can reach, so it is the limit.
+verify_alone_s=$("$TOOL" verify-time "bench password" 20)
+verify_s=$("$TOOL" verify-time "bench password" 20 "$cores")
 limit=$(calc "round($cores / $verify_s, 1)")
 peak=0
 ( while kill -0 "$server" 2>/dev/null; do rss_mib "$server"; echo; sleep 0.2; done ) >"$work/rss.txt" &
@@ -144,7 +148,7 @@ peak=$(sort -n "$work/rss.txt" | tail -n 1)
 probe_out=$(cat "$work/probe.txt")
 login_rps=$(field "$login" ok_rps)
 row "\`POST /authenticate\`, 64 connections" "$login_rps logins/s ($(field "$login" busy) answered 503)" \
-    "argon2 limit: $cores cores ÷ $(calc "round($verify_s * 1000, 1)") ms = $limit/s" \
+    "argon2 limit: $cores cores ÷ $(calc "round($verify_s * 1000, 1)") ms, one verify's time with all $cores verifying ($(calc "round($verify_alone_s * 1000, 1)") ms alone) = $limit/s" \
     "≥ 0.9 × limit ($(calc "round($login_rps / $limit, 2)") ×)" "$(verdict "$login_rps >= 0.9 * $limit")"
 row "\`GET /users/{id}\` p99 during the login storm" "$(field "$probe_out" p99_ms) ms" "p50 $(field "$probe_out" p50_ms) ms" \
     "< 10 ms" "$(verdict "$(field "$probe_out" p99_ms) < 10")"

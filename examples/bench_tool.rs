@@ -2,7 +2,8 @@
 //! against, and fast generation of test data.
 //!
 //! - `hash PASSWORD`: print an argon2id hash at the production parameters
-//! - `verify-time PASSWORD N`: seconds one verify takes (mean of N)
+//! - `verify-time PASSWORD N [THREADS]`: seconds one verify takes (mean of N),
+//!   with THREADS (default 1) verifying at once, each N times
 //! - `floor DB USERNAME`: open the store and look one user up: the least any
 //!   `usersctl user get` can cost
 //! - `gen N HASH`: N import lines sharing one password hash, on stdout
@@ -24,10 +25,17 @@ fn main() {
             let p = password(arg(1));
             let phc = hashing::hash(&p).expect("hash");
             let n: u32 = arg(2).parse().expect("N");
+            let threads: u32 = args.get(3).map_or(1, |t| t.parse().expect("THREADS"));
             let start = Instant::now();
-            for _ in 0..n {
-                assert!(hashing::verify(&p, &phc));
-            }
+            std::thread::scope(|scope| {
+                for _ in 0..threads {
+                    scope.spawn(|| {
+                        for _ in 0..n {
+                            assert!(hashing::verify(&p, &phc));
+                        }
+                    });
+                }
+            });
             println!("{:.6}", start.elapsed().as_secs_f64() / f64::from(n));
         }
         "floor" => {

@@ -973,7 +973,10 @@ fn a_running_server_writes_again_once_disk_space_is_freed() {
     for i in 0..10 {
         let reply = create(&format!("again{i}"));
         if reply.status == 201 {
-            eprintln!("writes resumed at attempt {} after freeing the space", i + 1);
+            eprintln!(
+                "writes resumed at attempt {} after freeing the space",
+                i + 1
+            );
             last = None;
             break;
         }
