@@ -69,6 +69,27 @@ impl Backend {
         }
     }
 
+    /// Stores a batch of imported users. Done locally, it is not flushed
+    /// (call `flush` after the last batch); a server makes each batch durable
+    /// before it answers.
+    fn import(&self, users: Vec<ImportUser>) -> Result<Vec<Result<uuid::Uuid>>> {
+        match self {
+            Backend::Local(service) => service.import_unflushed(users),
+            Backend::Remote(_) => match self.call(Request::Import { users })? {
+                Response::Imported(outcomes) => Ok(outcomes),
+                other => Err(unexpected(&other)),
+            },
+        }
+    }
+
+    /// Makes the batches stored locally so far durable.
+    fn flush(&self) -> Result<()> {
+        match self {
+            Backend::Local(service) => service.store().flush(),
+            Backend::Remote(_) => Ok(()),
+        }
+    }
+
     /// A bulk delete; done locally, it reports progress as it goes.
     fn delete_many(&self, request: DeleteMany, progress: &dyn Fn(u64)) -> Result<DeleteManyReport> {
         match self {
@@ -510,10 +531,7 @@ fn import(
             return Ok(());
         }
         let (lines, users): (Vec<u64>, Vec<ImportUser>) = batch.drain(..).unzip();
-        let outcomes = match backend.call(Request::Import { users })? {
-            Response::Imported(outcomes) => outcomes,
-            other => return Err(unexpected(&other)),
-        };
+        let outcomes = backend.import(users)?;
         for (line, outcome) in lines.into_iter().zip(outcomes) {
             match outcome {
                 Ok(id) => {
@@ -555,6 +573,8 @@ fn import(
     if !args.atomic || report.refused.is_empty() {
         store(&mut batch, &mut report)?;
     }
+    // Durable before anything is reported as imported.
+    backend.flush()?;
     bar.finish_and_clear();
     if args.atomic && !report.refused.is_empty() && !stored.is_empty() {
         for ids in stored.chunks(TRANSFER_BATCH) {

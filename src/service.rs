@@ -430,10 +430,19 @@ impl Service {
     /// Stores parsed import lines in one transaction, hashing plain passwords
     /// first on every core. One outcome per user, in order.
     pub fn import(&self, users: Vec<ImportUser>) -> Result<Vec<Result<Uuid>>> {
+        let outcomes = self.import_unflushed(users)?;
+        self.persist()?;
+        Ok(outcomes)
+    }
+
+    /// `import` without making the batch durable: a caller storing many
+    /// batches flushes once, after the last.
+    pub fn import_unflushed(&self, users: Vec<ImportUser>) -> Result<Vec<Result<Uuid>>> {
         let hashes = self.hash_imports(&users);
         let mut outcomes: Vec<Result<Uuid>> = Vec::with_capacity(users.len());
         let mut accounts = Vec::with_capacity(users.len());
         let mut slots = Vec::with_capacity(users.len());
+        let mut fresh = Vec::with_capacity(users.len());
         for (user, hash) in users.into_iter().zip(hashes) {
             let id = user.user.id;
             let checked = if self.config.reserved.contains(user.user.username.as_str()) {
@@ -446,6 +455,7 @@ impl Service {
             };
             match checked {
                 Ok(hash) => {
+                    fresh.push(user.fresh_id);
                     accounts.push(user.into_account(hash));
                     slots.push(outcomes.len());
                     outcomes.push(Ok(id));
@@ -453,13 +463,12 @@ impl Service {
                 Err(e) => outcomes.push(Err(e)),
             }
         }
-        let stored = self.store.insert_many(&accounts)?;
+        let stored = self.store.insert_many(&accounts, &fresh)?;
         for (slot, result) in slots.into_iter().zip(stored) {
             if let Err(e) = result {
                 outcomes[slot] = Err(e);
             }
         }
-        self.persist()?;
         Ok(outcomes)
     }
 

@@ -36,6 +36,11 @@ pub enum ImportSecret {
 pub struct ImportUser {
     pub user: User,
     pub secret: ImportSecret,
+    /// The id was made here (the line named none): no stored user can have
+    /// it, so the store need not look for one. Never taken from the wire: a
+    /// server checks every id it is sent.
+    #[serde(skip)]
+    pub fresh_id: bool,
 }
 
 impl ImportUser {
@@ -129,7 +134,11 @@ impl ImportUser {
             password_changed_at,
             last_login_at,
         };
-        Ok(ImportUser { user, secret })
+        Ok(ImportUser {
+            user,
+            secret,
+            fresh_id: id.is_none(),
+        })
     }
 
     /// The account to store, once any plain password is hashed.

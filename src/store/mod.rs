@@ -544,14 +544,17 @@ impl Store {
 
     /// Inserts many new accounts in one transaction. Each outcome says whether
     /// its account was stored or why not (its id, username or email taken);
-    /// the others are stored all the same.
-    pub fn insert_many(&self, accounts: &[Account]) -> Result<Vec<Result<()>>> {
+    /// the others are stored all the same. An account marked `fresh` has an
+    /// id just made (a v7 UUID, 74 random bits), which no stored user can
+    /// have: it is not looked for.
+    pub fn insert_many(&self, accounts: &[Account], fresh: &[bool]) -> Result<Vec<Result<()>>> {
         let values = accounts.iter().map(encode).collect::<Result<Vec<_>>>()?;
         self.transaction(|t| {
             let mut outcomes = Vec::with_capacity(accounts.len());
-            for (account, value) in accounts.iter().zip(&values) {
+            for (i, (account, value)) in accounts.iter().zip(&values).enumerate() {
                 let id = account.user.id.as_bytes().as_slice();
-                let taken = if t.users.get(id)?.is_some() {
+                let known = !fresh.get(i).copied().unwrap_or(false);
+                let taken = if known && t.users.get(id)?.is_some() {
                     Some(format!("a user with id {} already exists", account.user.id))
                 } else if t.by_username.get(account.user.username.as_str())?.is_some() {
                     Some(format!(
