@@ -246,36 +246,15 @@ fn json_str(out: &mut Vec<u8>, s: &str) {
     }
 }
 
-/// An instant as `Timestamp` displays it: RFC 3339, UTC, in milliseconds
-/// (`2026-11-21T22:02:46.123Z`). `millis` is at most `Timestamp::MAX_MILLIS`.
+/// An instant as `Timestamp` displays it, quoted. `millis` is at most
+/// `Timestamp::MAX_MILLIS` (checked by `as_stored`).
 fn json_time(out: &mut Vec<u8>, millis: u64) {
-    let secs = millis / 1000;
-    let (days, rem) = (secs / 86_400, secs % 86_400);
-    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z % 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + u64::from(month <= 2);
-    let mut text = *b"\"0000-00-00T00:00:00.000Z\"";
-    let mut put = |at: usize, width: usize, mut n: u64| {
-        for i in (at..at + width).rev() {
-            text[i] = b'0' + (n % 10) as u8;
-            n /= 10;
-        }
-    };
-    put(1, 4, year);
-    put(6, 2, month);
-    put(9, 2, day);
-    put(12, 2, rem / 3600);
-    put(15, 2, rem % 3600 / 60);
-    put(18, 2, rem % 60);
-    put(21, 3, millis % 1000);
+    let text = Timestamp::from_unix_millis(millis)
+        .unwrap_or(Timestamp::from_unix_seconds(u64::MAX))
+        .rfc3339();
+    out.push(b'"');
     out.extend_from_slice(&text);
+    out.push(b'"');
 }
 
 fn instant(millis: u64) -> Result<Timestamp> {

@@ -357,18 +357,14 @@ impl Store {
         else {
             return self.reopen();
         };
-        // sled holds the log locked until its last handle is gone: wait for
-        // the reads and flushes under way to let go of theirs.
-        let deadline = Instant::now() + Duration::from_secs(2);
-        while Arc::strong_count(&old) > 1 && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(5));
+        // sled holds the log locked until its last handle is gone.
+        match sole(old, Duration::from_secs(2)) {
+            Ok(old) => {
+                drop(old);
+                self.reopen();
+            }
+            Err(old) => *self.engine.write().unwrap_or_else(|p| p.into_inner()) = Some(old),
         }
-        if Arc::strong_count(&old) > 1 {
-            *self.engine.write().unwrap_or_else(|p| p.into_inner()) = Some(old);
-            return;
-        }
-        drop(old);
-        self.reopen();
     }
 
     fn reopen(&self) {
@@ -596,7 +592,6 @@ impl Store {
         F: Fn(&Account) -> Result<Account>,
     {
         let engine = self.writer()?;
-        let _changed = defer(|| self.changed());
         for _ in 0..SWAP_ATTEMPTS {
             let Some((id, raw)) = self.lookup(&engine, user)? else {
                 return Err(Error::NotFound(format!("user {user} not found")));
@@ -1046,11 +1041,7 @@ impl Drop for Store {
         if self.failed.load(Ordering::Acquire) {
             return;
         }
-        let deadline = Instant::now() + Duration::from_secs(1);
-        while Arc::strong_count(&engine) > 1 && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(5));
-        }
-        let Ok(engine) = Arc::try_unwrap(engine) else {
+        let Ok(engine) = sole(engine, Duration::from_secs(1)) else {
             return;
         };
         let previous = seal::read(&self.dir);
@@ -1187,6 +1178,23 @@ fn claim_indexes(t: &Tx<'_>, next: &Account, previous: Option<&Account>) -> TxRe
         t.by_email.insert(email.as_bytes(), id)?;
     }
     Ok(())
+}
+
+/// The engine itself once every other handle to it (reads and flushes under
+/// way) is gone; the handle back if some remain after `within`.
+fn sole(engine: Arc<Engine>, within: Duration) -> std::result::Result<Engine, Arc<Engine>> {
+    let deadline = Instant::now() + within;
+    let mut engine = engine;
+    loop {
+        match Arc::try_unwrap(engine) {
+            Ok(engine) => return Ok(engine),
+            Err(shared) if Instant::now() >= deadline => return Err(shared),
+            Err(shared) => {
+                engine = shared;
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        }
+    }
 }
 
 /// Runs `f` when dropped.
