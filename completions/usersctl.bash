@@ -143,7 +143,7 @@ _usersctl() {
 
     case "${cmd}" in
         usersctl)
-            opts="-o -q -h -V --db --output --quiet --min-password-length --reserved-names --help --version user users authenticate serve check help"
+            opts="-o -q -h -V --db --output --quiet --wait --min-password-length --reserved-names --help --version user users authenticate serve check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -159,6 +159,10 @@ _usersctl() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --min-password-length)
@@ -177,7 +181,7 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__authenticate)
-            opts="-o -q -h -V --password-stdin --ttl --db --output --quiet --min-password-length --reserved-names --help --version"
+            opts="-o -q -h -V --password-stdin --ttl --db --output --quiet --wait --min-password-length --reserved-names --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -199,6 +203,10 @@ _usersctl() {
                     COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
                     return 0
                     ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --min-password-length)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -215,7 +223,7 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__check)
-            opts="-o -q -h -V --repair --db --output --quiet --min-password-length --reserved-names --help --version"
+            opts="-o -q -h -V --repair --db --output --quiet --wait --min-password-length --reserved-names --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -231,6 +239,10 @@ _usersctl() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --min-password-length)
@@ -459,7 +471,7 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__serve)
-            opts="-o -q -h -V --bind --rate-limit --token-ttl --allow-registration --log-format --db --output --quiet --min-password-length --reserved-names --help --version"
+            opts="-o -q -h -V --bind --rate-limit --token-ttl --allow-registration --log-format --db --output --quiet --wait --min-password-length --reserved-names --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -493,6 +505,10 @@ _usersctl() {
                     COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
                     return 0
                     ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --min-password-length)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -509,7 +525,7 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__user)
-            opts="-o -q -h -V --db --output --quiet --min-password-length --reserved-names --help --version get create update delete help"
+            opts="-o -q -h -V --db --output --quiet --wait --min-password-length --reserved-names --help --version get create update delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -525,6 +541,10 @@ _usersctl() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --min-password-length)
@@ -543,7 +563,7 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__user__subcmd__create)
-            opts="-o -q -h -V --email --name --role --attr --must-change-password --password-stdin --generate-password --db --output --quiet --min-password-length --reserved-names --help --version"
+            opts="-o -q -h -V --email --name --role --attr --must-change-password --password-stdin --generate-password --db --output --quiet --wait --min-password-length --reserved-names --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -577,6 +597,10 @@ _usersctl() {
                     COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
                     return 0
                     ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --min-password-length)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -593,7 +617,7 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__user__subcmd__delete)
-            opts="-y -o -q -h -V --yes --db --output --quiet --min-password-length --reserved-names --help --version"
+            opts="-y -o -q -h -V --yes --db --output --quiet --wait --min-password-length --reserved-names --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -609,6 +633,10 @@ _usersctl() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --min-password-length)
@@ -627,7 +655,7 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__user__subcmd__get)
-            opts="-o -q -h -V --db --output --quiet --min-password-length --reserved-names --help --version"
+            opts="-o -q -h -V --db --output --quiet --wait --min-password-length --reserved-names --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -643,6 +671,10 @@ _usersctl() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --min-password-length)
@@ -745,7 +777,7 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__user__subcmd__update)
-            opts="-o -q -h -V --username --email --name --role --attr --unset-attr --block --reason --unblock --must-change-password --prompt-password --password-stdin --generate-password --db --output --quiet --min-password-length --reserved-names --help --version"
+            opts="-o -q -h -V --username --email --name --role --attr --unset-attr --block --reason --unblock --must-change-password --prompt-password --password-stdin --generate-password --db --output --quiet --wait --min-password-length --reserved-names --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -795,6 +827,10 @@ _usersctl() {
                     COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
                     return 0
                     ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --min-password-length)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -811,7 +847,7 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__users)
-            opts="-o -q -h -V --db --output --quiet --min-password-length --reserved-names --help --version list delete-many import export help"
+            opts="-o -q -h -V --db --output --quiet --wait --min-password-length --reserved-names --help --version list delete-many import export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -827,6 +863,10 @@ _usersctl() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --min-password-length)
@@ -845,7 +885,7 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__users__subcmd__delete__subcmd__many)
-            opts="-y -o -q -h -V --from --yes --dry-run --db --output --quiet --min-password-length --reserved-names --help --version"
+            opts="-y -o -q -h -V --from --yes --dry-run --db --output --quiet --wait --min-password-length --reserved-names --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -867,6 +907,10 @@ _usersctl() {
                     COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
                     return 0
                     ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --min-password-length)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -883,7 +927,7 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__users__subcmd__export)
-            opts="-o -q -h -V --to --db --output --quiet --min-password-length --reserved-names --help --version"
+            opts="-o -q -h -V --to --db --output --quiet --wait --min-password-length --reserved-names --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -903,6 +947,10 @@ _usersctl() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --min-password-length)
@@ -1005,7 +1053,7 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__users__subcmd__import)
-            opts="-o -q -h -V --atomic --db --output --quiet --min-password-length --reserved-names --help --version"
+            opts="-o -q -h -V --atomic --db --output --quiet --wait --min-password-length --reserved-names --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1021,6 +1069,10 @@ _usersctl() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --min-password-length)
@@ -1039,7 +1091,7 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__users__subcmd__list)
-            opts="-o -q -h -V --role --blocked --active --search --limit --cursor --db --output --quiet --min-password-length --reserved-names --help --version"
+            opts="-o -q -h -V --role --blocked --active --search --limit --cursor --db --output --quiet --wait --min-password-length --reserved-names --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1071,6 +1123,10 @@ _usersctl() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --min-password-length)

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_usersctl_global_optspecs
-    string join \n db= o/output= q/quiet min-password-length= reserved-names= h/help V/version
+    string join \n db= o/output= q/quiet wait= min-password-length= reserved-names= h/help V/version
 end
 
 function __fish_usersctl_needs_command
@@ -28,6 +28,7 @@ complete -c usersctl -n "__fish_usersctl_needs_command" -l db -d 'Database direc
 complete -c usersctl -n "__fish_usersctl_needs_command" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
 json\t'JSON on stdout (and errors as JSON on stderr)'
 name\t'One username per line'"
+complete -c usersctl -n "__fish_usersctl_needs_command" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
 complete -c usersctl -n "__fish_usersctl_needs_command" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
 complete -c usersctl -n "__fish_usersctl_needs_command" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
 complete -c usersctl -n "__fish_usersctl_needs_command" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
@@ -43,6 +44,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_s
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete help" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
 json\t'JSON on stdout (and errors as JSON on stderr)'
 name\t'One username per line'"
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete help" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete help" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete help" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete help" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
@@ -57,6 +59,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from get" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
 json\t'JSON on stdout (and errors as JSON on stderr)'
 name\t'One username per line'"
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from get" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from get" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from get" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from get" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
@@ -71,6 +74,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
 json\t'JSON on stdout (and errors as JSON on stderr)'
 name\t'One username per line'"
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from create" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from create" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from create" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from create" -l must-change-password -d 'Require a new password at first login'
@@ -93,6 +97,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from update" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
 json\t'JSON on stdout (and errors as JSON on stderr)'
 name\t'One username per line'"
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from update" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from update" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from update" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from update" -l block -d 'Block the user: it can no longer log in, and its tokens stop working'
@@ -107,6 +112,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
 json\t'JSON on stdout (and errors as JSON on stderr)'
 name\t'One username per line'"
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from delete" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from delete" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from delete" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from delete" -s y -l yes -d 'Do not ask for confirmation (required when stdin is not a terminal)'
@@ -122,6 +128,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many import export help" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
 json\t'JSON on stdout (and errors as JSON on stderr)'
 name\t'One username per line'"
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many import export help" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many import export help" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many import export help" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many import export help" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
@@ -135,12 +142,13 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l role -r -f -a "admin\t''
 user\t''"
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l search -d 'Only users whose username, email or name contains TEXT (case-insensitive)' -r
-complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l limit -d 'Page size, 1 to 1000' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l limit -d 'Page size, 1 to 1000 [default: 100 for a table; -o name and -o json list every match]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l cursor -d 'Continue after the page that printed this cursor' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l db -d 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r -F
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
 json\t'JSON on stdout (and errors as JSON on stderr)'
 name\t'One username per line'"
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l blocked -d 'Only blocked users'
@@ -153,6 +161,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
 json\t'JSON on stdout (and errors as JSON on stderr)'
 name\t'One username per line'"
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -s y -l yes -d 'Do not ask for confirmation (required when stdin is not a terminal)'
@@ -164,6 +173,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from import" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
 json\t'JSON on stdout (and errors as JSON on stderr)'
 name\t'One username per line'"
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from import" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from import" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from import" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from import" -l atomic -d 'Store nothing unless every line is good'
@@ -175,6 +185,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from export" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
 json\t'JSON on stdout (and errors as JSON on stderr)'
 name\t'One username per line'"
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from export" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from export" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from export" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from export" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
@@ -190,13 +201,14 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand authenticate" -l db -d
 complete -c usersctl -n "__fish_usersctl_using_subcommand authenticate" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
 json\t'JSON on stdout (and errors as JSON on stderr)'
 name\t'One username per line'"
+complete -c usersctl -n "__fish_usersctl_using_subcommand authenticate" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand authenticate" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand authenticate" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand authenticate" -l password-stdin -d 'Read the password from the first line of stdin'
 complete -c usersctl -n "__fish_usersctl_using_subcommand authenticate" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
 complete -c usersctl -n "__fish_usersctl_using_subcommand authenticate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usersctl -n "__fish_usersctl_using_subcommand authenticate" -s V -l version -d 'Print version'
-complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l bind -d 'Address to listen on' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l bind -d 'Address to listen on: HOST:PORT, where HOST is an IP address or a name such as localhost' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l rate-limit -d 'Requests per second allowed per client address (burst the same); 0 switches it off' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l token-ttl -d 'Lifetime of issued tokens, e.g. 15m, 1h' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l log-format -d 'Log format' -r -f -a "text\t''
@@ -205,6 +217,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l db -d 'Datab
 complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
 json\t'JSON on stdout (and errors as JSON on stderr)'
 name\t'One username per line'"
+complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l allow-registration -d 'Let anyone create a user-role account with POST /users'
@@ -215,6 +228,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand check" -l db -d 'Datab
 complete -c usersctl -n "__fish_usersctl_using_subcommand check" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
 json\t'JSON on stdout (and errors as JSON on stderr)'
 name\t'One username per line'"
+complete -c usersctl -n "__fish_usersctl_using_subcommand check" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand check" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand check" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand check" -l repair -d 'Rebuild the username and email indexes from the records first'

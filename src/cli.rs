@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
+use clap::builder::BoolishValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::domain::{DisplayName, Email, Role, UserRef, Username};
@@ -19,7 +20,7 @@ Exit codes:
   4    conflict: username or email taken, or reserved username
   5    authentication failed, or the account is blocked
   6    database unavailable: locked by another process, unreadable, or from a newer version
-  130  interrupted";
+  130  interrupted (at a prompt nothing changed; during bulk work the report says what was done)";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -42,8 +43,12 @@ pub struct Cli {
     pub output: Format,
 
     /// Print only what was asked for: no notes, summaries or progress bars
-    #[arg(short, long, env = "USERSCTL_QUIET", global = true)]
+    #[arg(short, long, env = "USERSCTL_QUIET", global = true, value_parser = BoolishValueParser::new())]
     pub quiet: bool,
+
+    /// How long to wait for a database another command holds, e.g. 10s (0 to fail at once)
+    #[arg(long, env = "USERSCTL_WAIT", global = true, value_parser = parse_wait, default_value = "5s", value_name = "DURATION")]
+    pub wait: Duration,
 
     /// Minimum length of new passwords, in characters
     #[arg(long, env = "USERSCTL_MIN_PASSWORD_LENGTH", global = true, default_value_t = 8,
@@ -230,9 +235,9 @@ pub struct ListArgs {
     /// Only users whose username, email or name contains TEXT (case-insensitive)
     #[arg(long, value_name = "TEXT")]
     pub search: Option<String>,
-    /// Page size, 1 to 1000
-    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u16).range(1..=1000))]
-    pub limit: u16,
+    /// Page size, 1 to 1000 [default: 100 for a table; -o name and -o json list every match]
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    pub limit: Option<u16>,
     /// Continue after the page that printed this cursor
     #[arg(long, value_name = "CURSOR")]
     pub cursor: Option<String>,
@@ -268,8 +273,8 @@ pub struct AuthenticateArgs {
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Address to listen on
-    #[arg(long, env = "USERSCTL_BIND", default_value = "127.0.0.1:8080")]
+    /// Address to listen on: HOST:PORT, where HOST is an IP address or a name such as localhost
+    #[arg(long, env = "USERSCTL_BIND", default_value = "127.0.0.1:8080", value_parser = parse_bind)]
     pub bind: SocketAddr,
     /// Requests per second allowed per client address (burst the same); 0 switches it off
     #[arg(
@@ -283,7 +288,7 @@ pub struct ServeArgs {
     #[arg(long, env = "USERSCTL_TOKEN_TTL", value_parser = parse_duration, default_value = "1h", value_name = "DURATION")]
     pub token_ttl: Duration,
     /// Let anyone create a user-role account with POST /users
-    #[arg(long, env = "USERSCTL_ALLOW_REGISTRATION")]
+    #[arg(long, env = "USERSCTL_ALLOW_REGISTRATION", value_parser = BoolishValueParser::new())]
     pub allow_registration: bool,
     /// Log format
     #[arg(long, env = "USERSCTL_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
@@ -343,6 +348,27 @@ impl FromStr for KeyValue {
     }
 }
 
+/// A wait for the database: zero means not to wait.
+fn parse_wait(s: &str) -> Result<Duration, String> {
+    if s.trim() == "0" {
+        return Ok(Duration::ZERO);
+    }
+    humantime::parse_duration(s).map_err(|e| format!("{e} (try 0, 5s or 1m)"))
+}
+
+/// `HOST:PORT`, the host a literal address or a name to look up (the first
+/// address it has is used).
+fn parse_bind(s: &str) -> Result<SocketAddr, String> {
+    use std::net::ToSocketAddrs;
+    if let Ok(addr) = s.parse() {
+        return Ok(addr);
+    }
+    let mut addrs = s.to_socket_addrs().map_err(|e| {
+        format!("expected HOST:PORT such as 127.0.0.1:8080 or localhost:8080 ({e})")
+    })?;
+    addrs.next().ok_or_else(|| format!("{s} names no address"))
+}
+
 fn parse_duration(s: &str) -> Result<Duration, String> {
     let d = humantime::parse_duration(s).map_err(|e| format!("{e} (try 15m, 1h or 7d)"))?;
     if d.is_zero() {
@@ -385,6 +411,36 @@ mod tests {
         );
         assert!("=x".parse::<KeyValue>().is_err());
         assert!("nokey".parse::<KeyValue>().is_err());
+    }
+
+    #[test]
+    fn boolean_variables_take_the_usual_spellings() {
+        for (value, expected) in [
+            ("1", true),
+            ("yes", true),
+            ("on", true),
+            ("true", true),
+            ("0", false),
+            ("no", false),
+            ("off", false),
+            ("false", false),
+        ] {
+            let cli = Cli::try_parse_from(["usersctl", "--quiet", "users", "list"]).unwrap();
+            assert!(cli.quiet);
+            let parsed = BoolishValueParser::new();
+            let cmd =
+                clap::Command::new("t").arg(clap::Arg::new("b").long("b").value_parser(parsed));
+            let m = cmd.try_get_matches_from(["t", "--b", value]).unwrap();
+            assert_eq!(m.get_one::<bool>("b"), Some(&expected), "{value}");
+        }
+    }
+
+    #[test]
+    fn bind_takes_names_and_addresses() {
+        assert_eq!(parse_bind("127.0.0.1:8080").unwrap().port(), 8080);
+        assert!(parse_bind("localhost:8080").unwrap().ip().is_loopback());
+        assert!(parse_bind("localhost").is_err());
+        assert!(parse_bind("nowhere.invalid:80").is_err());
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! Carries out a parsed command line: gathers input (prompts, stdin, files),
 //! builds the operation, has it carried out, and prints the answer.
 
-use std::collections::HashSet;
 use std::io::{self, BufRead, IsTerminal, Read, Write};
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
 
@@ -11,6 +11,7 @@ use crate::cli::{
     AuthenticateArgs, Cli, Command, CreateArgs, DeleteManyArgs, Format, ImportArgs, KeyValue,
     ListArgs, PasswordSource, UpdateArgs, UserCommand, UsersCommand,
 };
+use crate::domain::UserRef;
 use crate::domain::{Attributes, Password, PasswordPolicy};
 use crate::error::{Error, Result};
 use crate::ops::DeleteManyReport;
@@ -18,6 +19,7 @@ use crate::ops::{
     Credentials, DeleteMany, ListQuery, NewUser, PasswordChoice, Request, Response, UserPatch,
 };
 use crate::output::Printer;
+use crate::prompt::Tty;
 use crate::service::{self, Actor, Service};
 use crate::socket;
 use crate::transfer::{ExportLine, ImportUser};
@@ -35,9 +37,14 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<()> {
     match cli.command {
         Command::Serve(args) => crate::http::serve(&db, config, args),
         command => {
-            let policy = config.password_policy.clone();
-            let backend = Backend::open(&db, config)?;
-            run_operation(&backend, &policy, command, printer)
+            crate::interrupt::install();
+            let caller = config.clone();
+            let wait = cli.wait;
+            // Every command gathers its input (stdin, files, prompts) first and
+            // takes the database only then, for as short a time as it can: a
+            // person at a prompt or a slow pipe never holds it.
+            let open = move || Backend::open(&db, config.clone(), wait);
+            run_operation(&open, &caller, command, printer)
         }
     }
 }
@@ -51,14 +58,30 @@ enum Backend {
 }
 
 impl Backend {
-    fn open(db: &std::path::Path, config: service::Config) -> Result<Backend> {
-        match Service::open(db, config) {
-            Ok(service) => Ok(Backend::Local(Box::new(service))),
-            Err(Error::Locked(why)) => match socket::Client::connect(db)? {
-                Some(client) => Ok(Backend::Remote(std::cell::RefCell::new(client))),
-                None => Err(Error::Locked(why)),
-            },
-            Err(e) => Err(e),
+    /// Opens the database, or finds the server holding it. Held by another
+    /// command, it is tried again until `wait` has passed.
+    fn open(db: &std::path::Path, config: service::Config, wait: Duration) -> Result<Backend> {
+        let deadline = Instant::now() + wait;
+        loop {
+            match Service::open(db, config.clone()) {
+                Ok(service) => return Ok(Backend::Local(Box::new(service))),
+                Err(Error::Locked(why)) => match socket::Client::connect(db)? {
+                    Some(client) => {
+                        return Ok(Backend::Remote(std::cell::RefCell::new(client)));
+                    }
+                    None if Instant::now() < deadline => {
+                        std::thread::sleep(Duration::from_millis(20));
+                    }
+                    None if wait.is_zero() => return Err(Error::Locked(why)),
+                    None => {
+                        return Err(Error::Locked(format!(
+                            "{why} (waited {}; --wait or USERSCTL_WAIT sets how long)",
+                            humantime::format_duration(wait)
+                        )));
+                    }
+                },
+                Err(e) => return Err(e),
+            }
         }
     }
 
@@ -93,7 +116,9 @@ impl Backend {
     /// A bulk delete; done locally, it reports progress as it goes.
     fn delete_many(&self, request: DeleteMany, progress: &dyn Fn(u64)) -> Result<DeleteManyReport> {
         match self {
-            Backend::Local(service) => service.delete_many(&request, progress),
+            Backend::Local(service) => {
+                service.delete_many(&request, progress, &crate::interrupt::stop_requested)
+            }
             Backend::Remote(_) => match self.call(Request::DeleteMany(request))? {
                 Response::DeleteMany(report) => Ok(report),
                 other => Err(unexpected(&other)),
@@ -154,83 +179,143 @@ fn default_db_dir() -> Result<PathBuf> {
 }
 
 fn run_operation(
-    backend: &Backend,
-    policy: &PasswordPolicy,
+    open: &dyn Fn() -> Result<Backend>,
+    caller: &service::Config,
     command: Command,
     printer: &Printer,
 ) -> Result<()> {
-    let call = |request: Request| backend.call(request);
     let out = &mut io::stdout().lock();
     match command {
         Command::User(UserCommand::Get { user }) => {
-            let user = expect_user(call(Request::GetUser { user })?)?;
+            let user = expect_user(open()?.call(Request::GetUser { user })?)?;
             emit(printer.user(out, &user))
         }
         Command::User(UserCommand::Create(args)) => {
-            let request = create_request(args, policy)?;
-            let saved = expect_saved(call(request)?)?;
+            let request = create_request(args, open, caller)?;
+            crate::interrupt::writing();
+            let saved = expect_saved(open()?.call(request)?)?;
             emit(printer.saved(out, &saved))
         }
         Command::User(UserCommand::Update(args)) => {
-            let request = update_request(args, backend, policy)?;
-            let saved = expect_saved(call(request)?)?;
+            let request = update_request(args, open, caller)?;
+            crate::interrupt::writing();
+            let saved = expect_saved(open()?.call(request)?)?;
             emit(printer.saved(out, &saved))
         }
         Command::User(UserCommand::Delete { user, yes }) => {
-            if !yes {
-                let shown = expect_user(call(Request::GetUser { user: user.clone() })?)?;
+            let named = user.to_string();
+            let target = if yes {
+                user
+            } else {
+                // Looked up, then the database let go while the person decides.
+                let shown = expect_user(open()?.call(Request::GetUser { user: user.clone() })?)?;
                 confirm(&format!(
                     "Delete user {} <{}>?",
                     shown.username, shown.email
                 ))?;
-            }
-            let user = expect_user(call(Request::DeleteUser { user })?)?;
-            emit(printer.deleted(out, &user))
-        }
-        Command::Users(UsersCommand::List(args)) => {
-            let page = match call(Request::ListUsers(list_query(args)))? {
-                Response::Page(page) => page,
-                other => return Err(unexpected(&other)),
+                UserRef::Id(shown.id)
             };
-            emit(printer.page(out, &page))
+            crate::interrupt::writing();
+            let deleted =
+                open()?
+                    .call(Request::DeleteUser { user: target })
+                    .map_err(|e| match e {
+                        Error::NotFound(_) => Error::NotFound(format!("user {named} not found")),
+                        e => e,
+                    })?;
+            emit(printer.deleted(out, &expect_user(deleted)?))
         }
-        Command::Users(UsersCommand::DeleteMany(args)) => delete_many(backend, args, printer, out),
-        Command::Users(UsersCommand::Import(args)) => import(backend, args, printer, out),
-        Command::Users(UsersCommand::Export(args)) => export(backend, args.to.as_deref(), printer),
+        Command::Users(UsersCommand::List(args)) => list(&open()?, args, printer, out),
+        Command::Users(UsersCommand::DeleteMany(args)) => delete_many(open, args, printer, out),
+        Command::Users(UsersCommand::Import(args)) => import(open, args, printer, out),
+        Command::Users(UsersCommand::Export(args)) => export(&open()?, args.to.as_deref(), printer),
         Command::Authenticate(args) => {
             let request = authenticate_request(args)?;
-            match call(request)? {
+            crate::interrupt::writing();
+            match open()?.call(request)? {
                 Response::Token(token) => emit(printer.token(out, &token)),
                 other => Err(unexpected(&other)),
             }
         }
-        Command::Check { repair } => match call(Request::Check { repair })? {
-            Response::Check(report) => {
-                emit(printer.check_report(out, &report))?;
-                match report.problems.len() {
-                    0 => Ok(()),
-                    n => Err(Error::Unavailable(format!(
-                        "the database has {n} problem{}{}",
-                        if n == 1 { "" } else { "s" },
-                        if report.repaired {
-                            " that --repair cannot mend"
-                        } else {
-                            "; run `usersctl check --repair`"
-                        }
-                    ))),
-                }
+        Command::Check { repair } => {
+            if repair {
+                crate::interrupt::writing();
             }
-            other => Err(unexpected(&other)),
-        },
+            match open()?.call(Request::Check { repair })? {
+                Response::Check(report) => {
+                    emit(printer.check_report(out, &report))?;
+                    match report.problems.len() {
+                        0 => Ok(()),
+                        n => Err(Error::Unavailable(format!(
+                            "the database has {n} problem{}{}",
+                            if n == 1 { "" } else { "s" },
+                            if report.repaired {
+                                " that --repair cannot mend"
+                            } else {
+                                "; run `usersctl check --repair`"
+                            }
+                        ))),
+                    }
+                }
+                other => Err(unexpected(&other)),
+            }
+        }
         Command::Serve(_) => Err(Error::internal("serve is not an operation")),
     }
 }
 
-fn create_request(args: CreateArgs, policy: &PasswordPolicy) -> Result<Request> {
+/// A username the caller's own configuration reserves is refused here, so a
+/// running server with another list cannot let it through.
+fn check_reserved(caller: &service::Config, username: &crate::domain::Username) -> Result<()> {
+    if caller.reserved.contains(username.as_str()) {
+        return Err(Error::Conflict(format!("username {username} is reserved")));
+    }
+    Ok(())
+}
+
+/// A password given on stdin, judged by the caller's policy too.
+fn checked_password(
+    password: Password,
+    policy: &PasswordPolicy,
+    context: &[&str],
+) -> Result<Password> {
+    policy
+        .check(&password, context)
+        .map_err(|m| Error::invalid("password", m))?;
+    Ok(password)
+}
+
+fn create_request(
+    args: CreateArgs,
+    open: &dyn Fn() -> Result<Backend>,
+    caller: &service::Config,
+) -> Result<Request> {
     let attributes = Attributes::parse(attr_map(&args.attrs, &[]))
         .map_err(|m| Error::invalid("attributes", m))?;
+    check_reserved(caller, &args.username)?;
     let context = [args.username.as_str(), args.email.as_str()];
-    let password = read_new_password(&args.password, true, policy, &context)?
+    let prompting = !args.password.generate_password && !args.password.password_stdin;
+    if prompting && io::stdin().is_terminal() {
+        // Before asking for a password twice: is the name free at all?
+        let backend = open()?;
+        for user in [
+            UserRef::Username(args.username.clone()),
+            UserRef::Email(args.email.clone()),
+        ] {
+            match backend.call(Request::GetUser { user: user.clone() }) {
+                Ok(_) => {
+                    let what = match user {
+                        UserRef::Username(_) => "username",
+                        _ => "email",
+                    };
+                    return Err(Error::Conflict(format!("{what} {user} is already taken")));
+                }
+                Err(Error::NotFound(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    let password = read_new_password(&args.password, true, &caller.password_policy, &context)?
         .ok_or_else(|| Error::internal("a new user always gets a password"))?;
     Ok(Request::CreateUser(NewUser {
         username: args.username,
@@ -243,12 +328,20 @@ fn create_request(args: CreateArgs, policy: &PasswordPolicy) -> Result<Request> 
     }))
 }
 
-fn update_request(args: UpdateArgs, backend: &Backend, policy: &PasswordPolicy) -> Result<Request> {
+fn update_request(
+    args: UpdateArgs,
+    open: &dyn Fn() -> Result<Backend>,
+    caller: &service::Config,
+) -> Result<Request> {
+    if let Some(name) = &args.username {
+        check_reserved(caller, name)?;
+    }
     let wants_password =
         args.prompt_password || args.password.password_stdin || args.password.generate_password;
     let password = if wants_password {
-        // The account's own words make a weak password; fetch them for the check.
-        let current = expect_user(backend.call(Request::GetUser {
+        // The account's own words make a weak password; fetch them for the
+        // check, and let the database go before reading the password.
+        let current = expect_user(open()?.call(Request::GetUser {
             user: args.user.clone(),
         })?)?;
         let username = args.username.as_ref().unwrap_or(&current.username);
@@ -256,7 +349,7 @@ fn update_request(args: UpdateArgs, backend: &Backend, policy: &PasswordPolicy) 
         read_new_password(
             &args.password,
             args.prompt_password,
-            policy,
+            &caller.password_policy,
             &[username.as_str(), email.as_str()],
         )?
     } else {
@@ -303,6 +396,37 @@ fn attr_map(set: &[KeyValue], unset: &[String]) -> Map<String, Value> {
     map
 }
 
+/// A table shows one page and says on stderr how to get the next. For
+/// scripts (`-o name`, `-o json`) with no `--limit`, every match is written,
+/// a page at a time as it is read, so memory stays flat.
+fn list(backend: &Backend, args: ListArgs, printer: &Printer, out: &mut dyn Write) -> Result<()> {
+    let every = args.limit.is_none() && printer.format != Format::Table;
+    let mut query = list_query(args);
+    if !every {
+        let page = expect_page(backend.call(Request::ListUsers(query))?)?;
+        return emit(printer.page(out, &page));
+    }
+    query.limit = Some(ListQuery::MAX_LIMIT);
+    let mut first = true;
+    loop {
+        let page = expect_page(backend.call(Request::ListUsers(query.clone()))?)?;
+        let last = page.next_cursor.is_none();
+        emit(printer.page_part(out, &page, first, last))?;
+        if last {
+            return Ok(());
+        }
+        first = false;
+        query.cursor = page.next_cursor;
+    }
+}
+
+fn expect_page(response: Response) -> Result<crate::ops::Page> {
+    match response {
+        Response::Page(page) => Ok(page),
+        other => Err(unexpected(&other)),
+    }
+}
+
 fn list_query(args: ListArgs) -> ListQuery {
     ListQuery {
         role: args.role.map(Into::into),
@@ -312,13 +436,13 @@ fn list_query(args: ListArgs) -> ListQuery {
             _ => None,
         },
         search: args.search,
-        limit: Some(usize::from(args.limit)),
+        limit: Some(args.limit.map_or(ListQuery::DEFAULT_LIMIT, usize::from)),
         cursor: args.cursor,
     }
 }
 
 fn delete_many(
-    backend: &Backend,
+    open: &dyn Fn() -> Result<Backend>,
     args: DeleteManyArgs,
     printer: &Printer,
     out: &mut dyn Write,
@@ -339,8 +463,28 @@ fn delete_many(
                 "refusing to delete names read from stdin without --yes",
             ));
         }
-        let distinct = users.iter().collect::<HashSet<_>>().len();
-        confirm(&format!("Delete {distinct} users?"))?;
+        // Counted as users, not names: looked up, then the database let go
+        // while the person decides.
+        let found = open()?.delete_many(
+            DeleteMany {
+                users: users.clone(),
+                dry_run: true,
+            },
+            &|_| {},
+        )?;
+        let n = found.deleted.len();
+        if n > 0 {
+            confirm(&format!(
+                "Delete {n} user{}?",
+                if n == 1 { "" } else { "s" }
+            ))?;
+        }
+    }
+    // Every name is read (a pipe from another usersctl has ended, and let the
+    // database go) before the database is taken.
+    let backend = open()?;
+    if !args.dry_run {
+        crate::interrupt::writing();
     }
     let request = DeleteMany {
         users,
@@ -355,19 +499,40 @@ fn delete_many(
     bar.finish_and_clear();
     let report = report?;
     emit(printer.delete_report(out, &report))?;
-    if report.not_found.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::PartlyNotFound(format!(
-            "{} of the named users were not found{}",
-            report.not_found.len(),
-            if report.dry_run {
-                ""
+    let deleted = report.deleted.len();
+    if report.interrupted {
+        return Err(Error::Interrupted(format!(
+            "interrupted: {} {deleted} user{} before stopping; {} name{} not handled (listed above)",
+            if report.dry_run { "found" } else { "deleted" },
+            if deleted == 1 { "" } else { "s" },
+            report.remaining.len(),
+            if report.remaining.len() == 1 {
+                " was"
             } else {
-                "; the rest were deleted"
-            }
-        )))
+                "s were"
+            },
+        )));
     }
+    if report.not_found.is_empty() {
+        return Ok(());
+    }
+    let rest = match (report.dry_run, deleted) {
+        (true, _) => String::new(),
+        (false, 0) => "; nothing was deleted".to_owned(),
+        (false, n) => format!(
+            "; {n} user{} deleted",
+            if n == 1 { " was" } else { "s were" }
+        ),
+    };
+    Err(Error::PartlyNotFound(format!(
+        "{} of the named users {} not found{rest}",
+        report.not_found.len(),
+        if report.not_found.len() == 1 {
+            "was"
+        } else {
+            "were"
+        },
+    )))
 }
 
 /// Users per import transaction, and per export page.
@@ -495,13 +660,18 @@ struct ImportReport {
     refused: Vec<RefusedLine>,
     /// With --atomic and a refused line: what had been stored was removed again.
     rolled_back: bool,
+    /// Stopped by Ctrl-C: lines after `last_line` were not read.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    interrupted: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_line: Option<u64>,
 }
 
 /// Loads JSON Lines in batches; each bad line is reported with its number and
 /// nothing of it is stored. With `--atomic`, any bad line means nothing at all
 /// is kept: batches already stored are deleted again.
 fn import(
-    backend: &Backend,
+    open: &dyn Fn() -> Result<Backend>,
     args: ImportArgs,
     printer: &Printer,
     out: &mut dyn Write,
@@ -514,6 +684,8 @@ fn import(
         let size = file.metadata().ok().map(|m| m.len());
         (Some(file), size)
     };
+    let backend = &open()?;
+    crate::interrupt::writing();
     // Progress in lines (users); from stdin, with no end known, a count.
     let bar = match size {
         Some(_) if !printer.quiet && io::stderr().is_terminal() => progress_bar(
@@ -548,11 +720,18 @@ fn import(
     // Lines are read and parsed on a thread of their own while the batches
     // before them are stored.
     let source = args.file.display().to_string();
+    let mut last_line = 0u64;
     std::thread::scope(|scope| -> Result<()> {
         let (chunks, parsed_chunks) = std::sync::mpsc::sync_channel(4);
         scope.spawn(move || parse_lines(file, &source, &chunks));
         for chunk in parsed_chunks {
+            // Ctrl-C stops between batches; what was stored is reported.
+            if crate::interrupt::stop_requested() {
+                report.interrupted = true;
+                break;
+            }
             for (line_no, parsed) in chunk? {
+                last_line = line_no;
                 bar.inc(1);
                 match parsed {
                     Ok(None) => {}
@@ -570,13 +749,22 @@ fn import(
         }
         Ok(())
     })?;
+    if report.interrupted {
+        // The lines of the batch in hand were read but are not stored.
+        report.last_line = Some(
+            batch
+                .first()
+                .map_or(last_line, |(line, _)| line.saturating_sub(1)),
+        );
+        batch.clear();
+    }
     if !args.atomic || report.refused.is_empty() {
         store(&mut batch, &mut report)?;
     }
     // Durable before anything is reported as imported.
     backend.flush()?;
     bar.finish_and_clear();
-    if args.atomic && !report.refused.is_empty() && !stored.is_empty() {
+    if args.atomic && (!report.refused.is_empty() || report.interrupted) && !stored.is_empty() {
         for ids in stored.chunks(TRANSFER_BATCH) {
             let users = ids.iter().map(ToString::to_string).collect();
             backend.delete_many(
@@ -686,6 +874,21 @@ fn print_import_report(
             if n == 1 { "" } else { "s" }
         ));
     }
+    if report.interrupted {
+        let n = report.imported;
+        return Err(Error::Interrupted(format!(
+            "interrupted after line {}: {}",
+            report.last_line.unwrap_or(0),
+            if report.rolled_back || n == 0 {
+                "nothing was imported".to_owned()
+            } else {
+                format!(
+                    "{n} user{} imported; the lines after it were not",
+                    if n == 1 { " was" } else { "s were" }
+                )
+            }
+        )));
+    }
     if report.refused.is_empty() {
         return Ok(());
     }
@@ -742,13 +945,8 @@ fn authenticate_request(args: AuthenticateArgs) -> Result<Request> {
     let password = if args.password_stdin {
         read_stdin_password()?
     } else if io::stdin().is_terminal() {
-        crate::terminal::restore_on_interrupt();
-        crate::terminal::restore_on_interrupt();
-        let entered = dialoguer::Password::new()
-            .with_prompt(format!("Password for {}", args.username))
-            .allow_empty_password(false)
-            .interact()
-            .map_err(prompt_error)?;
+        let entered = Tty::open("use --password-stdin")?
+            .secret(&format!("Password for {}", args.username))?;
         Password::parse(entered).map_err(|m| Error::invalid("password", m))?
     } else {
         return Err(Error::usage(
@@ -774,7 +972,8 @@ fn read_new_password(
         return Ok(Some(PasswordChoice::Generate));
     }
     if source.password_stdin {
-        return Ok(Some(PasswordChoice::Given(read_stdin_password()?)));
+        let given = checked_password(read_stdin_password()?, policy, context)?;
+        return Ok(Some(PasswordChoice::Given(given)));
     }
     if !prompt_by_default {
         return Ok(None);
@@ -784,65 +983,39 @@ fn read_new_password(
             "no password given and stdin is not a terminal: use --password-stdin or --generate-password",
         ));
     }
-    crate::terminal::restore_on_interrupt();
-    let entered = dialoguer::Password::new()
-        .with_prompt("New password")
-        .with_confirmation("Repeat the password", "the passwords do not match")
-        .validate_with(|p: &String| -> std::result::Result<(), String> {
-            let p = Password::parse(p.clone())?;
-            policy.check(&p, context)
-        })
-        .interact()
-        .map_err(prompt_error)?;
+    let mut tty = Tty::open("use --password-stdin or --generate-password")?;
+    let entered = tty.new_password(|p| {
+        let p = Password::parse(p)?;
+        policy.check(&p, context)
+    })?;
     Password::parse(entered)
         .map(|p| Some(PasswordChoice::Given(p)))
         .map_err(|m| Error::invalid("password", m))
 }
 
-/// The first line of stdin, without its line ending, and nothing else of it.
+/// The first line of stdin, without its line ending, and nothing else of it
+/// (not echoed when stdin is a terminal).
 fn read_stdin_password() -> Result<Password> {
-    let mut line = String::new();
-    io::stdin()
-        .lock()
-        .take(Password::MAX_BYTES as u64 + 3)
-        .read_line(&mut line)
-        .map_err(|e| Error::usage(format!("cannot read the password from stdin: {e}")))?;
-    let line = line.strip_suffix('\n').unwrap_or(&line);
-    let line = line.strip_suffix('\r').unwrap_or(line);
+    let line = crate::prompt::stdin_line(Password::MAX_BYTES as u64 + 3)?;
     if line.is_empty() {
         return Err(Error::invalid("password", "stdin held no password"));
     }
     Password::parse(line).map_err(|m| Error::invalid("password", m))
 }
 
-/// Asks on the terminal; refuses outright when there is none.
+/// Asks on the terminal; refuses outright when stdin is not one.
 fn confirm(question: &str) -> Result<()> {
     if !io::stdin().is_terminal() {
         return Err(Error::usage(
             "refusing to delete without --yes: stdin is not a terminal",
         ));
     }
-    crate::terminal::restore_on_interrupt();
-    let yes = dialoguer::Confirm::new()
-        .with_prompt(question)
-        .default(false)
-        .interact()
-        .map_err(prompt_error)?;
-    if yes {
+    if Tty::open("use --yes")?.confirm(question)? {
         Ok(())
     } else {
         Err(Error::Interrupted(
             "cancelled; nothing was deleted".to_owned(),
         ))
-    }
-}
-
-fn prompt_error(e: dialoguer::Error) -> Error {
-    match e {
-        dialoguer::Error::IO(io) if io.kind() == io::ErrorKind::Interrupted => {
-            Error::Interrupted("interrupted; nothing was changed".to_owned())
-        }
-        dialoguer::Error::IO(io) => Error::usage(format!("cannot prompt on the terminal: {io}")),
     }
 }
 

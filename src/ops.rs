@@ -204,10 +204,19 @@ pub struct DeleteMany {
 /// The outcome for each name given, in the order given.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DeleteManyReport {
+    /// One name for each user deleted: the first that named it.
     pub deleted: Vec<String>,
     pub not_found: Vec<String>,
+    /// Names of a user that an earlier name already covered.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub duplicates: Vec<String>,
     #[serde(default)]
     pub dry_run: bool,
+    /// Stopped by Ctrl-C after a batch: `remaining` were not looked at.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub interrupted: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub remaining: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -46,8 +46,10 @@ impl Printer {
             Format::Json => self.json(out, saved),
             Format::Name => {
                 writeln!(out, "{}", saved.user.username)?;
+                // Not in the stream of names: on stderr, even with --quiet,
+                // since it is shown only this once.
                 if let Some(p) = &saved.generated_password {
-                    writeln!(out, "{}", p.expose())?;
+                    eprintln!("generated password: {}", p.expose());
                 }
                 Ok(())
             }
@@ -97,8 +99,47 @@ impl Printer {
                 } else {
                     writeln!(out, "{table}")?;
                 }
+                // Even with --quiet: a table that silently stopped at one page
+                // would read as the whole list.
                 if let Some(c) = &page.next_cursor {
-                    self.note(&format!("more users follow: --cursor {c}"));
+                    eprintln!("more users follow: --cursor {c}");
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// One page of a listing written whole, as part of one document: the
+    /// names, or (for JSON) the users of one `{"users": [...]}` object.
+    pub fn page_part(
+        &self,
+        out: &mut dyn Write,
+        page: &Page,
+        first: bool,
+        last: bool,
+    ) -> io::Result<()> {
+        match self.format {
+            Format::Table => self.page(out, page),
+            Format::Name => page
+                .users
+                .iter()
+                .try_for_each(|u| writeln!(out, "{}", u.username)),
+            Format::Json => {
+                if first {
+                    write!(out, "{{\n  \"users\": [")?;
+                }
+                for (i, user) in page.users.iter().enumerate() {
+                    if !(first && i == 0) {
+                        write!(out, ",")?;
+                    }
+                    // Indented as `to_writer_pretty` would have it, one user at a time.
+                    let pretty = serde_json::to_string_pretty(user)?;
+                    for line in pretty.lines() {
+                        write!(out, "\n    {line}")?;
+                    }
+                }
+                if last {
+                    writeln!(out, "\n  ],\n  \"next_cursor\": null\n}}")?;
                 }
                 Ok(())
             }
@@ -121,11 +162,24 @@ impl Printer {
                 for name in &report.not_found {
                     writeln!(out, "not found\t{name}")?;
                 }
-                self.note(&format!(
+                for name in &report.duplicates {
+                    writeln!(out, "duplicate\t{name}")?;
+                }
+                for name in &report.remaining {
+                    writeln!(out, "not handled\t{name}")?;
+                }
+                let mut summary = format!(
                     "{verb} {}, not found {}",
                     report.deleted.len(),
                     report.not_found.len()
-                ));
+                );
+                if !report.duplicates.is_empty() {
+                    summary += &format!(", duplicates {}", report.duplicates.len());
+                }
+                if report.interrupted {
+                    summary += &format!(", not handled {}", report.remaining.len());
+                }
+                self.note(&summary);
                 Ok(())
             }
         }

@@ -175,7 +175,9 @@ impl Service {
             }
             Request::DeleteUser { user } => self.delete(&user).map(Response::User),
             Request::ListUsers(query) => self.list(&query).map(Response::Page),
-            Request::DeleteMany(req) => self.delete_many(&req, &|_| {}).map(Response::DeleteMany),
+            Request::DeleteMany(req) => self
+                .delete_many(&req, &|_| {}, &|| false)
+                .map(Response::DeleteMany),
             Request::Authenticate(creds) => self.authenticate(&creds).map(Response::Token),
             Request::Import { users } => self.import(users).map(Response::Imported),
             Request::Export { after, limit } => self.export(after, limit).map(Response::Exported),
@@ -374,6 +376,7 @@ impl Service {
         &self,
         req: &DeleteMany,
         progress: &dyn Fn(u64),
+        stop: &dyn Fn() -> bool,
     ) -> Result<DeleteManyReport> {
         // Each name once, in the order given; a name that cannot be a user
         // (blank, bad syntax) is simply not found.
@@ -392,7 +395,18 @@ impl Service {
         // Users deleted by an earlier batch, by every name they could be given:
         // a later batch naming one of them again finds it gone, yet it existed.
         let mut gone: HashSet<String> = HashSet::new();
-        for chunk in names.chunks(DELETE_BATCH) {
+        let mut handled: HashSet<Uuid> = HashSet::new();
+        for (n, chunk) in names.chunks(DELETE_BATCH).enumerate() {
+            // Ctrl-C stops between batches: what was done is reported, and
+            // durable, before the command exits.
+            if stop() {
+                report.interrupted = true;
+                report.remaining = names[n * DELETE_BATCH..]
+                    .iter()
+                    .map(|s| (*s).to_owned())
+                    .collect();
+                break;
+            }
             let refs: Vec<(usize, UserRef)> = chunk
                 .iter()
                 .enumerate()
@@ -400,9 +414,15 @@ impl Service {
                 .collect();
             let only_refs: Vec<UserRef> = refs.iter().map(|(_, r)| r.clone()).collect();
             let outcomes = self.store.delete_many(&only_refs, req.dry_run)?;
-            let mut found = vec![false; chunk.len()];
+            // For each name: deleted, a duplicate of a user already handled, or not found.
+            let mut verdict = vec![Verdict::NotFound; chunk.len()];
             for ((i, user), outcome) in refs.iter().zip(&outcomes) {
-                found[*i] = outcome.is_some() || gone.contains(&ref_key(user));
+                verdict[*i] = match outcome {
+                    Some(account) if handled.insert(account.user.id) => Verdict::Deleted,
+                    Some(_) => Verdict::Duplicate,
+                    None if gone.contains(&ref_key(user)) => Verdict::Duplicate,
+                    None => Verdict::NotFound,
+                };
             }
             for account in outcomes.iter().flatten() {
                 let u = &account.user;
@@ -410,11 +430,11 @@ impl Service {
                 gone.insert(ref_key(&UserRef::Username(u.username.clone())));
                 gone.insert(ref_key(&UserRef::Email(u.email.clone())));
             }
-            for (name, found) in chunk.iter().zip(found) {
-                let list = if found {
-                    &mut report.deleted
-                } else {
-                    &mut report.not_found
+            for (name, verdict) in chunk.iter().zip(verdict) {
+                let list = match verdict {
+                    Verdict::Deleted => &mut report.deleted,
+                    Verdict::Duplicate => &mut report.duplicates,
+                    Verdict::NotFound => &mut report.not_found,
                 };
                 list.push((*name).to_owned());
             }
@@ -785,6 +805,14 @@ pub fn check_block_reason(reason: &str) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// What became of one name in a bulk delete.
+#[derive(Clone, Copy)]
+enum Verdict {
+    Deleted,
+    Duplicate,
+    NotFound,
 }
 
 /// The login throttle's key for an account.

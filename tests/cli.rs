@@ -9,7 +9,7 @@
 
 use std::ffi::OsString;
 use std::fs;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ExitStatus, Stdio};
@@ -28,6 +28,7 @@ const OWN_ENV: &[&str] = &[
     "USERSCTL_MIN_PASSWORD_LENGTH",
     "USERSCTL_RESERVED_NAMES",
     "USERSCTL_JWT_SECRET",
+    "USERSCTL_WAIT",
     "NO_COLOR",
 ];
 
@@ -112,6 +113,7 @@ impl Test {
                 "--generate-password",
             ])
             .any_stdout()
+            .stderr_has("generated password: ")
             .run();
         }
     }
@@ -130,6 +132,17 @@ impl Test {
             .status(3)
             .stderr(&format!("usersctl: error: user {user} not found\n"))
             .run();
+    }
+
+    /// Every username, oldest first, however many.
+    fn usernames_all(&self) -> Vec<String> {
+        self.args(["-o", "name", "users", "list"])
+            .any_stdout()
+            .run()
+            .stdout
+            .lines()
+            .map(str::to_owned)
+            .collect()
     }
 
     /// Every username, oldest first.
@@ -545,6 +558,7 @@ fn an_email_keeps_its_case_but_is_unique_whatever_the_case() {
         "--generate-password",
     ])
     .any_stdout()
+    .stderr_has("generated password: ")
     .run();
     test.args([
         "user",
@@ -650,6 +664,7 @@ fn the_reserved_names_can_be_configured() {
         "--generate-password",
     ])
     .any_stdout()
+    .stderr_has("generated password: ")
     .run();
     assert_eq!(test.usernames(), ["root"]);
 }
@@ -756,28 +771,6 @@ fn a_generated_password_is_a_field_of_the_json_output() {
     assert_eq!(saved["user"]["username"], "alice");
     let password = saved["generated_password"].as_str().expect("a password");
     test.assert_login("alice", password);
-}
-
-#[test]
-fn a_generated_password_follows_the_username_in_name_output() {
-    let test = Test::new();
-    let out = test
-        .args([
-            "-o",
-            "name",
-            "user",
-            "create",
-            "alice",
-            "--email",
-            "alice@example.com",
-            "--generate-password",
-        ])
-        .any_stdout()
-        .run();
-    let lines: Vec<&str> = out.stdout.lines().collect();
-    assert_eq!(lines.len(), 2, "{}", out.stdout);
-    assert_eq!(lines[0], "alice");
-    test.assert_login("alice", lines[1]);
 }
 
 // ---------------------------------------------------------------------------
@@ -1851,7 +1844,7 @@ fn delete_many_with_a_missing_name_deletes_the_rest_and_exits_3() {
         .stdout("deleted\talice\ndeleted\tcarol\nnot found\tghost\n")
         .stderr(
             "deleted 2, not found 1\n\
-             usersctl: error: 1 of the named users were not found; the rest were deleted\n",
+             usersctl: error: 1 of the named users was not found; 2 users were deleted\n",
         )
         .run();
     test.assert_gone("alice");
@@ -1880,7 +1873,7 @@ fn delete_many_with_a_missing_name_deletes_the_rest_and_exits_3() {
         out.stderr_json(),
         json!({
             "error": "not_found",
-            "message": "1 of the named users were not found; the rest were deleted",
+            "message": "1 of the named users was not found; 1 user was deleted",
         })
     );
     test.assert_gone("bob");
@@ -1955,7 +1948,7 @@ fn a_dry_run_reports_what_would_be_deleted_and_deletes_nothing() {
         .stdout("would delete\talice\nnot found\tghost\n")
         .stderr(
             "would delete 1, not found 1\n\
-             usersctl: error: 1 of the named users were not found\n",
+             usersctl: error: 1 of the named users was not found\n",
         )
         .run();
     let out = test
@@ -2333,6 +2326,8 @@ fn quiet_suppresses_notes_but_not_answers() {
     let out = test
         .args(["--quiet", "users", "list", "--limit", "1"])
         .any_stdout()
+        // Even quiet, a table that stops at one page says so.
+        .stderr_has("more users follow: --cursor ")
         .run();
     assert_eq!(table(&out.stdout).len(), 2, "a header and one user");
     test.args(["-q", "users", "list", "--search", "nobody"])
@@ -2340,7 +2335,7 @@ fn quiet_suppresses_notes_but_not_answers() {
     test.args(["-q", "users", "delete-many", "bob", "ghost", "--yes"])
         .status(3)
         .stdout("deleted\tbob\nnot found\tghost\n")
-        .stderr("usersctl: error: 1 of the named users were not found; the rest were deleted\n")
+        .stderr("usersctl: error: 1 of the named users was not found; 1 user was deleted\n")
         .run();
 }
 
@@ -2445,7 +2440,7 @@ fn a_locked_database_fails_at_once_with_exit_6() {
 
     let started = Instant::now();
     let out = test
-        .args(["users", "list"])
+        .args(["--wait", "0", "users", "list"])
         .status(6)
         .stderr_has(&format!(
             "usersctl: error: database at {} is locked by ",
@@ -2473,21 +2468,12 @@ fn a_locked_database_fails_at_once_with_exit_6() {
 fn a_database_held_by_another_usersctl_names_that_process() {
     let test = Test::new();
     test.create_many(&["alice"]);
-    // A create waiting for its password on stdin holds the database meanwhile.
+    // An import reading a stdin that stays open holds the database meanwhile.
     let mut holder = Reaper(
         usersctl()
             .arg("--db")
             .arg(test.db())
-            .args([
-                "-o",
-                "name",
-                "user",
-                "create",
-                "holder",
-                "--email",
-                "holder@example.com",
-                "--password-stdin",
-            ])
+            .args(["users", "import", "-"])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -2503,7 +2489,7 @@ fn a_database_held_by_another_usersctl_names_that_process() {
     }
 
     let started = Instant::now();
-    test.args(["users", "list"])
+    test.args(["--wait", "0", "users", "list"])
         .status(6)
         .stderr_has(&format!("is locked by process {pid} ("))
         .stderr_has("usersctl")
@@ -2512,19 +2498,11 @@ fn a_database_held_by_another_usersctl_names_that_process() {
 
     // Once the holder finishes, the database is free again.
     let mut stdin = holder.0.stdin.take().unwrap();
-    writeln!(stdin, "{PASSWORD}").unwrap();
+    let line = json!({"username": "holder", "email": "holder@example.com", "password": PASSWORD});
+    writeln!(stdin, "{line}").unwrap();
     drop(stdin);
     let status = holder.0.wait().unwrap();
-    let mut created = String::new();
-    holder
-        .0
-        .stdout
-        .take()
-        .unwrap()
-        .read_to_string(&mut created)
-        .unwrap();
     assert!(status.success(), "{status:?}");
-    assert_eq!(created, "holder\n");
     assert_eq!(test.usernames(), ["alice", "holder"]);
 }
 
@@ -2793,4 +2771,434 @@ fn ctrl_c_at_the_confirmation_leaves_the_cursor_visible() {
         "the cursor is left hidden: {:?}",
         term.transcript
     );
+}
+
+// ---------------------------------------------------------------------------
+// What scripts and operators hit first (issue 10)
+// ---------------------------------------------------------------------------
+
+/// Imports `n` users named `user00000`… sharing alice's password hash: fast,
+/// where creating each would hash a password.
+fn import_many(test: &Test, n: usize) {
+    test.create("alice");
+    let export = test.args(["users", "export"]).any_stdout().run().stdout;
+    let line: Value = serde_json::from_str(export.lines().next().unwrap()).unwrap();
+    let hash = line["password_hash"].as_str().unwrap().to_owned();
+    let mut lines = String::new();
+    for i in 0..n {
+        lines += &json!({
+            "username": format!("user{i:05}"),
+            "email": format!("user{i:05}@example.com"),
+            "password_hash": hash,
+        })
+        .to_string();
+        lines.push('\n');
+    }
+    test.args(["-q", "users", "import", "-"]).stdin(lines).run();
+}
+
+#[test]
+fn boolean_environment_variables_take_1_yes_and_on() {
+    let test = Test::new();
+    for value in ["1", "yes", "on", "true"] {
+        test.args(["users", "list"])
+            .env("USERSCTL_QUIET", value)
+            .status(0)
+            .run();
+    }
+    test.create("alice");
+    // Quiet: no note on stderr.
+    test.args(["users", "delete-many", "nobody", "--dry-run"])
+        .env("USERSCTL_QUIET", "1")
+        .status(3)
+        .stdout("not found\tnobody\n")
+        .stderr("usersctl: error: 1 of the named users was not found\n")
+        .run();
+    test.args(["users", "list"])
+        .env("USERSCTL_QUIET", "maybe")
+        .status(2)
+        .stderr_has("maybe")
+        .run();
+}
+
+#[test]
+fn a_generated_password_is_not_in_the_stream_of_names() {
+    let test = Test::new();
+    let out = test
+        .args([
+            "-o",
+            "name",
+            "user",
+            "create",
+            "alice",
+            "--email",
+            "alice@example.com",
+            "--generate-password",
+        ])
+        .stdout("alice\n")
+        .stderr_has("generated password: ")
+        .run();
+    let password = out
+        .stderr
+        .trim()
+        .strip_prefix("generated password: ")
+        .unwrap();
+    test.args(["-o", "name", "authenticate", "alice", "--password-stdin"])
+        .stdin(format!("{password}\n"))
+        .any_stdout()
+        .run();
+}
+
+#[test]
+fn name_and_json_lists_without_a_limit_return_every_match() {
+    let test = Test::new();
+    import_many(&test, 2_345);
+    let names = test
+        .args(["-o", "name", "users", "list"])
+        .any_stdout()
+        .run()
+        .stdout;
+    assert_eq!(names.lines().count(), 2_346);
+    assert_eq!(names.lines().last(), Some("user02344"));
+    let quiet = test
+        .args(["-q", "-o", "name", "users", "list"])
+        .any_stdout()
+        .run()
+        .stdout;
+    assert_eq!(quiet, names);
+    let all = test
+        .args(["-o", "json", "users", "list"])
+        .any_stdout()
+        .run()
+        .json();
+    assert_eq!(all["users"].as_array().unwrap().len(), 2_346);
+    assert_eq!(all["next_cursor"], Value::Null);
+    // With --limit, one page and its cursor.
+    let page = test
+        .args(["-o", "json", "users", "list", "--limit", "10"])
+        .any_stdout()
+        .run()
+        .json();
+    assert_eq!(page["users"].as_array().unwrap().len(), 10);
+    assert!(page["next_cursor"].is_string());
+    // A table keeps a page, and says how to get the next even with -q.
+    let table = test
+        .args(["-q", "users", "list"])
+        .any_stdout()
+        .any_stderr()
+        .run();
+    assert_eq!(table.stdout.matches("@example.com").count(), 100);
+    assert!(
+        table.stderr.starts_with("more users follow: --cursor "),
+        "{}",
+        table.stderr
+    );
+}
+
+#[test]
+fn a_list_piped_into_delete_many_deletes_every_match() {
+    let test = Test::new();
+    import_many(&test, 3_000);
+    let bin = bin();
+    let db = test.db();
+    for _ in 0..3 {
+        test.create_many(&["zed"]);
+        let out = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(format!(
+                "set -o pipefail; {b} --db {d} -o name users list --search zed | {b} --db {d} -q users delete-many --from - --yes",
+                b = bin.display(),
+                d = db.display()
+            ))
+            .env_remove("USERSCTL_WAIT")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "deleted\tzed\n");
+    }
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "set -o pipefail; {b} --db {d} -o name users list --search user | {b} --db {d} -q -o json users delete-many --from - --yes",
+            b = bin.display(),
+            d = db.display()
+        ))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["deleted"].as_array().unwrap().len(), 3_000);
+    assert_eq!(test.usernames(), ["alice"]);
+}
+
+#[test]
+fn a_command_waits_for_a_database_another_command_holds() {
+    let test = Test::new();
+    test.create("alice");
+    // An import reading a stdin that stays open holds the database meanwhile.
+    let mut holder = usersctl()
+        .arg("--db")
+        .arg(test.db())
+        .args(["users", "import", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    loop {
+        let out = test
+            .args(["--wait", "0", "user", "get", "alice"])
+            .command()
+            .output()
+            .unwrap();
+        if out.status.code() == Some(6) {
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(err.contains("is locked by process"), "{err}");
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the import never took the database"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let refused = Instant::now();
+    test.args(["--wait", "300ms", "-o", "name", "user", "get", "alice"])
+        .status(6)
+        .stderr_has("waited 300ms")
+        .run();
+    assert!(refused.elapsed() >= Duration::from_millis(300));
+    // Let go within the default wait: the command goes through.
+    let stdin = holder.stdin.take().unwrap();
+    let closer = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(700));
+        drop(stdin);
+    });
+    test.args(["-o", "name", "user", "get", "alice"])
+        .stdout("alice\n")
+        .run();
+    closer.join().unwrap();
+    assert!(holder.wait().unwrap().success());
+}
+
+#[test]
+fn delete_many_counts_users_not_names() {
+    let test = Test::new();
+    let alice = test.create("alice");
+    test.create("bob");
+    let id = alice["id"].as_str().unwrap();
+    let out = test
+        .args([
+            "-o",
+            "json",
+            "users",
+            "delete-many",
+            "alice",
+            "alice@example.com",
+            id,
+            "bob",
+            "bob",
+            "mallory",
+            "--yes",
+        ])
+        .status(3)
+        .any_stdout()
+        .stderr("{\"error\":\"not_found\",\"message\":\"1 of the named users was not found; 2 users were deleted\"}\n")
+        .run();
+    let report = out.json();
+    assert_eq!(report["deleted"], json!(["alice", "bob"]));
+    assert_eq!(report["duplicates"], json!(["alice@example.com", id]));
+    assert_eq!(report["not_found"], json!(["mallory"]));
+    test.args(["users", "delete-many", "ghost", "mallory", "--yes"])
+        .status(3)
+        .stdout("not found\tghost\nnot found\tmallory\n")
+        .stderr("deleted 0, not found 2\nusersctl: error: 2 of the named users were not found; nothing was deleted\n")
+        .run();
+}
+
+#[test]
+fn the_confirmation_counts_distinct_users() {
+    let test = Test::new();
+    let alice = test.create("alice");
+    test.create("bob");
+    let id = alice["id"].as_str().unwrap().to_owned();
+    let term = on_terminal(
+        &test,
+        &[
+            "users",
+            "delete-many",
+            "alice",
+            "alice@example.com",
+            &id,
+            "bob",
+            "ghost",
+        ],
+        &[("Delete 2 users? [y/N]", "y")],
+    );
+    assert_eq!(term.status, 3, "{}", term.transcript);
+    assert!(
+        term.transcript
+            .contains("deleted 2, not found 1, duplicates 2"),
+        "{}",
+        term.transcript
+    );
+    assert!(test.usernames().is_empty());
+}
+
+#[test]
+fn a_taken_or_reserved_name_is_refused_before_the_password_prompt() {
+    let test = Test::new();
+    test.create("alice");
+    for (args, message) in [
+        (
+            ["user", "create", "root", "--email", "root@example.com"],
+            "username root is reserved",
+        ),
+        (
+            ["user", "create", "alice", "--email", "new@example.com"],
+            "username alice is already taken",
+        ),
+        (
+            ["user", "create", "newbie", "--email", "alice@example.com"],
+            "email alice@example.com is already taken",
+        ),
+    ] {
+        let term = on_terminal(&test, &args, &[(message, "")]);
+        assert_eq!(term.status, 4, "{}", term.transcript);
+        assert!(
+            !term.transcript.contains("New password"),
+            "{}",
+            term.transcript
+        );
+    }
+}
+
+#[test]
+fn a_password_pasted_twice_at_once_answers_both_prompts() {
+    let test = Test::new();
+    let pasted = format!("{PASSWORD}\n{PASSWORD}\n");
+    let term = on_terminal(
+        &test,
+        &[
+            "-o",
+            "name",
+            "user",
+            "create",
+            "alice",
+            "--email",
+            "alice@example.com",
+        ],
+        &[("New password", &pasted)],
+    );
+    assert_eq!(term.status, 0, "{}", term.transcript);
+    assert!(
+        !term.transcript.contains(PASSWORD),
+        "echoed: {}",
+        term.transcript
+    );
+    assert_eq!(test.usernames(), ["alice"]);
+}
+
+#[test]
+fn password_stdin_on_a_terminal_is_not_echoed() {
+    let test = Test::new();
+    let typed = format!("{PASSWORD}\n");
+    let term = on_terminal(
+        &test,
+        &[
+            "-o",
+            "name",
+            "user",
+            "create",
+            "alice",
+            "--email",
+            "alice@example.com",
+            "--password-stdin",
+        ],
+        &[("", &typed)],
+    );
+    assert_eq!(term.status, 0, "{}", term.transcript);
+    assert!(
+        !term.transcript.contains(PASSWORD),
+        "echoed: {}",
+        term.transcript
+    );
+    assert!(term.echo_on);
+}
+
+#[test]
+fn ctrl_c_during_a_bulk_delete_reports_what_was_deleted() {
+    let test = Test::new();
+    let total = 60_000;
+    import_many(&test, total);
+    let names: String = (0..total).map(|i| format!("user{i:05}\n")).collect();
+    fs::write(test.path("names"), names).unwrap();
+    let from = test.path("names");
+    let term = on_terminal(
+        &test,
+        &[
+            "users",
+            "delete-many",
+            "--from",
+            from.to_str().unwrap(),
+            "--yes",
+        ],
+        &[(&format!("/{total} users"), "\x03")],
+    );
+    assert_eq!(term.status, 130, "{}", term.transcript);
+    let deleted = term.transcript.matches("deleted\tuser").count();
+    let not_handled = term.transcript.matches("not handled\tuser").count();
+    assert!(deleted > 0 && deleted < total, "{deleted} deleted");
+    assert_eq!(deleted + not_handled, total);
+    assert!(
+        term.transcript.contains(&format!(
+            "usersctl: error: interrupted: deleted {deleted} users before stopping; {not_handled} names were not handled"
+        )),
+        "{}",
+        &term.transcript[term.transcript.len().saturating_sub(600)..]
+    );
+    assert!(!term.transcript.contains("nothing was changed"));
+    // What the report says is what happened.
+    let left = test.usernames_all();
+    assert_eq!(left.len(), 1 + not_handled);
+}
+
+#[test]
+fn ctrl_c_during_an_import_reports_what_was_imported() {
+    let test = Test::new();
+    test.create("alice");
+    let export = test.args(["users", "export"]).any_stdout().run().stdout;
+    let line: Value = serde_json::from_str(export.lines().next().unwrap()).unwrap();
+    let hash = line["password_hash"].as_str().unwrap().to_owned();
+    let total = 100_000;
+    let lines: String = (0..total)
+        .map(|i| {
+            json!({
+                "username": format!("user{i:06}"),
+                "email": format!("user{i:06}@example.com"),
+                "password_hash": hash,
+            })
+            .to_string()
+                + "\n"
+        })
+        .collect();
+    fs::write(test.path("users.jsonl"), lines).unwrap();
+    let file = test.path("users.jsonl");
+    let term = on_terminal(
+        &test,
+        &["users", "import", file.to_str().unwrap()],
+        &[(&format!("/{total} users"), "\x03")],
+    );
+    assert_eq!(term.status, 130, "{}", term.transcript);
+    let tail = &term.transcript[term.transcript.rfind("usersctl: error:").unwrap()..];
+    let words: Vec<&str> = tail.split_whitespace().collect();
+    // "usersctl: error: interrupted after line N: M users were imported; …"
+    assert_eq!(words[2..4], ["interrupted", "after"], "{tail}");
+    let line: usize = words[5].trim_end_matches(':').parse().unwrap();
+    let imported: usize = words[6].parse().unwrap();
+    assert!(imported > 0 && imported < total, "{tail}");
+    assert_eq!(line, imported, "{tail}");
+    assert!(!term.transcript.contains("nothing was changed"));
+    assert_eq!(test.usernames_all().len(), 1 + imported);
 }

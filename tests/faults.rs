@@ -1497,7 +1497,7 @@ fn a_locked_database_is_exit_6() {
         .unwrap();
     lock.lock().expect("the lock is free");
     let started = Instant::now();
-    let run = test.run(&["users", "list"], "");
+    let run = test.run(&["--wait", "0", "users", "list"], "");
     let message = run.clean_error(&[6]);
     assert!(message.contains("is locked by"), "{message}");
     assert!(started.elapsed() < Duration::from_secs(2));
