@@ -143,7 +143,7 @@ _usersctl() {
 
     case "${cmd}" in
         usersctl)
-            opts="-o -q -h -V --db --output --quiet --wait --min-password-length --reserved-names --help --version user users authenticate serve check help"
+            opts="-o -q -h -V --db --init --output --quiet --wait --min-password-length --reserved-names --help --version user users authenticate serve check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -181,7 +181,7 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__authenticate)
-            opts="-o -q -h -V --password-stdin --ttl --db --output --quiet --wait --min-password-length --reserved-names --help --version"
+            opts="-o -q -h -V --password-stdin --ttl --db --init --output --quiet --wait --min-password-length --reserved-names --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -223,7 +223,7 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__check)
-            opts="-o -q -h -V --repair --db --output --quiet --wait --min-password-length --reserved-names --help --version"
+            opts="-o -q -h -V --repair --db --init --output --quiet --wait --min-password-length --reserved-names --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -471,7 +471,7 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__serve)
-            opts="-o -q -h -V --bind --rate-limit --token-ttl --allow-registration --log-format --db --output --quiet --wait --min-password-length --reserved-names --help --version"
+            opts="-o -q -h -V --bind --rate-limit --token-ttl --allow-registration --log-format --db --init --output --quiet --wait --min-password-length --reserved-names --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -525,7 +525,7 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__user)
-            opts="-o -q -h -V --db --output --quiet --wait --min-password-length --reserved-names --help --version get create update delete help"
+            opts="-o -q -h -V --db --init --output --quiet --wait --min-password-length --reserved-names --help --version get create update delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -563,7 +563,7 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__user__subcmd__create)
-            opts="-o -q -h -V --email --name --role --attr --must-change-password --password-stdin --generate-password --db --output --quiet --wait --min-password-length --reserved-names --help --version"
+            opts="-o -q -h -V --email --name --role --attr --must-change-password --password-stdin --generate-password --db --init --output --quiet --wait --min-password-length --reserved-names --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -617,7 +617,7 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__user__subcmd__delete)
-            opts="-y -o -q -h -V --yes --db --output --quiet --wait --min-password-length --reserved-names --help --version"
+            opts="-y -o -q -h -V --yes --db --init --output --quiet --wait --min-password-length --reserved-names --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -655,7 +655,7 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__user__subcmd__get)
-            opts="-o -q -h -V --db --output --quiet --wait --min-password-length --reserved-names --help --version"
+            opts="-o -q -h -V --db --init --output --quiet --wait --min-password-length --reserved-names --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -777,7 +777,7 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__user__subcmd__update)
-            opts="-o -q -h -V --username --email --name --role --attr --unset-attr --block --reason --unblock --must-change-password --prompt-password --password-stdin --generate-password --db --output --quiet --wait --min-password-length --reserved-names --help --version"
+            opts="-o -q -h -V --username --email --name --role --attr --unset-attr --block --reason --unblock --must-change-password --prompt-password --password-stdin --generate-password --db --init --output --quiet --wait --min-password-length --reserved-names --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -847,7 +847,7 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__users)
-            opts="-o -q -h -V --db --output --quiet --wait --min-password-length --reserved-names --help --version list delete-many import export help"
+            opts="-o -q -h -V --db --init --output --quiet --wait --min-password-length --reserved-names --help --version list delete-many import export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -885,7 +885,7 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__users__subcmd__delete__subcmd__many)
-            opts="-y -o -q -h -V --from --yes --dry-run --db --output --quiet --wait --min-password-length --reserved-names --help --version"
+            opts="-y -o -q -h -V --from --yes --dry-run --db --init --output --quiet --wait --min-password-length --reserved-names --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -927,7 +927,7 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__users__subcmd__export)
-            opts="-o -q -h -V --to --db --output --quiet --wait --min-password-length --reserved-names --help --version"
+            opts="-o -q -h -V --to --db --init --output --quiet --wait --min-password-length --reserved-names --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1053,7 +1053,7 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__users__subcmd__import)
-            opts="-o -q -h -V --atomic --db --output --quiet --wait --min-password-length --reserved-names --help --version"
+            opts="-o -q -h -V --atomic --db --init --output --quiet --wait --min-password-length --reserved-names --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1091,7 +1091,7 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__users__subcmd__list)
-            opts="-o -q -h -V --role --blocked --active --search --limit --cursor --db --output --quiet --wait --min-password-length --reserved-names --help --version"
+            opts="-o -q -h -V --role --blocked --active --search --limit --cursor --db --init --output --quiet --wait --min-password-length --reserved-names --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_usersctl_global_optspecs
-    string join \n db= o/output= q/quiet wait= min-password-length= reserved-names= h/help V/version
+    string join \n db= init o/output= q/quiet wait= min-password-length= reserved-names= h/help V/version
 end
 
 function __fish_usersctl_needs_command
@@ -31,6 +31,7 @@ name\t'One username per line'"
 complete -c usersctl -n "__fish_usersctl_needs_command" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
 complete -c usersctl -n "__fish_usersctl_needs_command" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
 complete -c usersctl -n "__fish_usersctl_needs_command" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
+complete -c usersctl -n "__fish_usersctl_needs_command" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
 complete -c usersctl -n "__fish_usersctl_needs_command" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
 complete -c usersctl -n "__fish_usersctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usersctl -n "__fish_usersctl_needs_command" -s V -l version -d 'Print version'
@@ -47,6 +48,7 @@ name\t'One username per line'"
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete help" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete help" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete help" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete help" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete help" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete help" -s V -l version -d 'Print version'
@@ -62,6 +64,7 @@ name\t'One username per line'"
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from get" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from get" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from get" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from get" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from get" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
@@ -80,6 +83,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from create" -l must-change-password -d 'Require a new password at first login'
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from create" -l password-stdin -d 'Read the password from the first line of stdin'
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from create" -l generate-password -d 'Generate a strong random password and print it once'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from create" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
@@ -105,6 +109,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from update" -l prompt-password -d 'Ask for a new password on the terminal (twice)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from update" -l password-stdin -d 'Read the password from the first line of stdin'
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from update" -l generate-password -d 'Generate a strong random password and print it once'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from update" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from update" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from update" -s V -l version -d 'Print version'
@@ -116,6 +121,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from delete" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from delete" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from delete" -s y -l yes -d 'Do not ask for confirmation (required when stdin is not a terminal)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from delete" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
@@ -131,6 +137,7 @@ name\t'One username per line'"
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many import export help" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many import export help" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many import export help" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many import export help" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many import export help" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many import export help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many import export help" -s V -l version -d 'Print version'
@@ -153,6 +160,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l blocked -d 'Only blocked users'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l active -d 'Only users that are not blocked'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
@@ -166,6 +174,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -s y -l yes -d 'Do not ask for confirmation (required when stdin is not a terminal)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -l dry-run -d 'Report what would be deleted, and delete nothing'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -s V -l version -d 'Print version'
@@ -177,6 +186,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from import" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from import" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from import" -l atomic -d 'Store nothing unless every line is good'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from import" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from import" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from import" -s V -l version -d 'Print version'
@@ -188,6 +198,7 @@ name\t'One username per line'"
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from export" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from export" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from export" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from export" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from export" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
@@ -205,6 +216,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand authenticate" -l wait 
 complete -c usersctl -n "__fish_usersctl_using_subcommand authenticate" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand authenticate" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand authenticate" -l password-stdin -d 'Read the password from the first line of stdin'
+complete -c usersctl -n "__fish_usersctl_using_subcommand authenticate" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand authenticate" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
 complete -c usersctl -n "__fish_usersctl_using_subcommand authenticate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usersctl -n "__fish_usersctl_using_subcommand authenticate" -s V -l version -d 'Print version'
@@ -221,6 +233,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l wait -d 'How
 complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l allow-registration -d 'Let anyone create a user-role account with POST /users'
+complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
 complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -s V -l version -d 'Print version'
@@ -232,6 +245,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand check" -l wait -d 'How
 complete -c usersctl -n "__fish_usersctl_using_subcommand check" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand check" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand check" -l repair -d 'Rebuild the username and email indexes from the records first'
+complete -c usersctl -n "__fish_usersctl_using_subcommand check" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand check" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
 complete -c usersctl -n "__fish_usersctl_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usersctl -n "__fish_usersctl_using_subcommand check" -s V -l version -d 'Print version'

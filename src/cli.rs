@@ -38,6 +38,10 @@ pub struct Cli {
     #[arg(long, env = "USERSCTL_DB", global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
 
+    /// Make the database if --db names none (only `user create` and `users import` do so unasked)
+    #[arg(long, env = "USERSCTL_INIT", global = true, value_parser = BoolishValueParser::new())]
+    pub init: bool,
+
     /// Output format: a table, JSON for scripts, or one username per line for pipes
     #[arg(short, long, env = "USERSCTL_OUTPUT", global = true, value_enum, default_value_t = Format::Table)]
     pub output: Format,

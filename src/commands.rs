@@ -140,6 +140,13 @@ fn service_config(cli: &Cli) -> service::Config {
     if let Some(names) = &cli.reserved_names {
         config.reserved = names.iter().map(|n| n.as_str().to_owned()).collect();
     }
+    // Only what adds users makes a database where there is none: anything
+    // else on a mistyped --db must say so, not answer from a new empty one.
+    config.create = cli.init
+        || matches!(
+            cli.command,
+            Command::User(UserCommand::Create(_)) | Command::Users(UsersCommand::Import(_))
+        );
     match &cli.command {
         Command::Serve(args) => {
             config.token_ttl = args.token_ttl;

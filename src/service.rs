@@ -59,6 +59,8 @@ pub struct Config {
     /// The database page cache, when not the store's default (which a
     /// server's memory limit is sized for).
     pub cache_bytes: Option<u64>,
+    /// Make the database if there is none (see `OpenOptions::create`).
+    pub create: bool,
 }
 
 impl Default for Config {
@@ -72,6 +74,7 @@ impl Default for Config {
             deferred_commit: false,
             repair: false,
             cache_bytes: None,
+            create: false,
         }
     }
 }
@@ -128,6 +131,7 @@ impl Service {
                 OpenOptions {
                     cache_bytes: config.cache_bytes.unwrap_or(crate::store::CACHE_BYTES),
                     accept_truncated_log: config.repair,
+                    create: config.create,
                 },
             )?,
             config,

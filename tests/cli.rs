@@ -47,7 +47,17 @@ struct Test {
 }
 
 impl Test {
+    /// A test with an empty database.
     fn new() -> Test {
+        let test = Test::without_database();
+        test.args(["--init", "users", "list"])
+            .stderr("no users match\n")
+            .run();
+        test
+    }
+
+    /// A test whose `db()` does not exist yet.
+    fn without_database() -> Test {
         Test {
             dir: TempDir::new().expect("a temporary directory"),
         }
@@ -231,6 +241,16 @@ impl Run<'_> {
     {
         self.args.extend(args.into_iter().map(Into::into));
         self
+    }
+
+    fn arg(mut self, arg: impl Into<OsString>) -> Self {
+        self.args.push(arg.into());
+        self
+    }
+
+    /// Runs on the database at `path` instead of the test's own.
+    fn db(self, path: &Path) -> Self {
+        self.no_db().arg("--db").arg(path)
     }
 
     /// Runs without `--db`, so the environment decides where the database is.
@@ -2263,7 +2283,7 @@ fn no_output_ever_contains_the_password_or_its_hash() {
 
 #[test]
 fn the_database_directory_is_owner_only_and_the_token_secret_is_0600() {
-    let test = Test::new();
+    let test = Test::without_database();
     let db = test.db();
     assert!(!db.exists());
     test.create("alice");
@@ -2384,14 +2404,30 @@ fn each_global_option_can_be_set_by_its_environment_variable() {
 
 #[test]
 fn without_db_the_database_lives_under_xdg_data_home() {
-    let test = Test::new();
+    let test = Test::without_database();
     let data = test.path("data");
-    test.args(["users", "list"])
+    let create = [
+        "-o",
+        "name",
+        "user",
+        "create",
+        "alice",
+        "--email",
+        "alice@example.com",
+        "--generate-password",
+    ];
+    test.args(create)
         .no_db()
         .env("XDG_DATA_HOME", &data)
-        .stderr("no users match\n")
+        .stdout("alice\n")
+        .any_stderr()
         .run();
     assert_eq!(mode(&data.join("usersctl")), 0o700);
+    test.args(["-o", "name", "users", "list"])
+        .no_db()
+        .env("XDG_DATA_HOME", &data)
+        .stdout("alice\n")
+        .run();
 }
 
 // ---------------------------------------------------------------------------
@@ -2520,15 +2556,142 @@ fn a_lock_held_by_another_program_does_not_name_a_stale_process() {
 
 #[test]
 fn a_database_path_that_is_a_file_is_unavailable() {
-    let test = Test::new();
+    let test = Test::without_database();
     fs::write(test.db(), "not a database").unwrap();
     test.args(["users", "list"])
+        .status(6)
+        .stderr(&format!(
+            "usersctl: error: no usersctl database at {} (`user create` or `users import` \
+             makes one, as does any command given --init)\n",
+            test.db().display()
+        ))
+        .run();
+    test.args(["user", "create", "alice", "--email", "a@example.com"])
+        .arg("--generate-password")
         .status(6)
         .stderr_has(&format!(
             "usersctl: error: cannot create database directory {}",
             test.db().display()
         ))
         .run();
+    assert_eq!(fs::read_to_string(test.db()).unwrap(), "not a database");
+}
+
+#[test]
+fn a_mistyped_db_is_not_made_into_a_database() {
+    let test = Test::new();
+    test.create_many(&["alice"]);
+    let typo = test.path("dbb");
+    let missing = format!(
+        "usersctl: error: no usersctl database at {} (`user create` or `users import` \
+         makes one, as does any command given --init)\n",
+        typo.display()
+    );
+    for args in [
+        &["users", "list"][..],
+        &["user", "get", "alice"],
+        &["user", "delete", "alice", "--yes"],
+        &["users", "delete-many", "alice", "--yes"],
+        &["users", "export"],
+        &["check"],
+    ] {
+        test.args(args).db(&typo).status(6).stderr(&missing).run();
+        assert!(!typo.exists(), "{args:?} made {}", typo.display());
+    }
+    test.authenticate("alice", PASSWORD)
+        .db(&typo)
+        .status(6)
+        .stderr(&missing)
+        .run();
+    assert!(!typo.exists());
+    // JSON errors say the same.
+    let out = test
+        .args(["-o", "json", "users", "list"])
+        .db(&typo)
+        .status(6)
+        .any_stderr()
+        .run();
+    assert!(
+        out.stderr.contains("no usersctl database at"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(test.usernames(), ["alice"]);
+}
+
+#[test]
+fn only_commands_that_add_users_or_init_make_a_database() {
+    let test = Test::without_database();
+    test.args(["user", "create", "alice", "--email", "alice@example.com"])
+        .arg("--generate-password")
+        .any_stdout()
+        .any_stderr()
+        .run();
+    assert_eq!(test.usernames(), ["alice"]);
+
+    let imported = test.path("imported");
+    fs::write(
+        test.path("in.jsonl"),
+        r#"{"username":"bob","email":"bob@example.com","password":"Plain-Passw0rd-1"}"#,
+    )
+    .unwrap();
+    test.args(["users", "import"])
+        .arg(test.path("in.jsonl"))
+        .db(&imported)
+        .any_stdout()
+        .any_stderr()
+        .run();
+    test.args(["-o", "name", "users", "list"])
+        .db(&imported)
+        .stdout("bob\n")
+        .run();
+
+    // An empty directory made beforehand (as `mktemp -d` does) is fine.
+    let empty = test.path("empty");
+    fs::create_dir(&empty).unwrap();
+    test.args(["--init", "users", "list"])
+        .db(&empty)
+        .stderr("no users match\n")
+        .run();
+    test.args(["users", "list"])
+        .db(&empty)
+        .stderr("no users match\n")
+        .run();
+    test.args(["users", "list"])
+        .db(&empty)
+        .env("USERSCTL_INIT", "1")
+        .stderr("no users match\n")
+        .run();
+}
+
+#[test]
+fn a_directory_holding_other_files_never_becomes_a_database() {
+    let test = Test::without_database();
+    let home = test.path("home");
+    fs::create_dir(&home).unwrap();
+    fs::write(home.join("notes.txt"), "mine").unwrap();
+    let refused = format!(
+        "usersctl: error: {} is not a usersctl database and is not empty (it holds notes.txt); \
+         refusing to make a database there\n",
+        home.display()
+    );
+    test.args(["user", "create", "alice", "--email", "alice@example.com"])
+        .arg("--generate-password")
+        .db(&home)
+        .status(6)
+        .stderr(&refused)
+        .run();
+    test.args(["--init", "users", "list"])
+        .db(&home)
+        .status(6)
+        .stderr(&refused)
+        .run();
+    let mut left: Vec<_> = fs::read_dir(&home)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["notes.txt"]);
 }
 
 #[test]

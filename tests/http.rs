@@ -708,6 +708,43 @@ fn health_is_ok_for_anyone() {
 }
 
 #[test]
+fn serve_on_a_mistyped_db_refuses_to_start_and_makes_nothing() {
+    let dir = TempDir::new().expect("a temporary directory");
+    let typo = dir.path().join("dbb");
+    let out = usersctl()
+        .arg("--db")
+        .arg(&typo)
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("usersctl runs");
+    assert_eq!(out.status.code(), Some(6));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("no usersctl database at {}", typo.display())),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
+    assert!(!typo.exists());
+}
+
+#[test]
+fn serve_init_starts_on_a_new_database() {
+    let test = Test {
+        dir: TempDir::new().expect("a temporary directory"),
+    };
+    let server = test.serve().arg("--init").start();
+    server.get("/health").send().status(200);
+    // Nobody exists yet, so nobody can log in.
+    server
+        .post("/authenticate")
+        .json(json!({"username": ADMIN, "password": PASSWORD}))
+        .send()
+        .status(401);
+    assert!(test.db().join("sled").is_dir());
+}
+
+#[test]
 fn openapi_json_is_an_openapi_3_document_of_every_route() {
     let test = Test::new();
     let server = test.serve().start();

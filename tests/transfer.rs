@@ -770,6 +770,9 @@ fn export_to_a_file_creates_it_owner_only_and_an_existing_file_becomes_owner_onl
 fn export_to_a_pipe_writes_only_the_lines() {
     let test = Test::new();
     // An empty database exports nothing, quietly.
+    test.args(["--init", "users", "list"])
+        .stderr("no users match\n")
+        .run();
     test.args(["users", "export"]).run();
     test.import_ok(&test.db(), &bulk("user", 2));
     let out = test.args(["users", "export"]).any_stdout().run();

@@ -80,6 +80,10 @@ pub struct OpenOptions {
     /// For `check --repair`: a log that lost its end (see `seal`) is taken
     /// as it is, and `check` reports it, instead of refusing to open.
     pub accept_truncated_log: bool,
+    /// Make the database when `dir` holds none (it must then be missing or
+    /// empty). Without it, opening anything but a database is an error: a
+    /// mistyped path must not become a new, empty database.
+    pub create: bool,
 }
 
 impl Default for OpenOptions {
@@ -87,6 +91,7 @@ impl Default for OpenOptions {
         Self {
             cache_bytes: CACHE_BYTES,
             accept_truncated_log: false,
+            create: false,
         }
     }
 }
@@ -219,11 +224,33 @@ impl Store {
     /// Opens (creating if needed, with mode 0700) the database directory `dir`
     /// with the page cache a server keeps.
     pub fn open(dir: &Path) -> Result<Store> {
-        Store::open_with(dir, OpenOptions::default())
+        Store::open_with(
+            dir,
+            OpenOptions {
+                create: true,
+                ..OpenOptions::default()
+            },
+        )
     }
 
     /// Opens `dir` as `options` say.
     pub fn open_with(dir: &Path, options: OpenOptions) -> Result<Store> {
+        if !is_database(dir) {
+            if !options.create {
+                return Err(Error::Unavailable(format!(
+                    "no usersctl database at {} (`user create` or `users import` makes one, \
+                     as does any command given --init)",
+                    dir.display()
+                )));
+            }
+            if let Some(stranger) = foreign_entry(dir) {
+                return Err(Error::Unavailable(format!(
+                    "{} is not a usersctl database and is not empty (it holds {stranger}); \
+                     refusing to make a database there",
+                    dir.display()
+                )));
+            }
+        }
         DirBuilder::new()
             .recursive(true)
             .mode(0o700)
@@ -1269,6 +1296,29 @@ fn io_reason(io: &std::io::Error) -> String {
         Some(code) => std::io::Error::from_raw_os_error(code).to_string(),
         None => io.to_string(),
     }
+}
+
+/// Whether `dir` holds a database (or what an interrupted open of one left).
+fn is_database(dir: &Path) -> bool {
+    let exists = |name: &str| dir.join(name).symlink_metadata().is_ok();
+    exists("sled") || exists(seal::BACKUP_DIR)
+}
+
+/// Names a file in `dir` that a database of ours would not hold, if any.
+fn foreign_entry(dir: &Path) -> Option<String> {
+    const OURS: [&str; 6] = [
+        "lock",
+        seal::SEAL_FILE,
+        ".seal.tmp",
+        seal::BACKUP_TMP,
+        crate::socket::SOCKET_FILE,
+        crate::token::SECRET_FILE,
+    ];
+    let entries = std::fs::read_dir(dir).ok()?;
+    entries.flatten().find_map(|entry| {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        (!OURS.contains(&name.as_str())).then_some(name)
+    })
 }
 
 fn open_error(dir: &Path, e: sled::Error) -> Error {

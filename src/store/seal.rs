@@ -22,10 +22,10 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 /// The file beside the database holding the seal.
-const SEAL_FILE: &str = "seal";
+pub const SEAL_FILE: &str = "seal";
 /// Where the log is copied before a recovery; `.tmp` while being written.
-const BACKUP_DIR: &str = "sled.backup";
-const BACKUP_TMP: &str = "sled.backup.tmp";
+pub const BACKUP_DIR: &str = "sled.backup";
+pub const BACKUP_TMP: &str = "sled.backup.tmp";
 /// The names of the files a backup holds, written last.
 const MANIFEST: &str = "MANIFEST";
 
