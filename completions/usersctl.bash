@@ -154,11 +154,11 @@ _usersctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -196,11 +196,11 @@ _usersctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -234,11 +234,11 @@ _usersctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -498,11 +498,11 @@ _usersctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -536,11 +536,11 @@ _usersctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -590,11 +590,11 @@ _usersctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -628,11 +628,11 @@ _usersctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -666,11 +666,11 @@ _usersctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -820,11 +820,11 @@ _usersctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -858,11 +858,11 @@ _usersctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -900,11 +900,11 @@ _usersctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -942,11 +942,11 @@ _usersctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -1064,11 +1064,11 @@ _usersctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -1091,7 +1091,7 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__users__subcmd__list)
-            opts="-o -q -h -V --role --blocked --active --search --limit --cursor --db --init --output --quiet --wait --min-password-length --reserved-names --help --version"
+            opts="-o -q -h -V --role --blocked --active --search --limit --cursor --no-headers --db --init --output --quiet --wait --min-password-length --reserved-names --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1118,11 +1118,11 @@ _usersctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
                     return 0
                     ;;
                 --wait)

@@ -190,6 +190,7 @@ set edit:completion:arg-completer[usersctl] = {|@words|
             cand --reserved-names 'Comma-separated usernames nobody may take [default: root, administrator, system, …]'
             cand --blocked 'Only blocked users'
             cand --active 'Only users that are not blocked'
+            cand --no-headers 'Print the table without its header line'
             cand --init 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
             cand -q 'Print only what was asked for: no notes, summaries or progress bars'
             cand --quiet 'Print only what was asked for: no notes, summaries or progress bars'

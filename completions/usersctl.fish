@@ -26,6 +26,7 @@ end
 
 complete -c usersctl -n "__fish_usersctl_needs_command" -l db -d 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r -F
 complete -c usersctl -n "__fish_usersctl_needs_command" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+wide\t'Tables with every column (for `users list`: name, last login, id)'
 json\t'JSON on stdout (and errors as JSON on stderr)'
 name\t'One username per line'"
 complete -c usersctl -n "__fish_usersctl_needs_command" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
@@ -43,6 +44,7 @@ complete -c usersctl -n "__fish_usersctl_needs_command" -f -a "check" -d 'Verify
 complete -c usersctl -n "__fish_usersctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete help" -l db -d 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r -F
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete help" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+wide\t'Tables with every column (for `users list`: name, last login, id)'
 json\t'JSON on stdout (and errors as JSON on stderr)'
 name\t'One username per line'"
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete help" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
@@ -59,6 +61,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_s
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from get" -l db -d 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r -F
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from get" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+wide\t'Tables with every column (for `users list`: name, last login, id)'
 json\t'JSON on stdout (and errors as JSON on stderr)'
 name\t'One username per line'"
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from get" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
@@ -75,6 +78,7 @@ user\t''"
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from create" -l attr -d 'Set an attribute (repeatable); the value is stored as a string' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from create" -l db -d 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r -F
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+wide\t'Tables with every column (for `users list`: name, last login, id)'
 json\t'JSON on stdout (and errors as JSON on stderr)'
 name\t'One username per line'"
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from create" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
@@ -99,6 +103,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_
 false\t''"
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from update" -l db -d 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r -F
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from update" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+wide\t'Tables with every column (for `users list`: name, last login, id)'
 json\t'JSON on stdout (and errors as JSON on stderr)'
 name\t'One username per line'"
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from update" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
@@ -115,6 +120,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from update" -s V -l version -d 'Print version'
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from delete" -l db -d 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r -F
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+wide\t'Tables with every column (for `users list`: name, last login, id)'
 json\t'JSON on stdout (and errors as JSON on stderr)'
 name\t'One username per line'"
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from delete" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
@@ -132,6 +138,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many import export help" -l db -d 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r -F
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many import export help" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+wide\t'Tables with every column (for `users list`: name, last login, id)'
 json\t'JSON on stdout (and errors as JSON on stderr)'
 name\t'One username per line'"
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many import export help" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
@@ -153,6 +160,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l cursor -d 'Continue after the page that printed this cursor' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l db -d 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r -F
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+wide\t'Tables with every column (for `users list`: name, last login, id)'
 json\t'JSON on stdout (and errors as JSON on stderr)'
 name\t'One username per line'"
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
@@ -160,6 +168,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l blocked -d 'Only blocked users'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l active -d 'Only users that are not blocked'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l no-headers -d 'Print the table without its header line'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -167,6 +176,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -l from -d 'Read users from FILE, one per line ("-" for stdin)' -r -F
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -l db -d 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r -F
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+wide\t'Tables with every column (for `users list`: name, last login, id)'
 json\t'JSON on stdout (and errors as JSON on stderr)'
 name\t'One username per line'"
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
@@ -180,6 +190,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -s V -l version -d 'Print version'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from import" -l db -d 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r -F
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from import" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+wide\t'Tables with every column (for `users list`: name, last login, id)'
 json\t'JSON on stdout (and errors as JSON on stderr)'
 name\t'One username per line'"
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from import" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
@@ -193,6 +204,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from export" -l to -d 'Write to FILE (created owner-only) instead of stdout' -r -F
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from export" -l db -d 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r -F
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from export" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+wide\t'Tables with every column (for `users list`: name, last login, id)'
 json\t'JSON on stdout (and errors as JSON on stderr)'
 name\t'One username per line'"
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from export" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
@@ -210,6 +222,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen
 complete -c usersctl -n "__fish_usersctl_using_subcommand authenticate" -l ttl -d 'Token lifetime, e.g. 15m, 1h, 7d [default: 1h]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand authenticate" -l db -d 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r -F
 complete -c usersctl -n "__fish_usersctl_using_subcommand authenticate" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+wide\t'Tables with every column (for `users list`: name, last login, id)'
 json\t'JSON on stdout (and errors as JSON on stderr)'
 name\t'One username per line'"
 complete -c usersctl -n "__fish_usersctl_using_subcommand authenticate" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
@@ -227,6 +240,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l log-format -
 json\t''"
 complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l db -d 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r -F
 complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+wide\t'Tables with every column (for `users list`: name, last login, id)'
 json\t'JSON on stdout (and errors as JSON on stderr)'
 name\t'One username per line'"
 complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
@@ -239,6 +253,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -s h -l help -d
 complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c usersctl -n "__fish_usersctl_using_subcommand check" -l db -d 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r -F
 complete -c usersctl -n "__fish_usersctl_using_subcommand check" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+wide\t'Tables with every column (for `users list`: name, last login, id)'
 json\t'JSON on stdout (and errors as JSON on stderr)'
 name\t'One username per line'"
 complete -c usersctl -n "__fish_usersctl_using_subcommand check" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r

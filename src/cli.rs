@@ -77,6 +77,8 @@ pub struct Cli {
 pub enum Format {
     /// Human-readable tables
     Table,
+    /// Tables with every column (for `users list`: name, last login, id)
+    Wide,
     /// JSON on stdout (and errors as JSON on stderr)
     Json,
     /// One username per line
@@ -245,6 +247,9 @@ pub struct ListArgs {
     /// Continue after the page that printed this cursor
     #[arg(long, value_name = "CURSOR")]
     pub cursor: Option<String>,
+    /// Print the table without its header line
+    #[arg(long)]
+    pub no_headers: bool,
 }
 
 #[derive(Debug, Args)]

@@ -1065,10 +1065,40 @@ fn unexpected(response: &Response) -> Error {
 /// The printer for the parsed options, honouring `NO_COLOR` implicitly: nothing
 /// usersctl prints is coloured when stdout is not a terminal.
 pub fn printer(cli: &Cli) -> Printer {
+    let no_headers = matches!(
+        &cli.command,
+        Command::Users(UsersCommand::List(ListArgs {
+            no_headers: true,
+            ..
+        }))
+    );
     Printer {
-        format: cli.output,
+        format: match cli.output {
+            Format::Wide => Format::Table,
+            format => format,
+        },
         quiet: cli.quiet,
+        wide: cli.output == Format::Wide,
+        headers: !no_headers,
+        width: terminal_width(),
     }
+}
+
+/// The columns a table must fit in: the terminal's, when stdout is one
+/// (80 if it cannot be told), else `$COLUMNS` if set; a pipe gets every
+/// cell whole.
+fn terminal_width() -> Option<usize> {
+    let stdout = io::stdout();
+    if stdout.is_terminal() {
+        let width = terminal_size::terminal_size_of(&stdout)
+            .map(|(w, _)| usize::from(w.0))
+            .filter(|&w| w > 0);
+        return Some(width.unwrap_or(80));
+    }
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse().ok())
+        .filter(|&c: &usize| c > 0)
 }
 
 #[cfg(test)]

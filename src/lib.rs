@@ -76,6 +76,9 @@ fn usage_error(err: &clap::Error) -> ExitCode {
             cli::Format::Table
         },
         quiet: false,
+        wide: false,
+        headers: true,
+        width: None,
     };
     let err = Error::usage(format!("{first} (see --help)"));
     printer.error(&err);

@@ -7,6 +7,7 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{ContentArrangement, Table};
 use serde::Serialize;
 use serde_json::json;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::cli::Format;
 use crate::domain::User;
@@ -16,8 +17,15 @@ use crate::store::CheckReport;
 use crate::token::IssuedToken;
 
 pub struct Printer {
+    /// Never `Format::Wide`: that is `Format::Table` with `wide` set.
     pub format: Format,
     pub quiet: bool,
+    /// Lists show every column (`-o wide`).
+    pub wide: bool,
+    /// Lists start with a header line (not with `--no-headers`).
+    pub headers: bool,
+    /// Columns a list must fit in, when known (a terminal's width).
+    pub width: Option<usize>,
 }
 
 impl Printer {
@@ -37,7 +45,7 @@ impl Printer {
         match self.format {
             Format::Json => self.json(out, user),
             Format::Name => writeln!(out, "{}", user.username),
-            Format::Table => writeln!(out, "{}", user_table(user)),
+            Format::Table | Format::Wide => writeln!(out, "{}", user_table(user)),
         }
     }
 
@@ -53,7 +61,7 @@ impl Printer {
                 }
                 Ok(())
             }
-            Format::Table => {
+            Format::Table | Format::Wide => {
                 writeln!(out, "{}", user_table(&saved.user))?;
                 if let Some(p) = &saved.generated_password {
                     writeln!(out, "generated password: {}", p.expose())?;
@@ -66,7 +74,9 @@ impl Printer {
 
     pub fn deleted(&self, out: &mut dyn Write, user: &User) -> io::Result<()> {
         match self.format {
-            Format::Table => writeln!(out, "deleted user {} ({})", user.username, user.id),
+            Format::Table | Format::Wide => {
+                writeln!(out, "deleted user {} ({})", user.username, user.id)
+            }
             _ => self.user(out, user),
         }
     }
@@ -78,26 +88,12 @@ impl Printer {
                 .users
                 .iter()
                 .try_for_each(|u| writeln!(out, "{}", u.username)),
-            Format::Table => {
-                let mut table = new_table();
-                table.set_header([
-                    "USERNAME", "EMAIL", "NAME", "ROLE", "STATUS", "CREATED", "ID",
-                ]);
-                for u in &page.users {
-                    table.add_row([
-                        u.username.to_string(),
-                        u.email.to_string(),
-                        u.name.as_ref().map(ToString::to_string).unwrap_or_default(),
-                        u.role.to_string(),
-                        status(u).to_owned(),
-                        u.created_at.to_string(),
-                        u.id.to_string(),
-                    ]);
-                }
+            Format::Table | Format::Wide => {
                 if page.users.is_empty() {
                     self.note("no users match");
                 } else {
-                    writeln!(out, "{table}")?;
+                    self.list_table(&page.users)
+                        .write(out, self.headers, self.width)?;
                 }
                 // Even with --quiet: a table that silently stopped at one page
                 // would read as the whole list.
@@ -119,7 +115,7 @@ impl Printer {
         last: bool,
     ) -> io::Result<()> {
         match self.format {
-            Format::Table => self.page(out, page),
+            Format::Table | Format::Wide => self.page(out, page),
             Format::Name => page
                 .users
                 .iter()
@@ -146,11 +142,63 @@ impl Printer {
         }
     }
 
+    /// The columns of a list: the essential ones, or every one with `-o wide`.
+    fn list_table(&self, users: &[User]) -> Columns {
+        let none = || "-".to_owned();
+        if !self.wide {
+            return Columns {
+                header: vec!["USERNAME", "EMAIL", "ROLE", "STATUS", "CREATED"],
+                shrinkable: vec![false, true, false, false, false],
+                rows: users
+                    .iter()
+                    .map(|u| {
+                        let created = u.created_at.to_string();
+                        vec![
+                            u.username.to_string(),
+                            u.email.to_string(),
+                            u.role.to_string(),
+                            status(u).to_owned(),
+                            created.get(..10).unwrap_or(&created).to_owned(),
+                        ]
+                    })
+                    .collect(),
+            };
+        }
+        Columns {
+            header: vec![
+                "USERNAME",
+                "EMAIL",
+                "NAME",
+                "ROLE",
+                "STATUS",
+                "CREATED",
+                "LAST LOGIN",
+                "ID",
+            ],
+            shrinkable: vec![false, true, true, false, false, false, false, false],
+            rows: users
+                .iter()
+                .map(|u| {
+                    vec![
+                        u.username.to_string(),
+                        u.email.to_string(),
+                        u.name.as_ref().map_or_else(none, ToString::to_string),
+                        u.role.to_string(),
+                        status(u).to_owned(),
+                        u.created_at.to_string(),
+                        u.last_login_at.map_or_else(none, |t| t.to_string()),
+                        u.id.to_string(),
+                    ]
+                })
+                .collect(),
+        }
+    }
+
     pub fn delete_report(&self, out: &mut dyn Write, report: &DeleteManyReport) -> io::Result<()> {
         match self.format {
             Format::Json => self.json(out, report),
             Format::Name => report.deleted.iter().try_for_each(|u| writeln!(out, "{u}")),
-            Format::Table => {
+            Format::Table | Format::Wide => {
                 let verb = if report.dry_run {
                     "would delete"
                 } else {
@@ -218,7 +266,7 @@ impl Printer {
         match self.format {
             Format::Json => self.json(out, token),
             Format::Name => writeln!(out, "{}", token.token),
-            Format::Table => {
+            Format::Table | Format::Wide => {
                 writeln!(out, "token:      {}", token.token)?;
                 writeln!(out, "expires at: {}", token.expires_at)
             }
@@ -238,6 +286,79 @@ impl Printer {
             writeln!(stderr, "usersctl: error: {err}")
         };
     }
+}
+
+/// A table as kubectl prints one: no borders, columns three spaces apart,
+/// each cell on one line. Only the free-text columns give way when the table
+/// is wider than the terminal, cut short with "…"; a username or an id is
+/// never cut, so it can always be copied.
+struct Columns {
+    header: Vec<&'static str>,
+    shrinkable: Vec<bool>,
+    rows: Vec<Vec<String>>,
+}
+
+/// The narrowest a column that gives way becomes.
+const MIN_SHRUNK: usize = 12;
+const GAP: &str = "   ";
+
+impl Columns {
+    fn write(&self, out: &mut dyn Write, headers: bool, width: Option<usize>) -> io::Result<()> {
+        let mut widths: Vec<usize> = self.header.iter().map(|h| h.width()).collect();
+        for row in &self.rows {
+            for (w, cell) in widths.iter_mut().zip(row) {
+                *w = (*w).max(cell.width());
+            }
+        }
+        if let Some(limit) = width {
+            let total =
+                |widths: &[usize]| widths.iter().sum::<usize>() + GAP.len() * (widths.len() - 1);
+            while total(&widths) > limit {
+                let widest = (0..widths.len())
+                    .filter(|&i| self.shrinkable[i] && widths[i] > MIN_SHRUNK)
+                    .max_by_key(|&i| widths[i]);
+                match widest {
+                    Some(i) => widths[i] -= 1,
+                    None => break,
+                }
+            }
+        }
+        let header: Vec<String> = self.header.iter().map(|h| (*h).to_owned()).collect();
+        let lines = headers.then_some(&header).into_iter().chain(&self.rows);
+        let mut line = String::new();
+        for row in lines {
+            line.clear();
+            for (i, (cell, &w)) in row.iter().zip(&widths).enumerate() {
+                let cell = fit(cell, w);
+                line.push_str(&cell);
+                if i + 1 < row.len() {
+                    line.extend(std::iter::repeat_n(' ', w - cell.width()));
+                    line.push_str(GAP);
+                }
+            }
+            writeln!(out, "{}", line.trim_end())?;
+        }
+        Ok(())
+    }
+}
+
+/// `text` cut to `width` columns, ending in "…" if it was cut.
+fn fit(text: &str, width: usize) -> std::borrow::Cow<'_, str> {
+    if text.width() <= width {
+        return text.into();
+    }
+    let mut kept = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        kept.push(c);
+        used += w;
+    }
+    kept.push('…');
+    kept.into()
 }
 
 fn status(u: &User) -> &'static str {

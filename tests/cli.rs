@@ -393,6 +393,38 @@ fn table(stdout: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// The cells of each line of a list (a borderless table whose columns start
+/// where its header's do), the header line included.
+fn columns(stdout: &str) -> Vec<Vec<String>> {
+    let mut lines = stdout.lines();
+    let header: Vec<char> = lines.next().unwrap_or_default().chars().collect();
+    let starts: Vec<usize> = (0..header.len())
+        .filter(|&i| header[i] != ' ' && (i == 0 || (i >= 2 && header[i - 2..i] == [' ', ' '])))
+        .collect();
+    std::iter::once(header.iter().collect::<String>().as_str())
+        .chain(lines)
+        .map(|line| {
+            let chars: Vec<char> = line.chars().collect();
+            starts
+                .iter()
+                .enumerate()
+                .map(|(n, &start)| {
+                    let end = starts
+                        .get(n + 1)
+                        .copied()
+                        .unwrap_or(chars.len())
+                        .min(chars.len());
+                    chars[start.min(end)..end]
+                        .iter()
+                        .collect::<String>()
+                        .trim()
+                        .to_owned()
+                })
+                .collect()
+        })
+        .collect()
+}
+
 /// The value of `key` in a one-user table.
 fn field(stdout: &str, key: &str) -> String {
     table(stdout)
@@ -1596,6 +1628,122 @@ fn user_delete_of_an_unknown_user_exits_3() {
 // users list
 // ---------------------------------------------------------------------------
 
+/// Users whose emails and names are long enough to overflow any terminal.
+fn create_wordy(test: &Test) -> Vec<(String, String)> {
+    let users: Vec<(String, String)> = ["a-username-of-thirty-two-chars-1", "bob"]
+        .iter()
+        .map(|name| {
+            let email = format!("{name}.with.a.rather.long.mailbox@subdomain.example-company.com");
+            (name.to_string(), email)
+        })
+        .collect();
+    for (name, email) in &users {
+        test.args(["-q", "-o", "name", "user", "create", name, "--email", email])
+            .args([
+                "--name",
+                "Somebody With A Name Long Enough To Wrap Anything",
+            ])
+            .arg("--generate-password")
+            .any_stdout()
+            .any_stderr()
+            .run();
+    }
+    users
+}
+
+#[test]
+fn a_list_fits_80_columns_and_never_cuts_a_username_or_an_id() {
+    let test = Test::new();
+    let users = create_wordy(&test);
+    let ids: Vec<String> = users
+        .iter()
+        .map(|(name, _)| test.user(name)["id"].as_str().unwrap().to_owned())
+        .collect();
+
+    // A pipe gets every cell whole.
+    let out = test.args(["users", "list"]).any_stdout().run();
+    let rows = columns(&out.stdout);
+    for (row, (name, email)) in rows[1..].iter().zip(&users) {
+        assert_eq!([&row[0], &row[1]], [name, email], "{}", out.stdout);
+    }
+
+    // Fitted to 80 columns, only the email gives way.
+    let out = test
+        .args(["users", "list"])
+        .env("COLUMNS", "80")
+        .any_stdout()
+        .run();
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", out.stdout);
+    for line in &lines {
+        assert!(
+            line.chars().count() <= 80,
+            "{} columns: {line}",
+            line.chars().count()
+        );
+    }
+    let rows = columns(&out.stdout);
+    for (row, (name, email)) in rows[1..].iter().zip(&users) {
+        assert_eq!(row[0], *name);
+        let shown = row[1].strip_suffix('…').expect("the email is cut short");
+        assert!(email.starts_with(shown), "{shown} of {email}");
+        assert_eq!(row[2], "user");
+        assert_eq!(row[3], "active");
+    }
+
+    // -o wide adds the rest; the free text gives way, the id never does.
+    let out = test
+        .args(["-o", "wide", "users", "list"])
+        .env("COLUMNS", "80")
+        .any_stdout()
+        .run();
+    let rows = columns(&out.stdout);
+    for (row, id) in rows[1..].iter().zip(&ids) {
+        assert_eq!(row[7], *id, "{}", out.stdout);
+        assert!(row[2].ends_with('…'), "{}", out.stdout);
+    }
+}
+
+#[test]
+fn a_list_on_a_terminal_follows_its_width() {
+    let test = Test::new();
+    let users = create_wordy(&test);
+    for width in [80u16, 100, 200] {
+        let term = on_terminal_of_width(&test, &["users", "list"], &[], Some(width));
+        assert_eq!(term.status, 0, "{}", term.transcript);
+        let lines: Vec<&str> = term.transcript.lines().collect();
+        assert_eq!(lines.len(), 3, "{}", term.transcript);
+        for line in &lines {
+            let line = line.trim_end_matches('\r');
+            assert!(
+                line.chars().count() <= usize::from(width),
+                "at {width}: {line}"
+            );
+        }
+        // At 200 columns nothing needs cutting.
+        let whole = term.transcript.contains(&users[0].1);
+        assert_eq!(whole, width == 200, "at {width}:\n{}", term.transcript);
+    }
+}
+
+#[test]
+fn no_headers_leaves_the_header_line_out() {
+    let test = Test::new();
+    test.create_many(&["alice", "bob"]);
+    for format in ["table", "wide"] {
+        let out = test
+            .args(["-o", format, "users", "list", "--no-headers"])
+            .any_stdout()
+            .run();
+        let first: Vec<&str> = out
+            .stdout
+            .lines()
+            .map(|l| l.split_whitespace().next().unwrap())
+            .collect();
+        assert_eq!(first, ["alice", "bob"], "{}", out.stdout);
+    }
+}
+
 #[test]
 fn users_list_shows_users_oldest_first_in_every_format() {
     let test = Test::new();
@@ -1607,13 +1755,9 @@ fn users_list_shows_users_oldest_first_in_every_format() {
         .run();
 
     let out = test.args(["users", "list"]).any_stdout().run();
-    let rows = table(&out.stdout);
-    assert_eq!(
-        rows[0],
-        [
-            "USERNAME", "EMAIL", "NAME", "ROLE", "STATUS", "CREATED", "ID"
-        ]
-    );
+    let rows = columns(&out.stdout);
+    assert_eq!(rows[0], ["USERNAME", "EMAIL", "ROLE", "STATUS", "CREATED"]);
+    let today = test.user("carol")["created_at"].as_str().unwrap()[..10].to_owned();
     let shown: Vec<[&str; 5]> = rows[1..]
         .iter()
         .map(|r| [&*r[0], &*r[1], &*r[2], &*r[3], &*r[4]])
@@ -1621,11 +1765,45 @@ fn users_list_shows_users_oldest_first_in_every_format() {
     assert_eq!(
         shown,
         [
-            ["carol", "carol@example.com", "Carol C", "user", "active"],
-            ["alice", "alice@example.com", "", "admin", "active"],
-            ["bob", "bob@example.com", "", "user", "blocked"],
+            ["carol", "carol@example.com", "user", "active", &today],
+            ["alice", "alice@example.com", "admin", "active", &today],
+            ["bob", "bob@example.com", "user", "blocked", &today],
         ]
     );
+
+    let out = test
+        .args(["-o", "wide", "users", "list"])
+        .any_stdout()
+        .run();
+    let rows = columns(&out.stdout);
+    assert_eq!(
+        rows[0],
+        [
+            "USERNAME",
+            "EMAIL",
+            "NAME",
+            "ROLE",
+            "STATUS",
+            "CREATED",
+            "LAST LOGIN",
+            "ID"
+        ]
+    );
+    let carol = test.user("carol");
+    assert_eq!(
+        rows[1],
+        [
+            "carol",
+            "carol@example.com",
+            "Carol C",
+            "user",
+            "active",
+            carol["created_at"].as_str().unwrap(),
+            "-",
+            carol["id"].as_str().unwrap(),
+        ]
+    );
+    assert_eq!(rows[2][2], "-", "no name");
 
     let page = test
         .args(["-o", "json", "users", "list"])
@@ -1698,7 +1876,12 @@ fn in_table_mode_the_next_cursor_is_a_note_on_stderr() {
             run = run.args(["--cursor", c.as_str()]);
         }
         let out = run.any_stdout().any_stderr().run();
-        seen.extend(table(&out.stdout).into_iter().skip(1).map(|r| r[0].clone()));
+        seen.extend(
+            columns(&out.stdout)
+                .into_iter()
+                .skip(1)
+                .map(|r| r[0].clone()),
+        );
         cursor = match out.stderr.as_str() {
             "" => None,
             note => Some(
@@ -2349,7 +2532,7 @@ fn quiet_suppresses_notes_but_not_answers() {
         // Even quiet, a table that stops at one page says so.
         .stderr_has("more users follow: --cursor ")
         .run();
-    assert_eq!(table(&out.stdout).len(), 2, "a header and one user");
+    assert_eq!(columns(&out.stdout).len(), 2, "a header and one user");
     test.args(["-q", "users", "list", "--search", "nobody"])
         .run();
     test.args(["-q", "users", "delete-many", "bob", "ghost", "--yes"])
@@ -2742,6 +2925,10 @@ steps = json.loads(sys.argv[1])
 pid, fd = pty.fork()
 if pid == 0:
     os.environ["TERM"] = "xterm"
+    if os.environ.get("PTY_COLUMNS"):
+        import fcntl, struct
+        size = struct.pack("HHHH", 24, int(os.environ["PTY_COLUMNS"]), 0, 0)
+        fcntl.ioctl(0, termios.TIOCSWINSZ, size)
     os.execv(sys.argv[2], sys.argv[2:])
 out = b""
 deadline = time.time() + 20
@@ -2783,9 +2970,23 @@ struct Terminal {
 
 /// Runs `usersctl --db DB ARGS…` on a terminal, answering each prompt in turn.
 fn on_terminal(test: &Test, args: &[&str], steps: &[(&str, &str)]) -> Terminal {
+    on_terminal_of_width(test, args, steps, None)
+}
+
+/// `on_terminal` on a terminal `columns` wide (when given).
+fn on_terminal_of_width(
+    test: &Test,
+    args: &[&str],
+    steps: &[(&str, &str)],
+    columns: Option<u16>,
+) -> Terminal {
     let mut python = std::process::Command::new("python3");
     for var in OWN_ENV {
         python.env_remove(var);
+    }
+    python.env_remove("COLUMNS");
+    if let Some(columns) = columns {
+        python.env("PTY_COLUMNS", columns.to_string());
     }
     let out = python
         .args(["-c", ON_TERMINAL])
