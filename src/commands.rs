@@ -866,11 +866,7 @@ fn print_import_report(
     report: &ImportReport,
 ) -> Result<()> {
     if printer.format == Format::Json {
-        emit(
-            serde_json::to_writer_pretty(&mut *out, report)
-                .map_err(io::Error::from)
-                .and_then(|()| writeln!(out)),
-        )?;
+        emit(printer.json(out, report))?;
     } else {
         for r in &report.refused {
             eprintln!("usersctl: line {}: {}", r.line, r.message);

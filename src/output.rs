@@ -12,6 +12,7 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 use crate::cli::Format;
 use crate::domain::User;
 use crate::error::Error;
+use crate::http::openapi::{Data, SavedUser, UserPage};
 use crate::ops::{DeleteManyReport, Page, Saved};
 use crate::store::CheckReport;
 use crate::token::IssuedToken;
@@ -29,9 +30,10 @@ pub struct Printer {
 }
 
 impl Printer {
-    fn json(&self, out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
-        serde_json::to_writer_pretty(&mut *out, value)?;
-        writeln!(out)
+    /// A success as JSON: exactly the body the HTTP interface sends for the
+    /// same operation, `{"data": …}` (see `data`).
+    pub fn json(&self, out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
+        pretty(out, &Data { data: value })
     }
 
     /// A note for the person at the terminal: on stderr, and not with `--quiet`.
@@ -51,7 +53,16 @@ impl Printer {
 
     pub fn saved(&self, out: &mut dyn Write, saved: &Saved) -> io::Result<()> {
         match self.format {
-            Format::Json => self.json(out, saved),
+            Format::Json => pretty(
+                out,
+                &SavedUser {
+                    data: saved.user.clone(),
+                    generated_password: saved
+                        .generated_password
+                        .as_ref()
+                        .map(|p| p.expose().to_owned()),
+                },
+            ),
             Format::Name => {
                 writeln!(out, "{}", saved.user.username)?;
                 // Not in the stream of names: on stderr, even with --quiet,
@@ -83,7 +94,13 @@ impl Printer {
 
     pub fn page(&self, out: &mut dyn Write, page: &Page) -> io::Result<()> {
         match self.format {
-            Format::Json => self.json(out, page),
+            Format::Json => pretty(
+                out,
+                &UserPage {
+                    data: page.users.clone(),
+                    next_cursor: page.next_cursor.clone(),
+                },
+            ),
             Format::Name => page
                 .users
                 .iter()
@@ -106,7 +123,7 @@ impl Printer {
     }
 
     /// One page of a listing written whole, as part of one document: the
-    /// names, or (for JSON) the users of one `{"users": [...]}` object.
+    /// names, or (for JSON) the users of one `{"data": [...]}` object.
     pub fn page_part(
         &self,
         out: &mut dyn Write,
@@ -122,7 +139,7 @@ impl Printer {
                 .try_for_each(|u| writeln!(out, "{}", u.username)),
             Format::Json => {
                 if first {
-                    write!(out, "{{\n  \"users\": [")?;
+                    write!(out, "{{\n  \"data\": [")?;
                 }
                 for (i, user) in page.users.iter().enumerate() {
                     if !(first && i == 0) {
@@ -359,6 +376,12 @@ fn fit(text: &str, width: usize) -> std::borrow::Cow<'_, str> {
     }
     kept.push('…');
     kept.into()
+}
+
+/// `value` as indented JSON and a newline.
+fn pretty(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    writeln!(out)
 }
 
 fn status(u: &User) -> &'static str {

@@ -40,15 +40,16 @@ fn create(db: &Path, name: &str) -> String {
     );
     assert!(out.status.success(), "{out:?}");
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    v["user"]["id"].as_str().unwrap().to_owned()
+    v["data"]["id"].as_str().unwrap().to_owned()
 }
 
 fn check(db: &Path, args: &[&str]) -> (i32, Value) {
     let mut all = vec!["-o", "json", "check"];
     all.extend_from_slice(args);
     let out = usersctl(db, &all);
-    let report = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("{out:?}"));
-    (out.status.code().unwrap(), report)
+    let mut report: Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("{out:?}"));
+    (out.status.code().unwrap(), report["data"].take())
 }
 
 fn kinds(report: &Value) -> Vec<String> {
@@ -160,7 +161,8 @@ fn unreadable_records_and_bad_hashes_are_reported_and_survive_repair() {
     // bob's record is replaced by one in the JSON form earlier builds wrote
     // (still readable), with a hash that cannot be verified.
     let shown = usersctl(&db, &["-o", "json", "user", "get", "bob"]);
-    let user: Value = serde_json::from_slice(&shown.stdout).unwrap();
+    let mut user: Value = serde_json::from_slice(&shown.stdout).unwrap();
+    let user = user["data"].take();
     let record = serde_json::json!({ "user": user, "password_hash": "$argon2id$garbage" });
     with_sled(&db, |sled| {
         let users = sled.open_tree("users").unwrap();

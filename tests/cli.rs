@@ -105,7 +105,7 @@ impl Test {
             .stdin(format!("{PASSWORD}\n"))
             .any_stdout()
             .run();
-        out.json()["user"].clone()
+        out.json()["data"].clone()
     }
 
     /// Creates users without the strength estimator (generated passwords): fast.
@@ -133,7 +133,7 @@ impl Test {
         self.args(["-o", "json", "user", "get", user])
             .any_stdout()
             .run()
-            .json()
+            .data()
     }
 
     /// Asserts that `user get USER` finds no such user.
@@ -360,6 +360,14 @@ impl Output {
             .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
     }
 
+    /// The `data` of a JSON success, which is `{"data": …}` and nothing else.
+    fn data(&self) -> Value {
+        let mut doc = self.json();
+        let keys: Vec<&String> = doc.as_object().expect("a JSON object").keys().collect();
+        assert_eq!(keys, ["data"], "{doc}");
+        doc["data"].take()
+    }
+
     fn stderr_json(&self) -> Value {
         serde_json::from_str(&self.stderr)
             .unwrap_or_else(|e| panic!("stderr is not JSON ({e}):\n{}", self.stderr))
@@ -443,7 +451,7 @@ fn mode(path: &Path) -> u32 {
 }
 
 fn names(page: &Value) -> Vec<String> {
-    page["users"]
+    page["data"]
         .as_array()
         .expect("a users array")
         .iter()
@@ -546,7 +554,7 @@ fn user_create_with_json_output_prints_the_whole_record() {
         saved.get("generated_password").is_none(),
         "no password was generated: {saved}"
     );
-    let user = &saved["user"];
+    let user = &saved["data"];
     assert_eq!(user["username"], "bob");
     assert_eq!(user["email"], "Bob@Example.com");
     assert_eq!(user["name"], Value::Null);
@@ -820,7 +828,7 @@ fn a_generated_password_is_a_field_of_the_json_output() {
         .any_stdout()
         .run();
     let saved = out.json();
-    assert_eq!(saved["user"]["username"], "alice");
+    assert_eq!(saved["data"]["username"], "alice");
     let password = saved["generated_password"].as_str().expect("a password");
     test.assert_login("alice", password);
 }
@@ -1359,7 +1367,7 @@ fn attr_sets_and_unset_attr_removes_attributes() {
         .any_stdout()
         .run();
     let expected = json!({"title": "cto", "city": "Kumasi"});
-    assert_eq!(out.json()["user"]["attributes"], expected);
+    assert_eq!(out.data()["attributes"], expected);
     assert_eq!(test.user("alice")["attributes"], expected);
 }
 
@@ -1494,7 +1502,7 @@ fn must_change_password_can_be_set_and_cleared() {
             ])
             .any_stdout()
             .run();
-        assert_eq!(out.json()["user"]["must_change_password"], value);
+        assert_eq!(out.data()["must_change_password"], value);
         assert_eq!(test.user("alice")["must_change_password"], value);
     }
 }
@@ -1595,7 +1603,7 @@ fn user_delete_prints_the_deleted_record_as_json_or_its_name() {
         .args(["-o", "json", "user", "delete", "alice@example.com", "-y"])
         .any_stdout()
         .run();
-    assert_eq!(out.json(), alice);
+    assert_eq!(out.data(), alice);
     test.args(["-o", "name", "user", "delete", "bob", "--yes"])
         .stdout("bob\n")
         .run();
@@ -1812,7 +1820,7 @@ fn users_list_shows_users_oldest_first_in_every_format() {
         .json();
     assert_eq!(names(&page), ["carol", "alice", "bob"]);
     assert_eq!(page["next_cursor"], Value::Null);
-    assert_eq!(page["users"][0], test.user("carol"));
+    assert_eq!(page["data"][0], test.user("carol"));
 
     test.args(["-o", "name", "users", "list"])
         .stdout("carol\nalice\nbob\n")
@@ -1830,7 +1838,7 @@ fn an_empty_list_says_so_on_stderr_only() {
         .args(["-o", "json", "users", "list"])
         .any_stdout()
         .run();
-    assert_eq!(out.json(), json!({"users": [], "next_cursor": null}));
+    assert_eq!(out.json(), json!({"data": [], "next_cursor": null}));
 }
 
 #[test]
@@ -2029,7 +2037,7 @@ fn delete_many_reports_json_and_names() {
         .any_stdout()
         .run();
     assert_eq!(
-        out.json(),
+        out.data(),
         json!({"deleted": ["alice", "bob"], "not_found": [], "dry_run": false})
     );
     test.args(["-o", "name", "users", "delete-many", "carol", "--yes"])
@@ -2069,7 +2077,7 @@ fn delete_many_with_a_missing_name_deletes_the_rest_and_exits_3() {
         .any_stderr()
         .run();
     assert_eq!(
-        out.json(),
+        out.data(),
         json!({"deleted": ["bob"], "not_found": ["nobody"], "dry_run": false})
     );
     assert_eq!(
@@ -2168,7 +2176,7 @@ fn a_dry_run_reports_what_would_be_deleted_and_deletes_nothing() {
         .any_stdout()
         .run();
     assert_eq!(
-        out.json(),
+        out.data(),
         json!({"deleted": ["bob"], "not_found": [], "dry_run": true})
     );
     assert_eq!(test.usernames(), ["alice", "bob"]);
@@ -2188,7 +2196,7 @@ fn delete_many_deletes_fifty_users_in_one_go() {
         .any_stdout()
         .run();
     assert_eq!(
-        out.json(),
+        out.data(),
         json!({"deleted": all, "not_found": [], "dry_run": false})
     );
     assert!(test.usernames().is_empty());
@@ -2291,7 +2299,7 @@ fn authenticate_with_json_output_gives_token_type_and_expiry() {
         .args(["-o", "json", "--ttl", "15m"])
         .any_stdout()
         .run();
-    let token = out.json();
+    let token = out.data();
     assert_eq!(token["token_type"], "Bearer");
     assert_eq!(token["token"].as_str().unwrap().split('.').count(), 3);
     let left = seconds_from_now(token["expires_at"].as_str().unwrap());
@@ -3235,7 +3243,7 @@ fn name_and_json_lists_without_a_limit_return_every_match() {
         .any_stdout()
         .run()
         .json();
-    assert_eq!(all["users"].as_array().unwrap().len(), 2_346);
+    assert_eq!(all["data"].as_array().unwrap().len(), 2_346);
     assert_eq!(all["next_cursor"], Value::Null);
     // With --limit, one page and its cursor.
     let page = test
@@ -3243,7 +3251,7 @@ fn name_and_json_lists_without_a_limit_return_every_match() {
         .any_stdout()
         .run()
         .json();
-    assert_eq!(page["users"].as_array().unwrap().len(), 10);
+    assert_eq!(page["data"].as_array().unwrap().len(), 10);
     assert!(page["next_cursor"].is_string());
     // A table keeps a page, and says how to get the next even with -q.
     let table = test
@@ -3291,7 +3299,7 @@ fn a_list_piped_into_delete_many_deletes_every_match() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(report["deleted"].as_array().unwrap().len(), 3_000);
+    assert_eq!(report["data"]["deleted"].as_array().unwrap().len(), 3_000);
     assert_eq!(test.usernames(), ["alice"]);
 }
 
@@ -3370,7 +3378,7 @@ fn delete_many_counts_users_not_names() {
         .any_stdout()
         .stderr("{\"error\":\"not_found\",\"message\":\"1 of the named users was not found; 2 users were deleted\"}\n")
         .run();
-    let report = out.json();
+    let report = out.data();
     assert_eq!(report["deleted"], json!(["alice", "bob"]));
     assert_eq!(report["duplicates"], json!(["alice@example.com", id]));
     assert_eq!(report["not_found"], json!(["mallory"]));

@@ -744,6 +744,106 @@ fn serve_init_starts_on_a_new_database() {
     assert!(test.db().join("sled").is_dir());
 }
 
+/// One JSON shape everywhere: what `-o json` prints is the body the HTTP
+/// interface sends for the same operation.
+#[test]
+fn the_command_line_json_is_the_http_body() {
+    let test = Test::new();
+    let server = test.serve().start();
+    let admin = server.admin();
+    server.create_with(&admin, "bob", json!({"password": PASSWORD, "name": "Bob"}));
+    let cli = |args: &[&str], stdin: &str| -> Value {
+        let mut all = vec!["-o", "json"];
+        all.extend_from_slice(args);
+        serde_json::from_str(&test.cli(&all, stdin)).expect("JSON on stdout")
+    };
+    let http = |call: Call<'_>, status: u16| -> Value {
+        let reply = call.token(&admin).send();
+        reply.status(status);
+        reply.json()
+    };
+
+    let got = cli(&["user", "get", "bob"], "");
+    assert_eq!(got, http(server.get("/users/bob"), 200));
+    assert_eq!(got["data"]["username"], "bob");
+
+    let listed = cli(&["users", "list", "--limit", "1"], "");
+    assert_eq!(listed, http(server.get("/users?limit=1"), 200));
+    assert!(listed["next_cursor"].is_string(), "{listed}");
+    // Every match, streamed, is one page with no cursor.
+    let all = cli(&["users", "list"], "");
+    assert_eq!(all, http(server.get("/users"), 200));
+    assert_eq!(all["next_cursor"], Value::Null);
+
+    let updated = cli(&["user", "update", "bob", "--name", "Robert"], "");
+    let patched = http(
+        server.patch("/users/bob").json(json!({"name": "Robert"})),
+        200,
+    );
+    assert_eq!(
+        without_times(updated["data"].clone()),
+        without_times(patched["data"].clone())
+    );
+    assert_eq!(updated.as_object().unwrap().len(), 1, "{updated}");
+
+    // A generated password sits beside `data`.
+    let created = cli(
+        &[
+            "user",
+            "create",
+            "carol",
+            "--email",
+            "carol@example.com",
+            "--generate-password",
+        ],
+        "",
+    );
+    assert!(created["generated_password"].is_string(), "{created}");
+    assert_eq!(created["data"]["username"], "carol");
+    let posted = http(
+        server.post("/users").json(json!({
+            "username": "dave", "email": "dave@example.com", "generate_password": true
+        })),
+        201,
+    );
+    let keys = |v: &Value| {
+        let mut keys: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+        keys.sort();
+        keys
+    };
+    assert_eq!(keys(&created), keys(&posted));
+    assert_eq!(keys(&created["data"]), keys(&posted["data"]));
+
+    let report = cli(&["users", "delete-many", "carol", "--dry-run"], "");
+    let bulk = http(
+        server
+            .delete("/users")
+            .json(json!({"users": ["carol"], "dry_run": true})),
+        200,
+    );
+    assert_eq!(report, bulk);
+
+    let token = cli(&["authenticate", "bob", "--password-stdin"], PASSWORD);
+    let login = server
+        .post("/authenticate")
+        .json(json!({"username": "bob", "password": PASSWORD}))
+        .send();
+    login.status(200);
+    assert_eq!(keys(&token), ["data"]);
+    assert_eq!(keys(&token["data"]), keys(&login.json()["data"]));
+
+    let deleted = cli(&["user", "delete", "carol", "--yes"], "");
+    assert_eq!(deleted["data"]["username"], "carol");
+    assert_eq!(keys(&deleted), ["data"]);
+}
+
+/// A user without the fields that change with every write.
+fn without_times(mut user: Value) -> Value {
+    let fields = user.as_object_mut().unwrap();
+    fields.remove("updated_at");
+    user
+}
+
 #[test]
 fn openapi_json_is_an_openapi_3_document_of_every_route() {
     let test = Test::new();
@@ -2871,7 +2971,7 @@ fn sigterm_lets_the_request_in_flight_finish_then_exits_0() {
     // The database is whole and free for the command line.
     let out = test.cli(&["-o", "json", "user", "get", "erin"], "");
     let got: Value = serde_json::from_str(&out).expect("JSON");
-    assert_eq!(got["id"], user["id"], "{out}");
+    assert_eq!(got["data"]["id"], user["id"], "{out}");
 }
 
 #[test]

@@ -138,13 +138,14 @@ impl Db {
     #[track_caller]
     fn assert_sound(&self, context: &str) -> Value {
         let out = self.cli(&["-o", "json", "check"], "");
-        let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
+        let mut doc: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
             panic!(
                 "{context}: check printed no report: {:?}\nstderr: {}",
                 out.status,
                 String::from_utf8_lossy(&out.stderr)
             )
         });
+        let report = doc["data"].take();
         assert!(
             out.status.success() && report["problems"].as_array().is_some_and(Vec::is_empty),
             "{context}: check found damage ({:?}): {report:#}\nstderr: {}",

@@ -143,6 +143,14 @@ impl Output {
             .unwrap_or_else(|e| panic!("stdout is not JSON ({e})\n{self}"))
     }
 
+    /// The `data` of a JSON success, which is `{"data": …}` and nothing else.
+    fn data(&self) -> Value {
+        let mut doc = self.json();
+        let keys: Vec<&String> = doc.as_object().expect("a JSON object").keys().collect();
+        assert_eq!(keys, ["data"], "{doc}");
+        doc["data"].take()
+    }
+
     fn stderr_json(&self) -> Value {
         serde_json::from_str(&self.stderr)
             .unwrap_or_else(|e| panic!("stderr is not JSON ({e})\n{self}"))
@@ -753,7 +761,7 @@ fn reads_through_the_socket_match_direct_runs() {
     let twins = Twins::new(population);
     let id = run(&twins.direct(), ["-o", "json", "user", "get", "alice"])
         .expect(0)
-        .json()["id"]
+        .data()["id"]
         .as_str()
         .expect("an id")
         .to_owned();
@@ -801,7 +809,7 @@ fn reads_through_the_socket_match_direct_runs() {
         table_args[1] = "table";
         twins.check(case(&table_args));
         seen.extend(
-            page["users"]
+            page["data"]
                 .as_array()
                 .expect("users")
                 .iter()
@@ -1209,7 +1217,7 @@ fn authenticate_through_the_socket_matches_direct_runs() {
         )
         .stdin(password.clone())
         .expect(0);
-        let token = out.json();
+        let token = out.data();
         assert_eq!(
             token["token"].as_str().expect("a token").split('.').count(),
             3
@@ -1292,7 +1300,7 @@ fn delete_many_through_the_socket_matches_direct_runs() {
     );
     assert_eq!(
         out.stdout,
-        "{\n  \"deleted\": [\n    \"carol@example.com\"\n  ],\n  \"not_found\": [\n    \"ghost\"\n  ],\n  \"dry_run\": false\n}\n"
+        "{\n  \"data\": {\n    \"deleted\": [\n      \"carol@example.com\"\n    ],\n    \"not_found\": [\n      \"ghost\"\n    ],\n    \"dry_run\": false\n  }\n}\n"
     );
     assert_eq!(out.stderr_json()["error"], "not_found");
     twins.check(case(&[
@@ -1366,7 +1374,7 @@ fn a_large_delete_many_from_stdin_through_the_socket_matches_a_direct_run() {
         .stdin(stdin.clone())
         .status(3),
     );
-    let report = out.json();
+    let report = out.data();
     assert_eq!(
         report["deleted"],
         json!(["bob", "carol@example.com", "dave"])
@@ -1422,7 +1430,7 @@ fn two_names_of_one_user_are_both_deleted_wherever_they_fall_in_a_long_list() {
     )
     .stdin(stdin.clone())
     .expect(3)
-    .json();
+    .data();
     // Two names of one user: one user deleted, the other name a duplicate.
     assert_eq!(dry["deleted"], json!(["carol"]));
     assert_eq!(dry["duplicates"], json!(["carol@example.com"]));
@@ -1432,7 +1440,7 @@ fn two_names_of_one_user_are_both_deleted_wherever_they_fall_in_a_long_list() {
     )
     .stdin(stdin)
     .expect(3)
-    .json();
+    .data();
     assert_eq!(
         real["deleted"], dry["deleted"],
         "a real run disagrees with its dry run"
@@ -1914,7 +1922,7 @@ fn after_sigterm_the_database_is_usable_directly_with_every_write() {
 
     let out = run(&db, ["-o", "json", "user", "get", "bob"]).expect(0);
     assert!(out.took < Duration::from_secs(5), "{out}");
-    let bob = out.json();
+    let bob = out.data();
     assert_eq!(bob["name"], "Bob");
     assert_eq!(bob["role"], "admin");
     run(&db, ["user", "get", "carol"]).expect(3);
@@ -1977,7 +1985,7 @@ fn passwords_cross_only_the_socket_never_the_log() {
     )
     .stdin(format!("{second}\n"))
     .expect(0)
-    .json()["token"]
+    .data()["token"]
         .as_str()
         .expect("a token")
         .to_owned();

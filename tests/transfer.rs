@@ -193,7 +193,7 @@ impl Test {
                 run = run.args(["--cursor", c.as_str()]);
             }
             let page = run.run().json();
-            users.extend(page["users"].as_array().expect("a users array").clone());
+            users.extend(page["data"].as_array().expect("a users array").clone());
             match page["next_cursor"].as_str() {
                 Some(next) => cursor = Some(next.to_owned()),
                 None => return users,
@@ -389,6 +389,14 @@ impl Output {
     fn json(&self) -> Value {
         serde_json::from_str(&self.stdout)
             .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", shorten(&self.stdout)))
+    }
+
+    /// The `data` of a JSON success, which is `{"data": …}` and nothing else.
+    fn data(&self) -> Value {
+        let mut doc = self.json();
+        let keys: Vec<&String> = doc.as_object().expect("a JSON object").keys().collect();
+        assert_eq!(keys, ["data"], "{}", shorten(&doc.to_string()));
+        doc["data"].take()
     }
 
     fn stderr_json(&self) -> Value {
@@ -833,7 +841,7 @@ fn import_reads_a_file_or_stdin() {
         .any_stdout()
         .run();
     assert_eq!(
-        out.json(),
+        out.data(),
         json!({"imported": 2, "refused": [], "rolled_back": false})
     );
     // --quiet keeps the note to itself.
@@ -1238,7 +1246,7 @@ fn the_json_report_lists_each_refused_line_with_its_error_and_details() {
         .iter()
         .filter(|(_, k)| matches!(k, Kind::Good(_)))
         .count();
-    let report = out.json();
+    let report = out.data();
     let refused = report["refused"].as_array().expect("a refused array");
     assert_eq!(report["imported"], good);
     assert_eq!(report["rolled_back"], false);
@@ -1360,7 +1368,7 @@ fn when_every_refused_line_is_a_conflict_the_exit_code_is_4() {
         .any_stdout()
         .any_stderr()
         .run();
-    let report = out.json();
+    let report = out.data();
     assert_eq!(report["imported"], 0);
     assert!(
         report["refused"]
@@ -1479,7 +1487,7 @@ fn atomic_import_stores_nothing_when_a_line_is_bad_wherever_it_is() {
         .any_stdout()
         .run();
     assert_eq!(
-        out.json(),
+        out.data(),
         json!({"imported": 3, "refused": [], "rolled_back": false})
     );
     assert_eq!(
@@ -1518,7 +1526,7 @@ fn atomic_import_removes_what_earlier_batches_stored() {
         .any_stdout()
         .any_stderr()
         .run();
-    let report = out.json();
+    let report = out.data();
     assert_eq!(report["imported"], 0);
     assert_eq!(report["rolled_back"], true);
     let numbers: Vec<u64> = report["refused"]
@@ -1699,7 +1707,7 @@ fn import_and_export_memory_does_not_grow_with_the_number_of_users() {
         .any_stdout()
         .run()
         .json();
-    assert_eq!(count["users"][0]["username"], "mem00000");
+    assert_eq!(count["data"][0]["username"], "mem00000");
 
     // The database's page cache (64 MiB at most) may fill as the database
     // grows; anything beyond that would be the file or the users held at once.
@@ -2279,7 +2287,7 @@ fn refused_lines_are_reported_in_file_order() {
         .any_stdout()
         .any_stderr()
         .run();
-    let order: Vec<u64> = out.json()["refused"]
+    let order: Vec<u64> = out.data()["refused"]
         .as_array()
         .unwrap()
         .iter()

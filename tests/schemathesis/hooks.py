@@ -38,7 +38,7 @@ def new_admin():
          "--email", name + "@example.com", "--role", "admin", "--password-stdin"],
         input=PASSWORD + "\n", capture_output=True, text=True, check=True,
     )
-    return json.loads(created.stdout)["user"]["id"]
+    return json.loads(created.stdout)["data"]["id"]
 
 
 @schemathesis.auth(refresh_interval=None)
