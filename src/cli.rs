@@ -372,10 +372,18 @@ fn parse_bind(s: &str) -> Result<SocketAddr, String> {
     if let Ok(addr) = s.parse() {
         return Ok(addr);
     }
-    let mut addrs = s.to_socket_addrs().map_err(|e| {
-        format!("expected HOST:PORT such as 127.0.0.1:8080 or localhost:8080 ({e})")
-    })?;
-    addrs.next().ok_or_else(|| format!("{s} names no address"))
+    let addrs: Vec<SocketAddr> = s
+        .to_socket_addrs()
+        .map_err(|e| format!("expected HOST:PORT such as 127.0.0.1:8080 or localhost:8080 ({e})"))?
+        .collect();
+    // IPv4 first: `localhost` is 127.0.0.1 to most clients, and a machine
+    // without IPv6 cannot bind ::1.
+    addrs
+        .iter()
+        .find(|a| a.is_ipv4())
+        .or(addrs.first())
+        .copied()
+        .ok_or_else(|| format!("{s} names no address"))
 }
 
 fn parse_duration(s: &str) -> Result<Duration, String> {

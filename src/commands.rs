@@ -698,9 +698,9 @@ fn import(
         Some(_) if !printer.quiet && io::stderr().is_terminal() => progress_bar(
             printer,
             count_lines(&args.file)?,
-            "{bar:40} {pos}/{len} users ({eta} left)",
+            "{bar:40} {pos}/{len} lines ({eta} left)",
         ),
-        _ => progress_bar(printer, 0, "{spinner} {pos} users read"),
+        _ => progress_bar(printer, 0, "{spinner} {pos} lines done"),
     };
     let mut report = ImportReport::default();
     let mut stored: Vec<uuid::Uuid> = Vec::new();
@@ -739,7 +739,6 @@ fn import(
             }
             for (line_no, parsed) in chunk? {
                 last_line = line_no;
-                bar.inc(1);
                 match parsed {
                     Ok(None) => {}
                     Ok(Some(user)) => batch.push((line_no, user)),
@@ -747,10 +746,14 @@ fn import(
                 }
                 // With --atomic, once a line is bad nothing more is stored; the
                 // rest is still read so that every bad line is reported.
+                // The bar moves as lines are done with, not as they are read:
+                // reading runs far ahead of hashing and storing.
                 if args.atomic && !report.refused.is_empty() {
                     batch.clear();
+                    bar.set_position(line_no);
                 } else if batch.len() == TRANSFER_BATCH {
                     store(&mut batch, &mut report)?;
+                    bar.set_position(line_no);
                 }
             }
         }
@@ -768,6 +771,7 @@ fn import(
     if !args.atomic || report.refused.is_empty() {
         store(&mut batch, &mut report)?;
     }
+    bar.set_position(report.last_line.unwrap_or(last_line));
     // Durable before anything is reported as imported.
     backend.flush()?;
     bar.finish_and_clear();

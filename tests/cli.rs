@@ -2988,6 +2988,14 @@ fn on_terminal_of_width(
     steps: &[(&str, &str)],
     columns: Option<u16>,
 ) -> Terminal {
+    let mut command: Vec<OsString> = vec![bin().into(), "--db".into(), test.db().into()];
+    command.extend(args.iter().map(OsString::from));
+    run_on_terminal(&command, steps, columns)
+}
+
+/// Runs `command` (a program and its arguments) on a terminal `columns` wide
+/// (when given), answering each prompt in turn.
+fn run_on_terminal(command: &[OsString], steps: &[(&str, &str)], columns: Option<u16>) -> Terminal {
     let mut python = std::process::Command::new("python3");
     for var in OWN_ENV {
         python.env_remove(var);
@@ -2999,10 +3007,7 @@ fn on_terminal_of_width(
     let out = python
         .args(["-c", ON_TERMINAL])
         .arg(serde_json::to_string(steps).unwrap())
-        .arg(bin())
-        .arg("--db")
-        .arg(test.db())
-        .args(args)
+        .args(command)
         .output()
         .expect("python3 runs");
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
@@ -3167,6 +3172,86 @@ fn import_many(test: &Test, n: usize) {
         lines.push('\n');
     }
     test.args(["-q", "users", "import", "-"]).stdin(lines).run();
+}
+
+/// The import bar counts lines as they are stored, not as they are read:
+/// while the last 200 passwords are hashed it shows the 1,000 lines stored
+/// before them, not a finished bar with "0s left".
+#[test]
+fn the_import_bar_moves_as_lines_are_stored() {
+    let test = Test::new();
+    test.create("alice");
+    let export = test.args(["users", "export"]).any_stdout().run().stdout;
+    let line: Value = serde_json::from_str(export.lines().next().unwrap()).unwrap();
+    let hash = line["password_hash"].as_str().unwrap().to_owned();
+    let mut lines = String::new();
+    for i in 0..1200 {
+        let mut user = json!({
+            "username": format!("user{i:05}"),
+            "email": format!("user{i:05}@example.com"),
+        });
+        if i < 1000 {
+            user["password_hash"] = json!(hash);
+        } else {
+            user["password"] = json!(format!("Plain-Passw0rd-{i}"));
+        }
+        lines += &user.to_string();
+        lines.push('\n');
+    }
+    let file = test.path("users.jsonl");
+    fs::write(&file, lines).unwrap();
+    let term = on_terminal(
+        &test,
+        &["users", "import", file.to_str().unwrap()],
+        &[("1000/1200 lines", "")],
+    );
+    assert_eq!(term.status, 0, "{}", term.transcript);
+    assert!(
+        term.transcript.contains("imported 1200 users"),
+        "{}",
+        term.transcript
+    );
+    assert_eq!(test.usernames_all().len(), 1201);
+}
+
+/// Prompts are asked on the terminal itself, so a person whose stderr goes
+/// to a file still sees them and can answer.
+#[test]
+fn prompts_work_with_stderr_redirected() {
+    let test = Test::new();
+    test.create("alice");
+    let script = format!(
+        "exec {} --db {} \"$@\" 2>{}",
+        bin().display(),
+        test.db().display(),
+        test.path("stderr.txt").display()
+    );
+    let shell = |args: &[&str]| -> Vec<OsString> {
+        let mut argv: Vec<OsString> = vec!["/bin/sh".into(), "-c".into(), script.clone().into()];
+        argv.push("sh".into());
+        argv.extend(args.iter().map(OsString::from));
+        argv
+    };
+    let term = run_on_terminal(
+        &shell(&["user", "create", "bob", "--email", "bob@example.com"]),
+        &[
+            ("New password", &format!("{PASSWORD}\r")),
+            ("Repeat the password", &format!("{PASSWORD}\r")),
+        ],
+        None,
+    );
+    assert_eq!(term.status, 0, "{}", term.transcript);
+    test.assert_login("bob", PASSWORD);
+    let term = run_on_terminal(
+        &shell(&["user", "delete", "alice"]),
+        &[("Delete user alice <alice@example.com>? [y/N]", "y")],
+        None,
+    );
+    assert_eq!(term.status, 0, "{}", term.transcript);
+    test.assert_gone("alice");
+    let stderr = fs::read_to_string(test.path("stderr.txt")).unwrap();
+    assert!(!stderr.contains("password"), "{stderr}");
+    assert!(!stderr.contains(PASSWORD), "{stderr}");
 }
 
 #[test]

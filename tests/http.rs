@@ -845,6 +845,62 @@ fn without_times(mut user: Value) -> Value {
 }
 
 #[test]
+fn server_logs_written_to_a_file_are_plain_text() {
+    let test = Test::new();
+    let server = test.serve().start();
+    server.get("/health").send().status(200);
+    server.get("/users").send().status(401);
+    let log = server.log();
+    assert!(log.contains("/users"), "requests are logged:\n{log}");
+    assert!(
+        !log.contains('\u{1b}'),
+        "colour codes in a log file:\n{log:?}"
+    );
+}
+
+#[test]
+fn bind_takes_a_host_name() {
+    let test = Test::new();
+    let mut child = usersctl()
+        .arg("--db")
+        .arg(test.db())
+        .args(["serve", "--bind", "localhost:0"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("usersctl serve starts");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    let addr = first
+        .trim()
+        .strip_prefix("listening on http://")
+        .unwrap_or_else(|| panic!("{first:?}"));
+    let addr: SocketAddr = addr.parse().unwrap();
+    assert!(addr.ip().is_loopback(), "{addr}");
+    assert_ne!(addr.port(), 0);
+
+    let out = usersctl()
+        .arg("--db")
+        .arg(test.db())
+        .args(["serve", "--bind", "no-such-host.invalid:8080"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr
+            .starts_with("usersctl: error: invalid value 'no-such-host.invalid:8080' for '--bind"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
+
+#[test]
 fn openapi_json_is_an_openapi_3_document_of_every_route() {
     let test = Test::new();
     let server = test.serve().start();
