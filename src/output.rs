@@ -321,7 +321,11 @@ const GAP: &str = "   ";
 
 impl Columns {
     fn write(&self, out: &mut dyn Write, headers: bool, width: Option<usize>) -> io::Result<()> {
-        let mut widths: Vec<usize> = self.header.iter().map(|h| h.width()).collect();
+        let mut widths: Vec<usize> = self
+            .header
+            .iter()
+            .map(|h| if headers { h.width() } else { 0 })
+            .collect();
         for row in &self.rows {
             for (w, cell) in widths.iter_mut().zip(row) {
                 *w = (*w).max(cell.width());

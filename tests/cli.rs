@@ -3645,7 +3645,7 @@ fn ctrl_c_during_an_import_reports_what_was_imported() {
     let term = on_terminal(
         &test,
         &["users", "import", file.to_str().unwrap()],
-        &[(&format!("/{total} users"), "\x03")],
+        &[(&format!("/{total} lines"), "\x03")],
     );
     assert_eq!(term.status, 130, "{}", term.transcript);
     let tail = &term.transcript[term.transcript.rfind("usersctl: error:").unwrap()..];
