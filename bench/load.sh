@@ -38,7 +38,7 @@ import json, sys
 for line in sys.stdin:
     print(json.loads(line)["id"])' >"$work/ids.txt"
 
-"$BIN" --db "$DB" serve --bind 127.0.0.1:0 --rate-limit 0 >"$work/serve.out" 2>"$work/serve.log" &
+"$BIN" --db "$DB" serve --bind 127.0.0.1:0 --rate-limit 0 --token-rate-limit 1000000 >"$work/serve.out" 2>"$work/serve.log" &
 server=$!
 url=
 for _ in $(seq 300); do

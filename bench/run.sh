@@ -106,7 +106,7 @@ row "\`users list --limit 100\` from deep in the list" "$list_ms ms" "bare open 
     "≤ 1.2 × floor ($(calc "round($list_ms / $floor_ms, 2)") ×)" "$(verdict "$list_ms <= 1.2 * $floor_ms")"
 
 echo "== server" >&2
-"$BIN" --db "$DB" serve --bind 127.0.0.1:0 --rate-limit 0 >"$work/serve.out" 2>"$work/serve.log" &
+"$BIN" --db "$DB" serve --bind 127.0.0.1:0 --rate-limit 0 --token-rate-limit 1000000 >"$work/serve.out" 2>"$work/serve.log" &
 server=$!
 url=
 for _ in $(seq 300); do

@@ -313,7 +313,9 @@ Register-ArgumentCompleter -Native -CommandName 'usersctl' -ScriptBlock {
         }
         'usersctl;serve' {
             [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Address to listen on: HOST:PORT, where HOST is an IP address or a name such as localhost')
-            [CompletionResult]::new('--rate-limit', '--rate-limit', [CompletionResultType]::ParameterName, 'Requests per second allowed per client address (burst the same); 0 switches it off')
+            [CompletionResult]::new('--rate-limit', '--rate-limit', [CompletionResultType]::ParameterName, 'Requests per second per client address for callers without a valid token (burst the same); 0 switches it off')
+            [CompletionResult]::new('--token-rate-limit', '--token-rate-limit', [CompletionResultType]::ParameterName, 'Requests per second per token holder (burst the same); 0 switches it off')
+            [CompletionResult]::new('--trusted-proxy', '--trusted-proxy', [CompletionResultType]::ParameterName, 'Proxies (addresses or networks such as 10.0.0.0/8, comma-separated) whose X-Forwarded-For names the client')
             [CompletionResult]::new('--token-ttl', '--token-ttl', [CompletionResultType]::ParameterName, 'Lifetime of issued tokens, e.g. 15m, 1h')
             [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Log format')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]')

@@ -286,7 +286,9 @@ set edit:completion:arg-completer[usersctl] = {|@words|
         }
         &'usersctl;serve'= {
             cand --bind 'Address to listen on: HOST:PORT, where HOST is an IP address or a name such as localhost'
-            cand --rate-limit 'Requests per second allowed per client address (burst the same); 0 switches it off'
+            cand --rate-limit 'Requests per second per client address for callers without a valid token (burst the same); 0 switches it off'
+            cand --token-rate-limit 'Requests per second per token holder (burst the same); 0 switches it off'
+            cand --trusted-proxy 'Proxies (addresses or networks such as 10.0.0.0/8, comma-separated) whose X-Forwarded-For names the client'
             cand --token-ttl 'Lifetime of issued tokens, e.g. 15m, 1h'
             cand --log-format 'Log format'
             cand --db 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]'

@@ -234,7 +234,9 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand authenticate" -s q -l 
 complete -c usersctl -n "__fish_usersctl_using_subcommand authenticate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usersctl -n "__fish_usersctl_using_subcommand authenticate" -s V -l version -d 'Print version'
 complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l bind -d 'Address to listen on: HOST:PORT, where HOST is an IP address or a name such as localhost' -r
-complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l rate-limit -d 'Requests per second allowed per client address (burst the same); 0 switches it off' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l rate-limit -d 'Requests per second per client address for callers without a valid token (burst the same); 0 switches it off' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l token-rate-limit -d 'Requests per second per token holder (burst the same); 0 switches it off' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l trusted-proxy -d 'Proxies (addresses or networks such as 10.0.0.0/8, comma-separated) whose X-Forwarded-For names the client' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l token-ttl -d 'Lifetime of issued tokens, e.g. 15m, 1h' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l log-format -d 'Log format' -r -f -a "text\t''
 json\t''"

@@ -285,7 +285,7 @@ pub struct ServeArgs {
     /// Address to listen on: HOST:PORT, where HOST is an IP address or a name such as localhost
     #[arg(long, env = "USERSCTL_BIND", default_value = "127.0.0.1:8080", value_parser = parse_bind)]
     pub bind: SocketAddr,
-    /// Requests per second allowed per client address (burst the same); 0 switches it off
+    /// Requests per second per client address for callers without a valid token (burst the same); 0 switches it off
     #[arg(
         long,
         env = "USERSCTL_RATE_LIMIT",
@@ -293,6 +293,22 @@ pub struct ServeArgs {
         value_name = "N"
     )]
     pub rate_limit: u32,
+    /// Requests per second per token holder (burst the same); 0 switches it off
+    #[arg(
+        long,
+        env = "USERSCTL_TOKEN_RATE_LIMIT",
+        default_value_t = 5000,
+        value_name = "N"
+    )]
+    pub token_rate_limit: u32,
+    /// Proxies (addresses or networks such as 10.0.0.0/8, comma-separated) whose X-Forwarded-For names the client
+    #[arg(
+        long,
+        env = "USERSCTL_TRUSTED_PROXY",
+        value_delimiter = ',',
+        value_name = "ADDRS"
+    )]
+    pub trusted_proxy: Vec<crate::http::limits::Network>,
     /// Lifetime of issued tokens, e.g. 15m, 1h
     #[arg(long, env = "USERSCTL_TOKEN_TTL", value_parser = parse_duration, default_value = "1h", value_name = "DURATION")]
     pub token_ttl: Duration,

@@ -2664,6 +2664,184 @@ fn a_refused_body_does_not_break_a_kept_alive_connection() {
 }
 
 #[test]
+fn a_busy_service_with_a_token_is_not_held_to_the_anonymous_limit() {
+    let test = Test::new();
+    // The default limits: 30 a second per address for callers without a
+    // token, and a per-holder limit far above what one service sends.
+    let server = test
+        .serve()
+        .rate_limit(30)
+        .env("USERSCTL_TOKEN_RATE_LIMIT", "5000")
+        .start();
+    let admin = server.admin();
+    for n in 0..300 {
+        let reply = server.get("/users/admin").token(&admin).send();
+        assert_eq!(reply.status, 200, "call {n}: {reply}");
+    }
+    // The same address without a token is still held to 30.
+    let replies: Vec<Reply> = (0..40).map(|_| server.get("/health").send()).collect();
+    assert!(
+        replies.iter().any(|r| r.status == 429),
+        "40 anonymous calls at once, none limited"
+    );
+}
+
+#[test]
+fn each_token_holder_has_a_bucket_of_its_own() {
+    let test = Test::new();
+    let server = test
+        .serve()
+        .rate_limit(0)
+        .arg("--token-rate-limit")
+        .arg("3")
+        .start();
+    let admin = server.admin();
+    server.create(&admin, "bob");
+    // Creating bob took one of the admin's three.
+    let replies: Vec<Reply> = (0..6)
+        .map(|_| server.get("/users/bob").token(&admin).send())
+        .collect();
+    assert_eq!(replies[0].status, 200, "{}", replies[0]);
+    assert_eq!(replies[1].status, 200, "{}", replies[1]);
+    let limited: Vec<&Reply> = replies.iter().filter(|r| r.status == 429).collect();
+    assert!(limited.len() >= 3, "{replies:?}");
+    for reply in &limited {
+        let body = reply.error(429, "rate_limited");
+        assert_eq!(
+            body["message"],
+            "too many requests for this token's holder; slow down"
+        );
+        assert!(reply.retry_after() >= 1);
+    }
+    // Another holder at the same address is not held back...
+    let bob = server.login("bob", PASSWORD);
+    server.get("/users/bob").token(&bob).send().status(200);
+    // ...nor are callers without a token (their limit is off here)...
+    server.get("/health").send().status(200);
+    // ...but a second token of the same holder shares the first one's bucket.
+    let again = server.login(ADMIN, PASSWORD);
+    server
+        .get("/users/bob")
+        .token(&again)
+        .send()
+        .error(429, "rate_limited");
+}
+
+#[test]
+fn a_token_that_does_not_verify_counts_against_the_address() {
+    let test = Test::new();
+    let server = test
+        .serve()
+        .rate_limit(2)
+        .arg("--token-rate-limit")
+        .arg("1000")
+        .start();
+    // Signed with a key that is not the server's.
+    let claims =
+        json!({"sub": uuid::Uuid::now_v7().to_string(), "role": "admin", "exp": 4_000_000_000u64});
+    let forged = sign(
+        Algorithm::HS256,
+        claims.as_object().unwrap(),
+        b"not the server's secret, though long enough",
+    );
+    let replies: Vec<Reply> = (0..6)
+        .map(|i| {
+            let token = if i % 2 == 0 {
+                "garbage"
+            } else {
+                forged.as_str()
+            };
+            server.get("/users").token(token).send()
+        })
+        .collect();
+    assert_eq!(replies[0].status, 401, "{}", replies[0]);
+    assert_eq!(replies[1].status, 401, "{}", replies[1]);
+    assert!(
+        replies[2..].iter().any(|r| r.status == 429),
+        "bad tokens escaped the per-address limit: {replies:?}"
+    );
+}
+
+#[test]
+fn x_forwarded_for_names_the_client_only_behind_a_trusted_proxy() {
+    let test = Test::new();
+    // Behind a proxy on 127.0.0.1: each forwarded client has its own bucket.
+    let server = test
+        .serve()
+        .rate_limit(2)
+        .arg("--trusted-proxy")
+        .arg("192.0.2.0/24,127.0.0.1")
+        .start();
+    for i in 0..10 {
+        server
+            .get("/health")
+            .header("X-Forwarded-For", &format!("203.0.113.{i}"))
+            .send()
+            .status(200);
+    }
+    let replies: Vec<Reply> = (0..5)
+        .map(|_| {
+            server
+                .get("/health")
+                .header("X-Forwarded-For", "198.51.100.1")
+                .send()
+        })
+        .collect();
+    assert!(replies.iter().any(|r| r.status == 429), "{replies:?}");
+    // A client cannot pick its address by writing one in front: proxies
+    // append, so the last address before the trusted ones is the client.
+    let replies: Vec<Reply> = (0..5)
+        .map(|i| {
+            server
+                .get("/health")
+                .header("X-Forwarded-For", &format!("10.9.9.{i}, 198.51.100.1"))
+                .send()
+        })
+        .collect();
+    assert!(replies.iter().all(|r| r.status == 429), "{replies:?}");
+    let log = server.log();
+    assert!(log.contains("peer=203.0.113.7"), "{log}");
+    drop(server);
+
+    // From a peer that is not a named proxy, the header is only a header.
+    let server = test
+        .serve()
+        .rate_limit(2)
+        .arg("--trusted-proxy")
+        .arg("10.0.0.0/8")
+        .start();
+    let replies: Vec<Reply> = (0..6)
+        .map(|i| {
+            server
+                .get("/health")
+                .header("X-Forwarded-For", &format!("203.0.113.{i}"))
+                .send()
+        })
+        .collect();
+    assert!(replies.iter().any(|r| r.status == 429), "{replies:?}");
+    assert!(server.log().contains("peer=127.0.0.1"));
+}
+
+#[test]
+fn a_trusted_proxy_must_be_an_address_or_a_network() {
+    let test = Test::new();
+    for bad in ["proxy.example.com", "10.0.0.0/33", "10.0.0.1,"] {
+        let out = usersctl()
+            .arg("--db")
+            .arg(test.db())
+            .args(["serve", "--trusted-proxy", bad])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.starts_with("usersctl: error: invalid value") && stderr.lines().count() == 1,
+            "{bad}: {stderr}"
+        );
+    }
+}
+
+#[test]
 fn the_rate_limit_is_429_with_retry_after_per_socket_peer() {
     let test = Test::new();
     let server = test.serve().rate_limit(2).start();

@@ -2127,7 +2127,7 @@ fn on_terminal(test: &Test, args: &[&str], stderr: Option<&Path>) -> Terminal {
 }
 
 #[test]
-fn the_import_progress_bar_on_a_terminal_counts_users() {
+fn the_import_progress_bar_on_a_terminal_counts_lines() {
     let test = Test::new();
     let file = test.write("users.jsonl", bulk("user", 3000));
     let term = on_terminal(&test, &["users", "import", file.to_str().unwrap()], None);
@@ -2138,7 +2138,7 @@ fn the_import_progress_bar_on_a_terminal_counts_users() {
         term.transcript
     );
     let mut shown = 0;
-    for part in term.transcript.split(" users") {
+    for part in term.transcript.split(" lines") {
         let Some(progress) = part.rsplit(' ').next() else {
             continue;
         };
@@ -2148,7 +2148,7 @@ fn the_import_progress_bar_on_a_terminal_counts_users() {
             shown += 1;
             assert!(
                 done <= 3000 && total <= 3000,
-                "the progress bar shows {done}/{total} users for a file of 3000"
+                "the progress bar shows {done}/{total} lines for a file of 3000"
             );
         }
     }

@@ -1,23 +1,19 @@
-//! Layers every request passes through: the request log, JSON for every error,
-//! and the per-address rate limit.
+//! Layers every request passes through: the request log and JSON for every
+//! error (the rate limits are in `limits`).
 
-use std::net::{IpAddr, SocketAddr};
-use std::num::NonZeroU32;
-use std::sync::Arc;
+use std::net::IpAddr;
 use std::time::Instant;
 
 use axum::body::Body;
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::Request;
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderValue, Method};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
-use governor::clock::{Clock, DefaultClock};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use axum::response::Response;
 use serde_json::json;
 
 use super::error::{is_json, json_error_for};
-use crate::error::Error;
+use super::limits::ClientAddr;
 
 /// One log line per request: method, path (never the query string, which
 /// could hold a secret), status, latency and a request id (also sent back as
@@ -26,7 +22,7 @@ pub async fn log_requests(req: Request, next: Next) -> Response {
     let start = Instant::now();
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
-    let peer = peer(&req).map(|p| p.ip().to_string()).unwrap_or_default();
+    let peer = peer(&req).map(|p| p.to_string()).unwrap_or_default();
     let request_id = uuid::Uuid::now_v7().simple().to_string();
     let mut response = next.run(req).await;
     let status = response.status().as_u16();
@@ -76,37 +72,6 @@ pub async fn json_errors(req: Request, next: Next) -> Response {
     Response::from_parts(parts, Body::from(body))
 }
 
-pub type Limiter = DefaultKeyedRateLimiter<IpAddr>;
-
-/// `per_second` requests a second per client address, with a burst as large.
-pub fn limiter(per_second: u32) -> Option<Arc<Limiter>> {
-    let n = NonZeroU32::new(per_second)?;
-    Some(Arc::new(RateLimiter::keyed(
-        Quota::per_second(n).allow_burst(n),
-    )))
-}
-
-/// 429 with `Retry-After` once a client address is over its rate. The key is the
-/// socket peer, not a header a client could forge.
-pub async fn rate_limit(State(limiter): State<Arc<Limiter>>, req: Request, next: Next) -> Response {
-    let Some(ip) = peer(&req).map(|p| p.ip()) else {
-        return next.run(req).await;
-    };
-    match limiter.check_key(&ip) {
-        Ok(()) => next.run(req).await,
-        Err(not_until) => {
-            let wait = not_until.wait_time_from(DefaultClock::default().now());
-            Error::RateLimited {
-                message: "too many requests from this address; slow down".to_owned(),
-                retry_after: wait.as_secs().max(1),
-            }
-            .into_response()
-        }
-    }
-}
-
-fn peer(req: &Request) -> Option<SocketAddr> {
-    req.extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0)
+fn peer(req: &Request) -> Option<IpAddr> {
+    req.extensions().get::<ClientAddr>().map(|c| c.0)
 }

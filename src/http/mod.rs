@@ -4,6 +4,7 @@
 
 mod body;
 mod error;
+pub mod limits;
 mod middleware;
 pub mod openapi;
 mod server;
@@ -22,6 +23,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use self::body::{JsonObject, Token};
+use self::limits::Limits;
 use self::openapi::{Data, ErrorBody, Health, Revoked, SavedUser, UserPage, Version};
 use crate::cli::{LogFormat, ServeArgs};
 use crate::domain::User;
@@ -136,7 +138,7 @@ pub fn serve(db: &Path, config: service::Config, args: ServeArgs) -> Result<()> 
         // On stdout, whatever the log filter: scripts and tests read the port here.
         println!("listening on http://{addr}");
         tracing::info!("listening on http://{addr}");
-        let app = router(service.clone(), args.rate_limit);
+        let app = router(service.clone(), &args);
         server::run(listener, app, shutdown).await;
         admin_task.abort();
         let _ = std::fs::remove_file(crate::socket::socket_path(db));
@@ -184,9 +186,9 @@ fn init_tracing(format: LogFormat) {
 }
 
 /// The whole HTTP interface over `service`.
-pub fn router(service: Arc<Service>, rate_limit: u32) -> Router {
+pub fn router(service: Arc<Service>, args: &ServeArgs) -> Router {
     let state = AppState {
-        service,
+        service: service.clone(),
         admission: Arc::new(tokio::sync::Semaphore::new(ADMITTED_CALLS)),
     };
     let mut app = Router::new()
@@ -215,22 +217,26 @@ pub fn router(service: Arc<Service>, rate_limit: u32) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ));
-    if let Some(limiter) = middleware::limiter(rate_limit) {
-        let sweeper = limiter.clone();
+    if let Some(limits) = Limits::new(service, args.rate_limit, args.token_rate_limit) {
+        let sweeper = limits.clone();
         tokio::spawn(async move {
             let mut every = tokio::time::interval(Duration::from_secs(60));
             loop {
                 every.tick().await;
-                sweeper.retain_recent();
+                sweeper.sweep();
             }
         });
         app = app.layer(axum::middleware::from_fn_with_state(
-            limiter,
-            middleware::rate_limit,
+            limits,
+            limits::rate_limit,
         ));
     }
     app.layer(axum::middleware::from_fn(middleware::json_errors))
         .layer(axum::middleware::from_fn(middleware::log_requests))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(args.trusted_proxy.clone()),
+            limits::identify_client,
+        ))
 }
 
 fn data<T>(data: T) -> Json<Data<T>> {

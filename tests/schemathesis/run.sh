@@ -20,7 +20,7 @@ for n in 1 2 3; do
     ids+=("$(printf '%s\n' "$password" | "$bin" user create "admin$n" --email "admin$n@example.com" \
         --role admin --password-stdin -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["id"])')")
 done
-RUST_LOG=warn "$bin" serve --bind 127.0.0.1:0 --rate-limit 0 >"$log" 2>&1 &
+RUST_LOG=warn "$bin" serve --bind 127.0.0.1:0 --rate-limit 0 --token-rate-limit 0 >"$log" 2>&1 &
 server=$!
 url=
 for _ in $(seq 100); do
