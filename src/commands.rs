@@ -54,7 +54,12 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<()> {
 /// command's output and exit code are the same.
 enum Backend {
     Local(Box<Service>),
-    Remote(std::cell::RefCell<socket::Client>),
+    /// The server applies its own configuration; `caller` is the command's,
+    /// applied here too where the two could differ (the stricter wins).
+    Remote {
+        client: std::cell::RefCell<socket::Client>,
+        caller: Box<service::Config>,
+    },
 }
 
 impl Backend {
@@ -67,7 +72,10 @@ impl Backend {
                 Ok(service) => return Ok(Backend::Local(Box::new(service))),
                 Err(Error::Locked(why)) => match socket::Client::connect(db)? {
                     Some(client) => {
-                        return Ok(Backend::Remote(std::cell::RefCell::new(client)));
+                        return Ok(Backend::Remote {
+                            client: std::cell::RefCell::new(client),
+                            caller: Box::new(config),
+                        });
                     }
                     None if Instant::now() < deadline => {
                         std::thread::sleep(Duration::from_millis(20));
@@ -88,7 +96,7 @@ impl Backend {
     fn call(&self, request: Request) -> Result<Response> {
         match self {
             Backend::Local(service) => service.execute(&Actor::Operator, request),
-            Backend::Remote(client) => client.borrow_mut().call(request),
+            Backend::Remote { client, .. } => client.borrow_mut().call(request),
         }
     }
 
@@ -98,10 +106,37 @@ impl Backend {
     fn import(&self, users: Vec<ImportUser>) -> Result<Vec<Result<uuid::Uuid>>> {
         match self {
             Backend::Local(service) => service.import_unflushed(users),
-            Backend::Remote(_) => match self.call(Request::Import { users })? {
-                Response::Imported(outcomes) => Ok(outcomes),
-                other => Err(unexpected(&other)),
-            },
+            Backend::Remote { caller, .. } => {
+                // What the command's own policy refuses is not sent at all.
+                let mut outcomes: Vec<Option<Result<uuid::Uuid>>> = Vec::with_capacity(users.len());
+                let mut sent = Vec::with_capacity(users.len());
+                for user in users {
+                    match refused_by(caller, &user) {
+                        Some(e) => outcomes.push(Some(Err(e))),
+                        None => {
+                            outcomes.push(None);
+                            sent.push(user);
+                        }
+                    }
+                }
+                let mut answers = if sent.is_empty() {
+                    Vec::new()
+                } else {
+                    match self.call(Request::Import { users: sent })? {
+                        Response::Imported(answers) => answers,
+                        other => return Err(unexpected(&other)),
+                    }
+                }
+                .into_iter();
+                outcomes
+                    .into_iter()
+                    .map(|outcome| {
+                        outcome.or_else(|| answers.next()).ok_or_else(|| {
+                            Error::internal("the server answered for fewer users than were sent")
+                        })
+                    })
+                    .collect()
+            }
         }
     }
 
@@ -109,7 +144,7 @@ impl Backend {
     fn flush(&self) -> Result<()> {
         match self {
             Backend::Local(service) => service.store().flush(),
-            Backend::Remote(_) => Ok(()),
+            Backend::Remote { .. } => Ok(()),
         }
     }
 
@@ -119,7 +154,7 @@ impl Backend {
             Backend::Local(service) => {
                 service.delete_many(&request, progress, &crate::interrupt::stop_requested)
             }
-            Backend::Remote(_) => match self.call(Request::DeleteMany(request))? {
+            Backend::Remote { .. } => match self.call(Request::DeleteMany(request))? {
                 Response::DeleteMany(report) => Ok(report),
                 other => Err(unexpected(&other)),
             },
@@ -278,6 +313,21 @@ fn check_reserved(caller: &service::Config, username: &crate::domain::Username) 
         return Err(Error::Conflict(format!("username {username} is reserved")));
     }
     Ok(())
+}
+
+/// What the command's own configuration refuses of an imported user.
+fn refused_by(caller: &service::Config, user: &ImportUser) -> Option<Error> {
+    if let Err(e) = check_reserved(caller, &user.user.username) {
+        return Some(e);
+    }
+    match &user.secret {
+        crate::transfer::ImportSecret::Password(p) => caller
+            .password_policy
+            .check(p, &[user.user.username.as_str(), user.user.email.as_str()])
+            .err()
+            .map(|m| Error::invalid("password", m)),
+        crate::transfer::ImportSecret::Hash(_) => None,
+    }
 }
 
 /// A password given on stdin, judged by the caller's policy too.
@@ -573,7 +623,7 @@ fn export(backend: &Backend, to: Option<&Path>, printer: &Printer) -> Result<()>
     let mut out = io::BufWriter::with_capacity(1 << 16, sink);
     let exported = match backend {
         Backend::Local(service) => export_local(service.store(), &mut out),
-        Backend::Remote(_) => export_pages(backend, &mut out),
+        Backend::Remote { .. } => export_pages(backend, &mut out),
     };
     let count = match exported {
         Ok(count) => count,

@@ -2088,3 +2088,81 @@ fn a_database_in_a_deep_directory_can_be_served_and_operated() {
     let out = run(&deep, ["-o", "name", "user", "get", "alice"]).expect(0);
     assert_eq!(out.stdout, "alice\n");
 }
+
+/// The command's own `--reserved-names` and `--min-password-length` hold while
+/// a server (with the defaults) carries the command out: whichever is stricter
+/// wins, so the same command refuses the same things with or without it.
+#[test]
+fn the_callers_policy_holds_through_the_server() {
+    let test = Test::new();
+    test.create("alice", &["--role", "admin"]);
+    let server = Server::start(&test.db());
+    let strict = [
+        "--reserved-names",
+        "bob,carol",
+        "--min-password-length",
+        "20",
+    ];
+    let before = server.ops();
+
+    let out = run(&test.db(), strict)
+        .args(["user", "create", "bob", "--email", "bob@example.com"])
+        .args(["--generate-password"])
+        .expect(4);
+    assert_eq!(out.stderr, "usersctl: error: username bob is reserved\n");
+    let out = run(&test.db(), strict)
+        .args(["user", "create", "dave", "--email", "dave@example.com"])
+        .args(["--password-stdin"])
+        .stdin(format!("{PASSWORD}\n"))
+        .expect(2);
+    assert!(out.stderr.contains("at least 20 characters"), "{out}");
+    let out = run(&test.db(), strict)
+        .args(["user", "update", "alice", "--password-stdin"])
+        .stdin(format!("{PASSWORD}\n"))
+        .expect(2);
+    assert!(out.stderr.contains("at least 20 characters"), "{out}");
+
+    // Import: the lines the caller's policy refuses are reported and not
+    // stored; the rest go through the server.
+    let lines = [
+        json!({"username": "carol", "email": "carol@example.com", "password": "a long enough passphrase here"}),
+        json!({"username": "erin", "email": "erin@example.com", "password": PASSWORD}),
+        json!({"username": "frank", "email": "frank@example.com", "password": "a long enough passphrase here"}),
+    ]
+    .iter()
+    .map(|l| format!("{l}\n"))
+    .collect::<String>();
+    let out = run(&test.db(), strict)
+        .args(["-o", "json", "users", "import", "-"])
+        .stdin(lines)
+        // A line refused as invalid makes it exit 2 (4 only when every
+        // refusal is a conflict).
+        .expect(2);
+    let report = out.json()["data"].clone();
+    assert_eq!(report["imported"], 1, "{out}");
+    let refused: Vec<(u64, String)> = report["refused"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["line"].as_u64().unwrap(),
+                r["error"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        refused,
+        [(1, "conflict".to_owned()), (2, "invalid_input".to_owned())],
+        "{out}"
+    );
+    server.assert_ops_after(before, &|| "import".to_owned());
+
+    let names: Vec<String> = run(&test.db(), ["-o", "name", "users", "list"])
+        .expect(0)
+        .stdout
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(names, ["alice", "frank"]);
+}
