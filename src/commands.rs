@@ -595,6 +595,9 @@ fn delete_many(
 /// Users per import transaction, and per export page.
 const TRANSFER_BATCH: usize = 1000;
 
+/// Lines of an import from stdin read before the database is taken.
+const PREFETCH_LINES: usize = 50_000;
+
 /// Writes every user as a JSON line, a page at a time, so memory stays flat
 /// however many users there are.
 fn export(backend: &Backend, to: Option<&Path>, printer: &Printer) -> Result<()> {
@@ -741,6 +744,26 @@ fn import(
         let size = file.metadata().ok().map(|m| m.len());
         (Some(file), size)
     };
+    // Lines are read and parsed on a thread of their own while the batches
+    // before them are stored.
+    let from_stdin = file.is_none();
+    let source = args.file.display().to_string();
+    let (chunks, parsed_chunks) = std::sync::mpsc::sync_channel(4);
+    std::thread::spawn(move || parse_lines(file, &source, &chunks));
+    // A pipe is read ahead before the database is taken, so that whatever
+    // writes into it (perhaps another usersctl on this database) can finish
+    // and let the database go; past PREFETCH_LINES the import streams.
+    let mut early = Vec::new();
+    if from_stdin {
+        let mut lines = 0;
+        while lines < PREFETCH_LINES {
+            let Ok(chunk) = parsed_chunks.recv() else {
+                break;
+            };
+            lines += chunk.as_ref().map_or(0, Vec::len);
+            early.push(chunk);
+        }
+    }
     let backend = &open()?;
     crate::interrupt::writing();
     // Progress in lines (users); from stdin, with no end known, a count.
@@ -774,14 +797,9 @@ fn import(
         }
         Ok(())
     };
-    // Lines are read and parsed on a thread of their own while the batches
-    // before them are stored.
-    let source = args.file.display().to_string();
     let mut last_line = 0u64;
-    std::thread::scope(|scope| -> Result<()> {
-        let (chunks, parsed_chunks) = std::sync::mpsc::sync_channel(4);
-        scope.spawn(move || parse_lines(file, &source, &chunks));
-        for chunk in parsed_chunks {
+    (|| -> Result<()> {
+        for chunk in early.into_iter().chain(parsed_chunks) {
             // Ctrl-C stops between batches; what was stored is reported.
             if crate::interrupt::stop_requested() {
                 report.interrupted = true;
@@ -808,7 +826,7 @@ fn import(
             }
         }
         Ok(())
-    })?;
+    })()?;
     if report.interrupted {
         // The lines of the batch in hand were read but are not stored.
         report.last_line = Some(

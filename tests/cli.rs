@@ -3254,6 +3254,40 @@ fn prompts_work_with_stderr_redirected() {
     assert!(!stderr.contains(PASSWORD), "{stderr}");
 }
 
+/// An import from a pipe reads ahead before taking the database, so the
+/// command writing into the pipe, though it holds the same database, can
+/// finish first: here, copies of every user exported from the database
+/// itself, renamed on the way.
+#[test]
+fn an_import_from_a_pipe_waits_for_a_writer_holding_the_database() {
+    let test = Test::new();
+    import_many(&test, 3000);
+    let rename = "import json, sys\n\
+        for line in sys.stdin:\n\
+        \x20   u = json.loads(line)\n\
+        \x20   del u['id']\n\
+        \x20   u['username'] = 'copy-' + u['username']\n\
+        \x20   u['email'] = 'copy-' + u['email']\n\
+        \x20   print(json.dumps(u))\n";
+    fs::write(test.path("rename.py"), rename).unwrap();
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "set -o pipefail; {b} --db {d} users export | python3 {r} | {b} --db {d} --wait 2s users import -",
+            b = bin().display(),
+            d = test.db().display(),
+            r = test.path("rename.py").display(),
+        ))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(stderr, "imported 3001 users\n");
+    let names = test.usernames_all();
+    assert_eq!(names.len(), 6002);
+    assert!(names.contains(&"copy-user02999".to_owned()));
+}
+
 #[test]
 fn boolean_environment_variables_take_1_yes_and_on() {
     let test = Test::new();
