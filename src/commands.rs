@@ -154,7 +154,10 @@ impl Backend {
             Backend::Local(service) => {
                 service.delete_many(&request, progress, &crate::interrupt::stop_requested)
             }
-            Backend::Remote { .. } => match self.call(Request::DeleteMany(request))? {
+            Backend::Remote { client, .. } => match client.borrow_mut().call_until(
+                Request::DeleteMany(request),
+                &crate::interrupt::stop_requested,
+            )? {
                 Response::DeleteMany(report) => Ok(report),
                 other => Err(unexpected(&other)),
             },
@@ -547,11 +550,22 @@ fn delete_many(
         users,
         dry_run: args.dry_run,
     };
-    let bar = progress_bar(
-        printer,
-        request.users.len() as u64,
-        "{bar:40} {pos}/{len} users ({eta} left)",
-    );
+    let bar = if matches!(backend, Backend::Remote { .. }) {
+        // The server does the work and says nothing until it is done.
+        let bar = progress_bar(
+            printer,
+            request.users.len() as u64,
+            "{spinner} {len} names handed to the running server",
+        );
+        bar.enable_steady_tick(Duration::from_millis(100));
+        bar
+    } else {
+        progress_bar(
+            printer,
+            request.users.len() as u64,
+            "{bar:40} {pos}/{len} users ({eta} left)",
+        )
+    };
     let report = backend.delete_many(request, &|done| bar.set_position(done));
     bar.finish_and_clear();
     let report = report?;

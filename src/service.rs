@@ -156,7 +156,18 @@ impl Service {
     }
 
     /// Carries out one request on behalf of `actor`.
-    pub fn execute(&self, actor: &Actor, mut request: Request) -> Result<Response> {
+    pub fn execute(&self, actor: &Actor, request: Request) -> Result<Response> {
+        self.execute_until(actor, request, &|| false)
+    }
+
+    /// `execute`, where a bulk delete stops after the batch in hand once
+    /// `stop` says so (and reports what it did).
+    pub fn execute_until(
+        &self,
+        actor: &Actor,
+        mut request: Request,
+        stop: &dyn Fn() -> bool,
+    ) -> Result<Response> {
         // Self-registration makes plain accounts, whatever the body asked for.
         if let (Actor::Anonymous, Request::CreateUser(new)) = (actor, &mut request) {
             new.role = Role::User;
@@ -180,7 +191,7 @@ impl Service {
             Request::DeleteUser { user } => self.delete(&user).map(Response::User),
             Request::ListUsers(query) => self.list(&query).map(Response::Page),
             Request::DeleteMany(req) => self
-                .delete_many(&req, &|_| {}, &|| false)
+                .delete_many(&req, &|_| {}, stop)
                 .map(Response::DeleteMany),
             Request::Authenticate(creds) => self.authenticate(&creds).map(Response::Token),
             Request::Import { users } => self.import(users).map(Response::Imported),

@@ -2,7 +2,9 @@
 //! commands on the same `--db` are carried out by the server. The socket lives
 //! in the database directory (mode 0600 in a 0700 directory), and only peers
 //! with the server's own uid are served (SO_PEERCRED). The wire format is the
-//! operations of `ops` as newline-delimited JSON, with a version field.
+//! operations of `ops` as newline-delimited JSON, with a version field. While
+//! a request runs, any line from the client (or its hanging up) asks a bulk
+//! delete to stop after the batch in hand; its answer then says what was done.
 
 use std::io::{BufRead, BufReader, Write};
 use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
@@ -149,11 +151,26 @@ async fn handle(stream: UnixStream, service: Arc<Service>) {
                 let op = op_name(&wire.request);
                 let writes = wire.request.writes();
                 let worker = service.clone();
-                let mut result = tokio::task::spawn_blocking(move || {
-                    worker.execute(&Actor::Operator, wire.request)
-                })
-                .await
-                .unwrap_or_else(|e| Err(Error::internal(e)));
+                // Anything the client sends while its request runs (a line,
+                // or hanging up) asks a bulk delete to stop after its batch.
+                let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+                let stopped = stop.clone();
+                let mut task = tokio::task::spawn_blocking(move || {
+                    worker.execute_until(&Actor::Operator, wire.request, &|| {
+                        stopped.load(std::sync::atomic::Ordering::Acquire)
+                    })
+                });
+                let mut listening = true;
+                let mut word = String::new();
+                let mut result = loop {
+                    tokio::select! {
+                        done = &mut task => break done.unwrap_or_else(|e| Err(Error::internal(e))),
+                        _ = lines.read_line(&mut word), if listening => {
+                            stop.store(true, std::sync::atomic::Ordering::Release);
+                            listening = false;
+                        }
+                    }
+                };
                 if writes && result.is_ok() {
                     // Acknowledged only once durable.
                     if let Err(e) = service.store().commit().await {
@@ -275,6 +292,24 @@ impl Client {
 
     /// Sends one operation and waits for its outcome.
     pub fn call(&mut self, request: Request) -> Result<Response> {
+        self.exchange(request, None)
+    }
+
+    /// `call`, telling the server to stop (a bulk delete, after the batch in
+    /// hand) once `stop` says so; the answer then reports what was done.
+    pub fn call_until(
+        &mut self,
+        request: Request,
+        stop: &(dyn Fn() -> bool + Sync),
+    ) -> Result<Response> {
+        self.exchange(request, Some(stop))
+    }
+
+    fn exchange(
+        &mut self,
+        request: Request,
+        stop: Option<&(dyn Fn() -> bool + Sync)>,
+    ) -> Result<Response> {
         let wire = WireRequest {
             version: PROTOCOL_VERSION,
             request,
@@ -286,7 +321,27 @@ impl Client {
         };
         self.writer.write_all(&bytes).map_err(lost)?;
         let mut line = String::new();
-        if self.reader.read_line(&mut line).map_err(lost)? == 0 {
+        let answered = std::sync::atomic::AtomicBool::new(false);
+        let read = std::thread::scope(|scope| {
+            let mut writer = &self.writer;
+            let answered = &answered;
+            // Watched on a thread of its own while the answer is awaited.
+            if let Some(stop) = stop {
+                scope.spawn(move || {
+                    while !answered.load(std::sync::atomic::Ordering::Acquire) {
+                        if stop() {
+                            let _ = writer.write_all(b"stop\n");
+                            return;
+                        }
+                        std::thread::sleep(Duration::from_millis(20));
+                    }
+                });
+            }
+            let read = self.reader.read_line(&mut line);
+            answered.store(true, std::sync::atomic::Ordering::Release);
+            read
+        });
+        if read.map_err(lost)? == 0 {
             return Err(Error::Unavailable(
                 "the server closed the admin socket without answering".to_owned(),
             ));

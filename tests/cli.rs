@@ -3655,6 +3655,62 @@ fn ctrl_c_during_a_bulk_delete_reports_what_was_deleted() {
     assert_eq!(left.len(), 1 + not_handled);
 }
 
+/// The same while a server holds the database: the names go to the server
+/// in one request, and Ctrl-C asks it to stop after the batch in hand.
+#[test]
+fn ctrl_c_during_a_bulk_delete_through_a_server_reports_what_was_deleted() {
+    let test = Test::new();
+    let total = 60_000;
+    import_many(&test, total);
+    let names: String = (0..total).map(|i| format!("user{i:05}\n")).collect();
+    fs::write(test.path("names"), names).unwrap();
+    let from = test.path("names");
+    let mut serve = usersctl();
+    let mut server = Reaper(
+        serve
+            .arg("--db")
+            .arg(test.db())
+            .args(["serve", "--bind", "127.0.0.1:0"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let mut first = String::new();
+    BufReader::new(server.0.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with("listening on "), "{first:?}");
+    let term = on_terminal(
+        &test,
+        &[
+            "users",
+            "delete-many",
+            "--from",
+            from.to_str().unwrap(),
+            "--yes",
+        ],
+        &[("names handed to the running server", "\x03")],
+    );
+    assert_eq!(term.status, 130, "{}", term.transcript);
+    let deleted = term.transcript.matches("deleted\tuser").count();
+    let not_handled = term.transcript.matches("not handled\tuser").count();
+    assert!(deleted > 0 && deleted < total, "{deleted} deleted");
+    assert_eq!(deleted + not_handled, total);
+    assert!(
+        term.transcript.contains(&format!(
+            "usersctl: error: interrupted: deleted {deleted} users before stopping; {not_handled} names were not handled"
+        )),
+        "{}",
+        &term.transcript[term.transcript.len().saturating_sub(600)..]
+    );
+    // What the report says is what happened, and the server carries on.
+    let left = test.usernames_all();
+    assert_eq!(left.len(), 1 + not_handled);
+    drop(server);
+}
+
 #[test]
 fn ctrl_c_during_an_import_reports_what_was_imported() {
     let test = Test::new();
