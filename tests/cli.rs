@@ -3389,7 +3389,7 @@ fn name_and_json_lists_without_a_limit_return_every_match() {
 #[test]
 fn a_list_piped_into_delete_many_deletes_every_match() {
     let test = Test::new();
-    import_many(&test, 3_000);
+    import_many(&test, 100_000);
     let bin = bin();
     let db = test.db();
     for _ in 0..3 {
@@ -3418,7 +3418,7 @@ fn a_list_piped_into_delete_many_deletes_every_match() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(report["data"]["deleted"].as_array().unwrap().len(), 3_000);
+    assert_eq!(report["data"]["deleted"].as_array().unwrap().len(), 100_000);
     assert_eq!(test.usernames(), ["alice"]);
 }
 
