@@ -2691,11 +2691,19 @@ fn a_locked_database_fails_at_once_with_exit_6() {
     assert_eq!(test.usernames(), ["alice"]);
 }
 
+/// Feeds an import from stdin more than it reads ahead before taking the
+/// database (blank lines), so that it takes the database and, the pipe left
+/// open, holds it.
+fn hold_open(stdin: &mut std::process::ChildStdin) {
+    stdin.write_all(&[b'\n'; 60_000]).unwrap();
+    stdin.flush().unwrap();
+}
+
 #[test]
 fn a_database_held_by_another_usersctl_names_that_process() {
     let test = Test::new();
     test.create_many(&["alice"]);
-    // An import reading a stdin that stays open holds the database meanwhile.
+    // An import streaming a stdin that stays open holds the database meanwhile.
     let mut holder = Reaper(
         usersctl()
             .arg("--db")
@@ -2707,6 +2715,7 @@ fn a_database_held_by_another_usersctl_names_that_process() {
             .spawn()
             .unwrap(),
     );
+    hold_open(holder.0.stdin.as_mut().unwrap());
     let pid = holder.0.id().to_string();
     let lock = test.db().join("lock");
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -3426,7 +3435,7 @@ fn a_list_piped_into_delete_many_deletes_every_match() {
 fn a_command_waits_for_a_database_another_command_holds() {
     let test = Test::new();
     test.create("alice");
-    // An import reading a stdin that stays open holds the database meanwhile.
+    // An import streaming a stdin that stays open holds the database meanwhile.
     let mut holder = usersctl()
         .arg("--db")
         .arg(test.db())
@@ -3436,6 +3445,7 @@ fn a_command_waits_for_a_database_another_command_holds() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
+    hold_open(holder.stdin.as_mut().unwrap());
     let start = Instant::now();
     loop {
         let out = test
