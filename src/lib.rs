@@ -69,6 +69,18 @@ fn usage_error(err: &clap::Error) -> ExitCode {
         .unwrap_or_default();
     let message = message.strip_prefix("error: ").unwrap_or(message);
     let first = message.split_whitespace().collect::<Vec<_>>().join(" ");
+    // clap repeats the bad value: what would hide or turn text around is
+    // shown as an escape, not acted out on the operator's terminal.
+    let first: String = first
+        .chars()
+        .map(|c| {
+            if c.is_control() || domain::text::hidden(c) || matches!(c, '\u{200C}' | '\u{200D}') {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect();
     let printer = output::Printer {
         format: if json_requested() {
             cli::Format::Json

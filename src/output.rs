@@ -31,7 +31,7 @@ pub struct Printer {
 
 impl Printer {
     /// A success as JSON: exactly the body the HTTP interface sends for the
-    /// same operation, `{"data": …}` (see `data`).
+    /// same operation, `{"data": …}` (`http::openapi::Data`).
     pub fn json(&self, out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
         pretty(out, &Data { data: value })
     }

@@ -819,6 +819,7 @@ pub fn check_block_reason(reason: &str) -> Result<()> {
             "must not contain control characters",
         ));
     }
+    crate::domain::text::check_visible(reason).map_err(|m| Error::invalid("block_reason", m))?;
     Ok(())
 }
 

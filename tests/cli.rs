@@ -930,6 +930,72 @@ fn a_display_name_with_control_characters_is_refused() {
 }
 
 #[test]
+fn a_display_name_that_could_spoof_another_is_refused() {
+    for (bad, why) in [
+        (
+            "alice\u{202E}nimda",
+            "invisible or direction-changing characters (U+202E)",
+        ),
+        (
+            "ad\u{200B}min",
+            "invisible or direction-changing characters (U+200B)",
+        ),
+        (
+            "\u{FEFF}Alice",
+            "invisible or direction-changing characters (U+FEFF)",
+        ),
+        (
+            "Alice\u{2028}Liddell",
+            "invisible or direction-changing characters (U+2028)",
+        ),
+        ("Alice\u{200D}", "a zero-width joiner outside a word"),
+    ] {
+        assert_create_refused(
+            "alice",
+            "a@example.com",
+            &["--name", bad],
+            &format!("must not contain {why}"),
+        );
+    }
+    // The value is repeated escaped, not acted out on the terminal.
+    let test = Test::new();
+    test.args(["user", "create", "alice", "--email", "a@example.com"])
+        .args(["--name", "alice\u{202E}nimda", "--generate-password"])
+        .status(2)
+        .stderr_has("'alice\\u{202e}nimda'")
+        .run();
+    let zalgo = format!("Al{}ice", "\u{0336}".repeat(20));
+    assert_create_refused(
+        "alice",
+        "a@example.com",
+        &["--name", &zalgo],
+        "must not stack more than 10 marks",
+    );
+    // Names in any script, with their marks, joiners inside words and emoji,
+    // are fine; and a block reason follows the same rule.
+    let test = Test::new();
+    for (i, good) in ["Zoë Ångström", "می\u{200C}خواهم", "👩\u{200D}💻 Ada"]
+        .iter()
+        .enumerate()
+    {
+        let user = test.create_with(&format!("user{i}"), &["--name", good]);
+        assert_eq!(user["name"], *good);
+    }
+    test.args([
+        "user",
+        "update",
+        "user0",
+        "--block",
+        "--reason",
+        "gone\u{202E}",
+    ])
+    .status(2)
+    .stderr_has("block_reason: must not contain invisible")
+    .run();
+    assert_eq!(test.user("user0")["blocked"], false);
+}
+
+#[test]
 fn a_display_name_may_have_128_characters_but_not_129() {
     assert_create_refused(
         "alice",

@@ -1897,6 +1897,77 @@ fn conflicting_malformed_and_query_string_tokens_are_refused() {
 }
 
 #[test]
+fn names_that_could_spoof_another_are_400_with_the_field() {
+    let test = Test::new();
+    let server = test.serve().start();
+    let admin = server.admin();
+    let body = json!({"username": "mallory", "email": "m@example.com",
+                      "name": "admin\u{202E}", "generate_password": true});
+    let reply = server.post("/users").token(&admin).json(body).send();
+    let err = reply.error(400, "invalid_input");
+    assert_eq!(err["details"][0]["field"], "name");
+    server.create(&admin, "bob");
+    let reply = server
+        .patch("/users/bob")
+        .token(&admin)
+        .json(json!({"name": "b\u{200B}ob"}))
+        .send();
+    assert_eq!(
+        reply.error(400, "invalid_input")["details"][0]["field"],
+        "name"
+    );
+    assert_eq!(server.user(&admin, "bob")["name"], Value::Null);
+}
+
+#[test]
+fn a_token_header_given_twice_with_different_values_is_refused() {
+    let test = Test::new();
+    let server = test.serve().start();
+    let admin = server.admin();
+    let other = server.admin();
+    let request = |headers: &[(&str, &str)]| {
+        let mut text =
+            "GET /users/admin HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n".to_owned();
+        for (name, value) in headers {
+            text += &format!("{name}: {value}\r\n");
+        }
+        text += "\r\n";
+        raw(server.addr, text.as_bytes())
+    };
+    let bearer = |t: &str| format!("Bearer {t}");
+    for headers in [
+        vec![
+            ("Authorization", bearer(&admin)),
+            ("Authorization", bearer(&other)),
+        ],
+        vec![
+            ("Authorization", bearer(&admin)),
+            ("Authorization", "Bearer garbage".to_owned()),
+        ],
+        vec![("token", admin.clone()), ("token", other.clone())],
+        vec![("token", admin.clone()), ("Token", "garbage".to_owned())],
+    ] {
+        let headers: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        let reply = request(&headers);
+        let body = reply.error(401, "unauthorized");
+        assert!(
+            body["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("more than one"),
+            "{headers:?}: {reply}"
+        );
+    }
+    // The same token twice is the same token.
+    request(&[
+        ("Authorization", &bearer(&admin)),
+        ("Authorization", &bearer(&admin)),
+    ])
+    .data(200);
+    request(&[("token", &admin)]).data(200);
+}
+
+#[test]
 fn a_token_stops_working_when_its_user_is_blocked_deleted_or_changes_password() {
     let test = Test::new();
     let server = test.serve().start();

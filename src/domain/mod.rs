@@ -7,6 +7,7 @@ mod email;
 mod name;
 mod password;
 mod role;
+pub mod text;
 mod timestamp;
 mod user;
 mod username;

@@ -3,7 +3,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-/// A display name: at most 128 characters, no control characters.
+/// A display name: at most 128 characters, no control characters, nothing an
+/// operator could not see (`text::check_visible`).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(try_from = "String")]
 pub struct DisplayName(String);
@@ -28,6 +29,7 @@ impl DisplayName {
         if input.trim().is_empty() {
             return Err("must not be blank (use null to remove the name)".to_owned());
         }
+        super::text::check_visible(input)?;
         Ok(DisplayName(input.to_owned()))
     }
 

@@ -76,13 +76,25 @@ impl<S: Send + Sync> FromRequestParts<S> for Token {
                     .to_owned(),
             ));
         }
-        let header = |name| {
-            parts
-                .headers
-                .get(name)
-                .map(|v| v.to_str().map(str::trim).map(str::to_owned))
-                .transpose()
-                .map_err(|_| Error::Unauthorized("malformed token header".to_owned()))
+        // A header given twice with different values is refused, not taken
+        // first or last: a proxy and the server could each pick another.
+        let header = |name: axum::http::HeaderName| -> Result<Option<String>> {
+            let mut values = parts.headers.get_all(&name).iter().map(|v| {
+                v.to_str()
+                    .map(|v| v.trim().to_owned())
+                    .map_err(|_| Error::Unauthorized("malformed token header".to_owned()))
+            });
+            let Some(first) = values.next().transpose()? else {
+                return Ok(None);
+            };
+            for other in values {
+                if other? != first {
+                    return Err(Error::Unauthorized(format!(
+                        "more than one {name} header, with different values"
+                    )));
+                }
+            }
+            Ok(Some(first))
         };
         let bearer = header(AUTHORIZATION)?
             .map(|value| match value.split_once(' ') {
