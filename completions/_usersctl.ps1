@@ -254,13 +254,14 @@ Register-ArgumentCompleter -Native -CommandName 'usersctl' -ScriptBlock {
             break
         }
         'usersctl;users;export' {
-            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Write to FILE (created owner-only) instead of stdout')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Write to FILE (created owner-only; never through a symbolic link) instead of stdout')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)')
             [CompletionResult]::new('--min-password-length', '--min-password-length', [CompletionResultType]::ParameterName, 'Minimum length of new passwords, in characters')
             [CompletionResult]::new('--reserved-names', '--reserved-names', [CompletionResultType]::ParameterName, 'Comma-separated usernames nobody may take [default: root, administrator, system, …]')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace FILE if it exists (it must be a file of your own)')
             [CompletionResult]::new('--init', '--init', [CompletionResultType]::ParameterName, 'Make the database if --db names none (only `user create` and `users import` do so unasked)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only what was asked for: no notes, summaries or progress bars')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only what was asked for: no notes, summaries or progress bars')

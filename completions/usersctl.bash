@@ -935,7 +935,7 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__users__subcmd__export)
-            opts="-o -q -h -V --to --db --init --output --quiet --wait --min-password-length --reserved-names --help --version"
+            opts="-o -q -h -V --to --force --db --init --output --quiet --wait --min-password-length --reserved-names --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

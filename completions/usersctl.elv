@@ -235,13 +235,14 @@ set edit:completion:arg-completer[usersctl] = {|@words|
             cand --version 'Print version'
         }
         &'usersctl;users;export'= {
-            cand --to 'Write to FILE (created owner-only) instead of stdout'
+            cand --to 'Write to FILE (created owner-only; never through a symbolic link) instead of stdout'
             cand --db 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]'
             cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
             cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
             cand --wait 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)'
             cand --min-password-length 'Minimum length of new passwords, in characters'
             cand --reserved-names 'Comma-separated usernames nobody may take [default: root, administrator, system, …]'
+            cand --force 'Replace FILE if it exists (it must be a file of your own)'
             cand --init 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
             cand -q 'Print only what was asked for: no notes, summaries or progress bars'
             cand --quiet 'Print only what was asked for: no notes, summaries or progress bars'

@@ -201,7 +201,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from import" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from import" -s V -l version -d 'Print version'
-complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from export" -l to -d 'Write to FILE (created owner-only) instead of stdout' -r -F
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from export" -l to -d 'Write to FILE (created owner-only; never through a symbolic link) instead of stdout' -r -F
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from export" -l db -d 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r -F
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from export" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
 wide\t'Tables with every column (for `users list`: name, last login, id)'
@@ -210,6 +210,7 @@ name\t'One username per line'"
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from export" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from export" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from export" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from export" -l force -d 'Replace FILE if it exists (it must be a file of your own)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from export" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from export" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -223,9 +223,12 @@ pub struct ImportArgs {
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// Write to FILE (created owner-only) instead of stdout
+    /// Write to FILE (created owner-only; never through a symbolic link) instead of stdout
     #[arg(long, value_name = "FILE")]
     pub to: Option<PathBuf>,
+    /// Replace FILE if it exists (it must be a file of your own)
+    #[arg(long, requires = "to")]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

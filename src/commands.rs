@@ -70,24 +70,31 @@ impl Backend {
         loop {
             match Service::open(db, config.clone()) {
                 Ok(service) => return Ok(Backend::Local(Box::new(service))),
-                Err(Error::Locked(why)) => match socket::Client::connect(db)? {
-                    Some(client) => {
-                        return Ok(Backend::Remote {
-                            client: std::cell::RefCell::new(client),
-                            caller: Box::new(config),
-                        });
+                Err(Error::Locked(why)) => {
+                    match socket::Client::connect(db).map_err(|e| match e {
+                        // A server that holds the database and does not answer:
+                        // the lock's message names the process.
+                        Error::Locked(hung) => Error::Locked(format!("{why} ({hung})")),
+                        other => other,
+                    })? {
+                        Some(client) => {
+                            return Ok(Backend::Remote {
+                                client: std::cell::RefCell::new(client),
+                                caller: Box::new(config),
+                            });
+                        }
+                        None if Instant::now() < deadline => {
+                            std::thread::sleep(Duration::from_millis(20));
+                        }
+                        None if wait.is_zero() => return Err(Error::Locked(why)),
+                        None => {
+                            return Err(Error::Locked(format!(
+                                "{why} (waited {}; --wait or USERSCTL_WAIT sets how long)",
+                                humantime::format_duration(wait)
+                            )));
+                        }
                     }
-                    None if Instant::now() < deadline => {
-                        std::thread::sleep(Duration::from_millis(20));
-                    }
-                    None if wait.is_zero() => return Err(Error::Locked(why)),
-                    None => {
-                        return Err(Error::Locked(format!(
-                            "{why} (waited {}; --wait or USERSCTL_WAIT sets how long)",
-                            humantime::format_duration(wait)
-                        )));
-                    }
-                },
+                }
                 Err(e) => return Err(e),
             }
         }
@@ -273,7 +280,18 @@ fn run_operation(
         Command::Users(UsersCommand::List(args)) => list(&open()?, args, printer, out),
         Command::Users(UsersCommand::DeleteMany(args)) => delete_many(open, args, printer, out),
         Command::Users(UsersCommand::Import(args)) => import(open, args, printer, out),
-        Command::Users(UsersCommand::Export(args)) => export(&open()?, args.to.as_deref(), printer),
+        Command::Users(UsersCommand::Export(args)) => {
+            // The file is made (or refused) before the database is taken.
+            let sink = export_sink(&args, printer)?;
+            let count = export(&open()?, sink)?;
+            if args.to.is_some() {
+                printer.note(&format!(
+                    "exported {count} user{}",
+                    if count == 1 { "" } else { "s" }
+                ));
+            }
+            Ok(())
+        }
         Command::Authenticate(args) => {
             let request = authenticate_request(args)?;
             crate::interrupt::writing();
@@ -614,29 +632,57 @@ const PREFETCH_LINES: usize = 50_000;
 
 /// Writes every user as a JSON line, a page at a time, so memory stays flat
 /// however many users there are.
-fn export(backend: &Backend, to: Option<&Path>, printer: &Printer) -> Result<()> {
-    let sink: Box<dyn Write> = match to {
-        Some(path) => {
-            let file = std::fs::OpenOptions::new()
-                .write(true)
-                .create(true)
-                .truncate(true)
-                .mode(0o600)
-                .open(path)
-                .map_err(|e| Error::usage(format!("cannot write {}: {e}", path.display())))?;
-            // An existing file keeps its mode on open: make it owner-only too.
-            file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-            Box::new(file)
+/// Where an export goes: stdout, or `--to FILE`, made anew, owner-only and
+/// never through a symbolic link (the hashes must not land in a file someone
+/// else set up); with `--force` an existing file of the caller's own is
+/// replaced.
+fn export_sink(args: &crate::cli::ExportArgs, printer: &Printer) -> Result<Box<dyn Write>> {
+    use std::os::unix::fs::MetadataExt;
+    let Some(path) = args.to.as_deref() else {
+        if io::stdout().is_terminal() && !printer.quiet {
+            crate::warn(
+                "the export holds password hashes; redirect it to a file (or use --to FILE)",
+            );
         }
-        None => {
-            if io::stdout().is_terminal() && !printer.quiet {
-                eprintln!(
-                    "usersctl: warning: the export holds password hashes; redirect it to a file (or use --to FILE)"
-                );
-            }
-            Box::new(io::stdout().lock())
-        }
+        return Ok(Box::new(io::stdout().lock()));
     };
+    let cannot = |e: io::Error| {
+        let shown = path.display();
+        Error::usage(match e.raw_os_error() {
+            Some(libc::ELOOP) => format!("refusing to write {shown}: it is a symbolic link"),
+            Some(libc::EEXIST) => format!(
+                "refusing to write {shown}: it exists (--force replaces a file of your own)"
+            ),
+            _ => format!("cannot write {shown}: {e}"),
+        })
+    };
+    let mut options = std::fs::OpenOptions::new();
+    options
+        .write(true)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC);
+    if !args.force {
+        let file = options.create_new(true).open(path).map_err(cannot)?;
+        return Ok(Box::new(file));
+    }
+    let file = options.create(true).open(path).map_err(cannot)?;
+    let meta = file.metadata()?;
+    let me = rustix::process::geteuid().as_raw();
+    if !meta.is_file() || meta.uid() != me {
+        return Err(Error::usage(format!(
+            "refusing to write {}: it is not a plain file of your own (uid {}, yours {me})",
+            path.display(),
+            meta.uid()
+        )));
+    }
+    // Emptied only once it is known to be ours; and owner-only, whatever it was.
+    file.set_len(0)?;
+    file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    Ok(Box::new(file))
+}
+
+/// Writes every user to `sink`; returns how many.
+fn export(backend: &Backend, sink: Box<dyn Write>) -> Result<usize> {
     let mut out = io::BufWriter::with_capacity(1 << 16, sink);
     let exported = match backend {
         Backend::Local(service) => export_local(service.store(), &mut out),
@@ -644,17 +690,11 @@ fn export(backend: &Backend, to: Option<&Path>, printer: &Printer) -> Result<()>
     };
     let count = match exported {
         Ok(count) => count,
-        Err(Stop::Write(e)) => return emit(Err(e)),
+        Err(Stop::Write(e)) => return emit(Err(e)).map(|()| 0),
         Err(Stop::Failed(e)) => return Err(e),
     };
     emit(out.flush())?;
-    if to.is_some() {
-        printer.note(&format!(
-            "exported {count} user{}",
-            if count == 1 { "" } else { "s" }
-        ));
-    }
-    Ok(())
+    Ok(count)
 }
 
 /// Why an export ended early: its output could not be written, or a user could

@@ -30,6 +30,9 @@ pub use error::{Error, Result};
 
 /// The whole program: parse, run, map the outcome to an exit code.
 pub fn main() -> ExitCode {
+    // Everything usersctl creates (the database's files, exports, the token
+    // secret) is for its owner alone, whatever umask it was started with.
+    rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => return usage_error(&err),
@@ -42,6 +45,12 @@ pub fn main() -> ExitCode {
             ExitCode::from(err.exit_code())
         }
     }
+}
+
+/// A warning on stderr, one line, for the person running the command (and in
+/// a server's log, where stderr goes).
+pub fn warn(message: &str) {
+    eprintln!("usersctl: warning: {message}");
 }
 
 /// Help and version go to stdout as clap renders them; a usage error becomes

@@ -273,8 +273,9 @@ impl Client {
         };
         let Some(greeting) = greeting else {
             return Err(Error::Locked(format!(
-                "the usersctl server holding {} does not answer on its admin socket",
-                db.display()
+                "it accepted a connection to {} but did not answer within {} ms: is it stopped or hung?",
+                SOCKET_FILE,
+                GREETING_TIMEOUT.as_millis()
             )));
         };
         if greeting.version != PROTOCOL_VERSION {

@@ -156,8 +156,23 @@ impl TokenKeys {
 
 fn load_or_create_secret(dir: &Path) -> Result<Vec<u8>> {
     let path = dir.join(SECRET_FILE);
-    match std::fs::metadata(&path) {
+    match std::fs::symlink_metadata(&path) {
         Ok(meta) => {
+            use std::os::unix::fs::MetadataExt;
+            if !meta.is_file() {
+                return Err(Error::Unavailable(format!(
+                    "token secret {} is not a plain file (a link or something else); replace it with one",
+                    path.display()
+                )));
+            }
+            let me = rustix::process::geteuid().as_raw();
+            if meta.uid() != me {
+                return Err(Error::Unavailable(format!(
+                    "token secret {} belongs to uid {}, not to you (uid {me}); only a secret of your own is used",
+                    path.display(),
+                    meta.uid()
+                )));
+            }
             let mode = meta.permissions().mode() & 0o777;
             if mode & 0o077 != 0 {
                 return Err(Error::Unavailable(format!(

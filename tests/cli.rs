@@ -2578,6 +2578,159 @@ fn a_token_secret_readable_by_others_is_refused() {
     test.assert_login("alice", PASSWORD);
 }
 
+/// Every file and directory under `dir`, with its mode.
+fn modes_under(dir: &Path) -> Vec<(PathBuf, u32)> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(at) = pending.pop() {
+        for entry in fs::read_dir(&at).unwrap() {
+            let path = entry.unwrap().path();
+            let meta = fs::symlink_metadata(&path).unwrap();
+            found.push((path.clone(), meta.permissions().mode() & 0o777));
+            if meta.is_dir() {
+                pending.push(path);
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn every_file_of_a_database_is_for_its_owner_alone_whatever_the_umask() {
+    let test = Test::without_database();
+    // Started as a service manager or a shell with umask 022 would start it.
+    let run = |args: &str| {
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "umask 022; exec {} --db {} {args}",
+                bin().display(),
+                test.db().display()
+            ))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args}: {out:?}");
+    };
+    let pw = test.path("pw");
+    fs::write(&pw, format!("{PASSWORD}\n")).unwrap();
+    run("-q user create alice --email alice@example.com --generate-password");
+    run(&format!(
+        "users export --to {}",
+        test.path("export.jsonl").display()
+    ));
+    run(&format!(
+        "user update alice --password-stdin < {}",
+        pw.display()
+    ));
+    run(&format!(
+        "authenticate alice --password-stdin < {}",
+        pw.display()
+    ));
+    let modes = modes_under(&test.db());
+    assert!(modes.len() >= 5, "{modes:?}");
+    for (path, mode) in modes {
+        assert_eq!(mode & 0o077, 0, "{} is mode {mode:o}", path.display());
+    }
+    assert_eq!(mode(&test.db()), 0o700);
+    assert_eq!(mode(&test.path("export.jsonl")), 0o600);
+}
+
+#[test]
+fn a_database_others_could_read_is_made_owner_only_with_a_warning() {
+    let test = Test::without_database();
+    // What `mkdir` and systemd's StateDirectory= make, and files an older
+    // version left readable.
+    fs::create_dir(test.db()).unwrap();
+    fs::set_permissions(test.db(), fs::Permissions::from_mode(0o755)).unwrap();
+    test.args([
+        "-q",
+        "-o",
+        "name",
+        "user",
+        "create",
+        "alice",
+        "--email",
+        "a@example.com",
+    ])
+    .arg("--generate-password")
+    .stdout("alice\n")
+    .stderr_has(&format!(
+        "usersctl: warning: others could enter the database directory; made it owner-only: {} (was 755)\n",
+        test.db().display()
+    ))
+    .run();
+    assert_eq!(mode(&test.db()), 0o700);
+    fs::set_permissions(test.db(), fs::Permissions::from_mode(0o755)).unwrap();
+    fs::set_permissions(test.db().join("sled/db"), fs::Permissions::from_mode(0o644)).unwrap();
+    let out = test
+        .args(["-o", "name", "users", "list"])
+        .stdout("alice\n")
+        .any_stderr()
+        .run();
+    assert_eq!(
+        out.stderr,
+        format!(
+            "usersctl: warning: others could enter the database directory; made it owner-only: {0} (was 755)\n\
+             usersctl: warning: others could read files of the database; made them owner-only: {0}/sled/db (was 644)\n",
+            test.db().display()
+        )
+    );
+    for (path, mode) in modes_under(&test.db()) {
+        assert_eq!(mode & 0o077, 0, "{} is mode {mode:o}", path.display());
+    }
+    // Once tight, nothing more is said.
+    test.args(["-o", "name", "users", "list"])
+        .stdout("alice\n")
+        .run();
+}
+
+#[test]
+fn a_database_or_token_secret_of_another_user_is_refused() {
+    if !rustix::process::geteuid().is_root() {
+        eprintln!("not root: files of another user cannot be made here; skipped");
+        return;
+    }
+    let test = Test::new();
+    test.create("alice");
+    test.assert_login("alice", PASSWORD);
+    let secret = test.db().join("jwt-secret");
+    std::os::unix::fs::chown(&secret, Some(65534), None).unwrap();
+    test.authenticate("alice", PASSWORD)
+        .status(6)
+        .stderr(&format!(
+            "usersctl: error: token secret {} belongs to uid 65534, not to you (uid 0); \
+             only a secret of your own is used\n",
+            secret.display()
+        ))
+        .run();
+    std::os::unix::fs::chown(&secret, Some(0), None).unwrap();
+    test.assert_login("alice", PASSWORD);
+
+    std::os::unix::fs::chown(test.db(), Some(65534), None).unwrap();
+    test.args(["users", "list"])
+        .status(6)
+        .stderr(&format!(
+            "usersctl: error: database directory {} belongs to uid 65534, not to you (uid 0); \
+             run usersctl as its owner\n",
+            test.db().display()
+        ))
+        .run();
+}
+
+#[test]
+fn a_token_secret_that_is_a_link_is_refused() {
+    let test = Test::new();
+    test.create("alice");
+    test.assert_login("alice", PASSWORD);
+    let secret = test.db().join("jwt-secret");
+    fs::rename(&secret, test.path("elsewhere")).unwrap();
+    std::os::unix::fs::symlink(test.path("elsewhere"), &secret).unwrap();
+    test.authenticate("alice", PASSWORD)
+        .status(6)
+        .stderr_has("is not a plain file")
+        .run();
+}
+
 // ---------------------------------------------------------------------------
 // Global options and environment
 // ---------------------------------------------------------------------------
@@ -2915,6 +3068,7 @@ fn only_commands_that_add_users_or_init_make_a_database() {
     // An empty directory made beforehand (as `mktemp -d` does) is fine.
     let empty = test.path("empty");
     fs::create_dir(&empty).unwrap();
+    fs::set_permissions(&empty, fs::Permissions::from_mode(0o700)).unwrap();
     test.args(["--init", "users", "list"])
         .db(&empty)
         .stderr("no users match\n")

@@ -1006,8 +1006,11 @@ fn small_database() -> (Test, BTreeMap<String, Value>) {
     (test, users)
 }
 
+/// Copies `from` as `cp -a` would: with the modes it has (`fs::copy` keeps a
+/// file's; a directory's is set here).
 fn copy_dir(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
+    fs::set_permissions(to, fs::metadata(from).unwrap().permissions()).unwrap();
     for entry in fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
         let target = to.join(entry.file_name());
@@ -1154,6 +1157,14 @@ fn damaged_database_files_are_exit_6_and_leave_the_files_as_they_were() {
         let test = Test::new();
         copy_dir(&pristine.db, &test.db);
         damage(&test.db);
+        // Damage done by the owner: what it made is the owner's alone, as the
+        // rest is (else opening would first, rightly, tighten it).
+        let chmod = Command::new("chmod")
+            .args(["-R", "go-rwx"])
+            .arg(&test.db)
+            .status()
+            .unwrap();
+        assert!(chmod.success());
         let damaged = snapshot(&test.db);
         let prefix = format!("cannot open database at {}", test.db.display());
         for args in [
@@ -1385,19 +1396,18 @@ fn an_unreadable_database_file_is_exit_6_with_a_clear_message() {
             );
             return;
         }
-        // As root, chmod has no effect: run as nobody, who may reach the
-        // database but not read its log.
+        // As root, chmod has no effect: run as nobody, to whom the database
+        // is handed (a database of another user is refused outright), and
+        // who then cannot read its log.
         as_nobody = true;
         cmd = usersctl_as_nobody;
-        for (path, mode) in [
-            (test.dir.path().to_owned(), 0o711),
-            (test.db.clone(), 0o777),
-            (test.db.join("lock"), 0o666),
-            (test.db.join("sled"), 0o777),
-            (test.db.join("sled/conf"), 0o644),
-        ] {
-            fs::set_permissions(&path, fs::Permissions::from_mode(mode)).unwrap();
-        }
+        fs::set_permissions(test.dir.path(), fs::Permissions::from_mode(0o711)).unwrap();
+        let chown = Command::new("chown")
+            .args(["-R", "65534:65534"])
+            .arg(&test.db)
+            .status()
+            .unwrap();
+        assert!(chown.success());
     }
     fs::set_permissions(&log_path, fs::Permissions::from_mode(0o000)).unwrap();
     if !as_nobody && File::open(&log_path).is_ok() {
@@ -1419,6 +1429,15 @@ fn an_unreadable_database_file_is_exit_6_with_a_clear_message() {
     let (code, log) = test.serve().refused_with(cmd());
     assert_eq!(code, Some(6), "serve:\n{log}");
     fs::set_permissions(&log_path, fs::Permissions::from_mode(0o600)).unwrap();
+    if as_nobody {
+        // Back to root, who checks what is left.
+        let chown = Command::new("chown")
+            .args(["-R", "0:0"])
+            .arg(&test.db)
+            .status()
+            .unwrap();
+        assert!(chown.success());
+    }
     assert_eq!(test.users(), users, "users lost");
 }
 

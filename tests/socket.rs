@@ -1853,6 +1853,16 @@ fn a_server_that_does_not_answer_fails_the_command_within_a_second() {
     let status = status.expect("the command hung on a server that does not answer");
     assert_eq!(status.code(), Some(6));
     assert!(took < Duration::from_secs(1), "took {took:?}");
+    // It says which process holds the database, as README promises.
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(client.0.stderr.as_mut().unwrap(), &mut stderr).unwrap();
+    assert!(
+        stderr.contains(&format!("is locked by process {} (", server.pid()))
+            && stderr.contains("usersctl")
+            && stderr.contains("did not answer within 500 ms: is it stopped or hung?"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }
 
 // ---------------------------------------------------------------------------

@@ -753,11 +753,21 @@ fn export_to_a_file_creates_it_owner_only_and_an_existing_file_becomes_owner_onl
     assert_eq!(mode(&new), 0o600);
     assert_eq!(fs::read_to_string(&new).unwrap(), exported);
 
-    // A file that is there already, readable by everyone and longer than the
-    // export: replaced whole, and owner-only from then on.
+    // A file that is there already is left alone unless --force says so...
     let old = test.write("old.jsonl", "x".repeat(100_000));
     fs::set_permissions(&old, fs::Permissions::from_mode(0o644)).unwrap();
     test.args(["-q", "users", "export", "--to"])
+        .arg_path(&old)
+        .status(2)
+        .stderr(&format!(
+            "usersctl: error: refusing to write {}: it exists (--force replaces a file of your own)\n",
+            old.display()
+        ))
+        .run();
+    assert_eq!(fs::read_to_string(&old).unwrap(), "x".repeat(100_000));
+    // ...and then, readable by everyone and longer than the export, it is
+    // replaced whole, and owner-only from then on.
+    test.args(["-q", "users", "export", "--force", "--to"])
         .arg_path(&old)
         .run();
     assert_eq!(mode(&old), 0o600);
@@ -772,6 +782,59 @@ fn export_to_a_file_creates_it_owner_only_and_an_existing_file_becomes_owner_onl
         .stderr_has("missing/dir/out.jsonl")
         .run();
     assert!(!nowhere.exists());
+}
+
+/// `--to` never writes hashes through a symbolic link, nor into a file that
+/// someone else owns, with or without `--force`.
+#[test]
+fn export_never_follows_a_link_nor_writes_into_someone_elses_file() {
+    let test = Test::new();
+    test.import_ok(&test.db(), &bulk("user", 2));
+    let victim = test.write("victim.txt", "precious\n");
+    let link = test.path("export.jsonl");
+    std::os::unix::fs::symlink(&victim, &link).unwrap();
+    for force in [&[][..], &["--force"][..]] {
+        test.args(["users", "export"])
+            .args(force.iter().copied())
+            .args(["--to"])
+            .arg_path(&link)
+            .status(2)
+            .stderr(&format!(
+                "usersctl: error: refusing to write {}: {}\n",
+                link.display(),
+                if force.is_empty() {
+                    "it exists (--force replaces a file of your own)"
+                } else {
+                    "it is a symbolic link"
+                }
+            ))
+            .run();
+        assert_eq!(fs::read_to_string(&victim).unwrap(), "precious\n");
+    }
+    // A dangling link is not followed to create its target either.
+    let target = test.path("made-by-link.jsonl");
+    let dangling = test.path("dangling.jsonl");
+    std::os::unix::fs::symlink(&target, &dangling).unwrap();
+    test.args(["users", "export", "--to"])
+        .arg_path(&dangling)
+        .status(2)
+        .stderr_has("refusing to write")
+        .run();
+    assert!(!target.exists());
+
+    // Another user's file (only root can make one to test with).
+    if rustix::process::geteuid().is_root() {
+        let theirs = test.write("theirs.jsonl", "theirs\n");
+        std::os::unix::fs::chown(&theirs, Some(65534), Some(65534)).unwrap();
+        test.args(["users", "export", "--force", "--to"])
+            .arg_path(&theirs)
+            .status(2)
+            .stderr_has("it is not a plain file of your own (uid 65534")
+            .run();
+        assert_eq!(fs::read_to_string(&theirs).unwrap(), "theirs\n");
+    } else {
+        eprintln!("not root: the file of another user is not tried");
+    }
 }
 
 #[test]
