@@ -168,8 +168,14 @@ impl Service {
         mut request: Request,
         stop: &dyn Fn() -> bool,
     ) -> Result<Response> {
-        // Self-registration makes plain accounts, whatever the body asked for.
-        if let (Actor::Anonymous, Request::CreateUser(new)) = (actor, &mut request) {
+        // Self-registration makes plain accounts, whatever the body asked for:
+        // for anyone who is not an admin, logged in or not.
+        let registering = match actor {
+            Actor::Anonymous => true,
+            Actor::User(session) => session.role != Role::Admin,
+            Actor::Operator => false,
+        };
+        if let (true, Request::CreateUser(new)) = (registering, &mut request) {
             new.role = Role::User;
             new.must_change_password = false;
         }
@@ -898,6 +904,8 @@ fn authorize(
     }
     match request {
         Request::GetUser { .. } | Request::ListUsers(_) | Request::Authenticate(_) => Ok(()),
+        // What anyone may do without a token, a plain user may do with one.
+        Request::CreateUser(_) if config.allow_registration => Ok(()),
         Request::UpdateUser { user, patch } if is_self(user)? => {
             let allowed = patch.username.is_none()
                 && patch.role.is_none()

@@ -1295,13 +1295,20 @@ fn registration_lets_anyone_create_a_plain_user_and_only_that() {
     );
     let token = server.login("eve", PASSWORD);
     server.get("/users").token(&token).send().data(200);
-    // A registered user is a plain user: no creating others, no admin powers.
-    server
+    // The rule is the same with a token as without one: a plain user may
+    // register another plain account, exactly as anyone could, and no more.
+    let reply = server
         .post("/users")
         .token(&token)
-        .json(json!({"username": "eve2", "email": "eve2@example.com", "generate_password": true}))
-        .send()
-        .error(403, "forbidden");
+        .json(
+            json!({"username": "eve2", "email": "eve2@example.com", "password": PASSWORD,
+                     "role": "admin", "must_change_password": true}),
+        )
+        .send();
+    let eve2 = reply.data(201);
+    assert_eq!(eve2["role"], "user", "{reply}");
+    assert_eq!(eve2["must_change_password"], false, "{reply}");
+    // No admin powers.
     server
         .delete("/users/admin")
         .token(&token)
@@ -1313,6 +1320,27 @@ fn registration_lets_anyone_create_a_plain_user_and_only_that() {
         .json(json!({"username": "eve", "email": "other@example.com", "generate_password": true}))
         .send()
         .error(409, "conflict");
+}
+
+#[test]
+fn without_registration_neither_a_plain_user_nor_anyone_may_create_users() {
+    let test = Test::new();
+    let server = test.serve().start();
+    let admin = server.admin();
+    server.create(&admin, "bob");
+    let bob = server.login("bob", PASSWORD);
+    let body = json!({"username": "eve", "email": "eve@example.com", "generate_password": true});
+    server
+        .post("/users")
+        .token(&bob)
+        .json(body.clone())
+        .send()
+        .error(403, "forbidden");
+    server
+        .post("/users")
+        .json(body)
+        .send()
+        .error(401, "unauthorized");
 }
 
 #[test]
