@@ -118,6 +118,8 @@ struct Holder {
     blocked: bool,
     must_change_password: bool,
     password_changed_at: u64,
+    /// `Account::tokens_after`, in unix millis.
+    tokens_after: Option<u64>,
 }
 
 /// Token holders remembered at once.
@@ -236,6 +238,7 @@ impl Service {
         let password_hash = self.hash(&password)?;
         let now = Timestamp::now();
         let account = Account {
+            tokens_after: None,
             user: User {
                 id: Uuid::now_v7(),
                 username: new.username,
@@ -612,6 +615,16 @@ impl Service {
         if user.blocked {
             return Err(Error::Forbidden("account is blocked".to_owned()));
         }
+        // While blocked, that is what a token's holder is told; after, the
+        // tokens from before the block are still dead.
+        if user
+            .tokens_after
+            .is_some_and(|after| claims.issued_millis() < after)
+        {
+            return Err(Error::Unauthorized(
+                "token was issued before the account was blocked; log in again".to_owned(),
+            ));
+        }
         Ok(Session {
             user_id: claims.sub,
             role: user.role,
@@ -642,6 +655,7 @@ impl Service {
             blocked: u.blocked,
             must_change_password: u.must_change_password,
             password_changed_at: u.password_changed_at.unix_millis(),
+            tokens_after: account.tokens_after.map(Timestamp::unix_millis),
         };
         let mut holders = holders();
         if holders.len() >= HOLDERS_CAPACITY {
@@ -808,6 +822,11 @@ fn apply(
         }
     }
     u.updated_at = now;
+    // Blocking ends every token issued so far, for good: unblocking does not
+    // bring them back.
+    if patch.blocked == Some(true) && !acct.user.blocked {
+        next.tokens_after = Some(now);
+    }
     Ok(next)
 }
 

@@ -37,6 +37,21 @@ pub struct Claims {
     pub pwc: u64,
 }
 
+impl Claims {
+    /// When the token was issued, in unix millis: the time in its id (a
+    /// UUIDv7), which is finer than `iat`; else the last millisecond of `iat`.
+    pub fn issued_millis(&self) -> u64 {
+        Uuid::parse_str(&self.jti)
+            .ok()
+            .and_then(|id| id.get_timestamp())
+            .map(|t| {
+                let (secs, nanos) = t.to_unix();
+                secs * 1000 + u64::from(nanos / 1_000_000)
+            })
+            .unwrap_or(self.iat.saturating_mul(1000).saturating_add(999))
+    }
+}
+
 /// A freshly issued token, as `authenticate` returns it.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct IssuedToken {

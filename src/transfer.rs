@@ -146,6 +146,7 @@ impl ImportUser {
         Account {
             user: self.user,
             password_hash: hash,
+            tokens_after: None,
         }
     }
 }

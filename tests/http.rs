@@ -1996,6 +1996,86 @@ fn a_token_header_given_twice_with_different_values_is_refused() {
 }
 
 #[test]
+fn tokens_issued_before_a_block_stay_dead_after_the_unblock() {
+    let test = Test::new();
+    // A token the command line issued (up to 30 days) and one from a login.
+    test.cli(
+        &[
+            "user",
+            "create",
+            "alice",
+            "--email",
+            "alice@example.com",
+            "--password-stdin",
+        ],
+        PASSWORD,
+    );
+    let long = test.cli(
+        &[
+            "-o",
+            "name",
+            "authenticate",
+            "alice",
+            "--password-stdin",
+            "--ttl",
+            "30d",
+        ],
+        PASSWORD,
+    );
+    let long = long.trim().to_owned();
+    let server = test.serve().start();
+    let admin = server.admin();
+    let short = server.login("alice", PASSWORD);
+    for token in [&long, &short] {
+        server.get("/users/alice").token(token).send().data(200);
+    }
+    let block = |blocked: bool| {
+        server
+            .patch("/users/alice")
+            .token(&admin)
+            .json(json!({"blocked": blocked}))
+            .send()
+            .data(200)
+    };
+    block(true);
+    for token in [&long, &short] {
+        server
+            .get("/users/alice")
+            .token(token)
+            .send()
+            .error(403, "forbidden");
+    }
+    block(false);
+    for token in [&long, &short] {
+        let reply = server.get("/users/alice").token(token).send();
+        let err = reply.error(401, "unauthorized");
+        assert_eq!(
+            err["message"],
+            "token was issued before the account was blocked; log in again"
+        );
+    }
+    // A new login works at once (even within the same second), and a second
+    // unrelated update does not end it.
+    let fresh = server.login("alice", PASSWORD);
+    server.get("/users/alice").token(&fresh).send().data(200);
+    server
+        .patch("/users/alice")
+        .token(&admin)
+        .json(json!({"name": "Alice"}))
+        .send()
+        .data(200);
+    server.get("/users/alice").token(&fresh).send().data(200);
+    // Through the admin socket too (the CLI while the server runs).
+    test.cli(&["user", "update", "alice", "--block"], "");
+    test.cli(&["user", "update", "alice", "--unblock"], "");
+    server
+        .get("/users/alice")
+        .token(&fresh)
+        .send()
+        .error(401, "unauthorized");
+}
+
+#[test]
 fn a_token_stops_working_when_its_user_is_blocked_deleted_or_changes_password() {
     let test = Test::new();
     let server = test.serve().start();

@@ -38,6 +38,10 @@ pub struct User {
 pub struct Account {
     pub user: User,
     pub password_hash: String,
+    /// Tokens issued before this instant stay dead: set when the account is
+    /// blocked, so that unblocking it does not bring them back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tokens_after: Option<Timestamp>,
 }
 
 impl fmt::Debug for Account {

@@ -11,6 +11,9 @@ use crate::error::{Error, Result};
 
 /// The first byte of a compact record.
 const COMPACT: u8 = 1;
+/// The first byte of a compact record followed by `Account::tokens_after`
+/// (unix millis), for accounts that have one.
+const COMPACT_TOKENS_AFTER: u8 = 2;
 
 #[derive(Serialize, Deserialize)]
 struct Record<'a> {
@@ -53,8 +56,17 @@ pub fn encode(account: &Account) -> Result<Vec<u8>> {
         password_hash: &account.password_hash,
     };
     let mut out = Vec::with_capacity(192);
-    out.push(COMPACT);
-    postcard::to_io(&record, &mut out).map_err(Error::internal)?;
+    match account.tokens_after {
+        None => {
+            out.push(COMPACT);
+            postcard::to_io(&record, &mut out).map_err(Error::internal)?;
+        }
+        Some(after) => {
+            out.push(COMPACT_TOKENS_AFTER);
+            postcard::to_io(&record, &mut out).map_err(Error::internal)?;
+            postcard::to_io(&after.unix_millis(), &mut out).map_err(Error::internal)?;
+        }
+    }
     Ok(out)
 }
 
@@ -62,6 +74,14 @@ pub fn encode(account: &Account) -> Result<Vec<u8>> {
 pub fn decode(id: Uuid, raw: &[u8]) -> Result<Account> {
     match raw.first() {
         Some(&COMPACT) => decode_compact(id, &raw[1..]),
+        Some(&COMPACT_TOKENS_AFTER) => {
+            let (record, rest) = postcard::take_from_bytes::<Record<'_>>(&raw[1..])
+                .map_err(|e| unreadable(&e.to_string()))?;
+            let after: u64 = postcard::from_bytes(rest).map_err(|e| unreadable(&e.to_string()))?;
+            let mut account = account_of(id, record)?;
+            account.tokens_after = Some(instant(after)?);
+            Ok(account)
+        }
         Some(b'{') => serde_json::from_slice(raw).map_err(|e| unreadable(&e.to_string())),
         _ => Err(unreadable("unknown record format")),
     }
@@ -69,6 +89,10 @@ pub fn decode(id: Uuid, raw: &[u8]) -> Result<Account> {
 
 fn decode_compact(id: Uuid, raw: &[u8]) -> Result<Account> {
     let r: Record<'_> = postcard::from_bytes(raw).map_err(|e| unreadable(&e.to_string()))?;
+    account_of(id, r)
+}
+
+fn account_of(id: Uuid, r: Record<'_>) -> Result<Account> {
     let attributes = if r.attributes.is_empty() {
         Attributes::default()
     } else {
@@ -98,6 +122,7 @@ fn decode_compact(id: Uuid, raw: &[u8]) -> Result<Account> {
     Ok(Account {
         user,
         password_hash: r.password_hash.to_owned(),
+        tokens_after: None,
     })
 }
 
@@ -107,8 +132,8 @@ fn decode_compact(id: Uuid, raw: &[u8]) -> Result<Account> {
 /// `decode` would refuse or normalise, and one written as JSON, takes the
 /// decoding path instead.
 pub fn export_line(id: Uuid, raw: &[u8], out: &mut Vec<u8>) -> Result<()> {
-    if let Some((&COMPACT, rest)) = raw.split_first()
-        && let Ok(r) = postcard::from_bytes::<Record<'_>>(rest)
+    if let Some((&(COMPACT | COMPACT_TOKENS_AFTER), rest)) = raw.split_first()
+        && let Ok((r, _)) = postcard::take_from_bytes::<Record<'_>>(rest)
         && as_stored(&r)
     {
         write_record(id, &r, out);
@@ -272,6 +297,7 @@ mod tests {
     fn account() -> Account {
         let now = Timestamp::now();
         Account {
+            tokens_after: None,
             user: User {
                 id: Uuid::now_v7(),
                 username: Username::parse("alice").unwrap(),
@@ -290,6 +316,21 @@ mod tests {
             },
             password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaA".to_owned(),
         }
+    }
+
+    #[test]
+    fn the_instant_tokens_end_round_trips_and_exports_as_before() {
+        let mut a = account();
+        let plain = encode(&a).unwrap();
+        a.tokens_after = Timestamp::from_unix_millis(1_700_000_000_123);
+        let raw = encode(&a).unwrap();
+        assert_eq!(raw[0], COMPACT_TOKENS_AFTER);
+        assert_eq!(decode(a.user.id, &raw).unwrap(), a);
+        // The export line does not carry it: the same as without it.
+        let (mut with, mut without) = (Vec::new(), Vec::new());
+        export_line(a.user.id, &raw, &mut with).unwrap();
+        export_line(a.user.id, &plain, &mut without).unwrap();
+        assert_eq!(with, without);
     }
 
     #[test]

@@ -1426,6 +1426,7 @@ mod tests {
     fn account(name: &str) -> Account {
         let now = Timestamp::now();
         Account {
+            tokens_after: None,
             user: User {
                 id: Uuid::now_v7(),
                 username: Username::parse(name).unwrap(),
