@@ -74,6 +74,12 @@ pub fn hash(password: &Password) -> Result<String> {
 /// fails the check (and is reported by `usersctl check`), it never lets anyone in.
 pub fn verify(password: &Password, phc: &str) -> bool {
     if is_bcrypt(phc) {
+        if bcrypt_cost(phc).is_none_or(|cost| cost > MAX_BCRYPT_COST) {
+            // Stored before the bound (or damaged): never worth minutes of a
+            // hashing thread; the usual effort is spent, and nobody gets in.
+            dummy_verify(password);
+            return false;
+        }
         return bcrypt::verify(password.expose(), phc).unwrap_or(false);
     }
     let Ok(parsed) = PasswordHash::new(phc) else {
@@ -85,7 +91,11 @@ pub fn verify(password: &Password, phc: &str) -> bool {
     else {
         return false;
     };
-    if parsed.algorithm != Algorithm::Argon2id.ident() || !within_bounds(&params) {
+    if parsed.algorithm != Algorithm::Argon2id.ident() {
+        return false;
+    }
+    if !within_bounds(&params) {
+        dummy_verify(password);
         return false;
     }
     let mut salt_buf = [0u8; 64];
@@ -111,15 +121,28 @@ pub fn dummy_verify(password: &Password) {
     let _ = verify(password, phc);
 }
 
-/// The most work a stored hash may ask for: stronger than the production
-/// parameters is fine, but a hash demanding gigabytes or minutes would let one
-/// login attempt take the server down.
-const MAX_M_COST: u32 = 256 * 1024;
-const MAX_T_COST: u32 = 16;
-const MAX_P_COST: u32 = 8;
+/// The most work one stored hash may ask of a login: stronger than the
+/// production parameters is fine, up to about eight times their effort (some
+/// 200 ms and 64 MiB here), but a hash demanding gigabytes or minutes would
+/// let two anonymous logins take the server down.
+const MAX_M_COST: u32 = 64 * 1024;
+const MAX_T_COST: u32 = 8;
+const MAX_P_COST: u32 = 4;
+/// Memory times passes, in KiB: eight times the production parameters'.
+const MAX_WORK: u64 = 8 * (M_COST as u64) * (T_COST as u64);
+/// bcrypt's cost is a power of two: 12 (some 250 ms) is what careful systems
+/// chose for years; every step above doubles a login's time.
+pub const MAX_BCRYPT_COST: u32 = 12;
 
 fn within_bounds(params: &Params) -> bool {
-    params.m_cost() <= MAX_M_COST && params.t_cost() <= MAX_T_COST && params.p_cost() <= MAX_P_COST
+    params.m_cost() <= MAX_M_COST
+        && params.t_cost() <= MAX_T_COST
+        && params.p_cost() <= MAX_P_COST
+        && u64::from(params.m_cost()) * u64::from(params.t_cost()) <= MAX_WORK
+}
+
+fn bcrypt_cost(phc: &str) -> Option<u32> {
+    phc.parse::<bcrypt::HashParts>().ok().map(|h| h.get_cost())
 }
 
 /// Whether a stored hash is weaker than today's parameters (or not argon2id at
@@ -140,17 +163,47 @@ pub fn needs_rehash(phc: &str) -> bool {
 /// Whether `phc` is a hash this build can verify: argon2id, or bcrypt (kept
 /// from a migration until the user's next login replaces it).
 pub fn is_valid_hash(phc: &str) -> bool {
+    hash_problem(phc).is_none()
+}
+
+/// What is wrong with `phc` as a stored hash, if anything: not one this build
+/// verifies, or one costing a login more than it may spend.
+pub fn hash_problem(phc: &str) -> Option<String> {
+    const KIND: &str = "must be an argon2id PHC string or a bcrypt $2a$/$2b$/$2y$ hash";
     if is_bcrypt(phc) {
-        return phc
-            .parse::<bcrypt::HashParts>()
-            .is_ok_and(|h| (4..=31).contains(&h.get_cost()));
+        return match bcrypt_cost(phc) {
+            Some(cost) if !(4..=31).contains(&cost) => Some(KIND.to_owned()),
+            Some(cost) if cost > MAX_BCRYPT_COST => Some(format!(
+                "bcrypt cost {cost} is more than one login may spend here (at most \
+                 {MAX_BCRYPT_COST}); import this user with a new password instead"
+            )),
+            Some(_) => None,
+            None => Some(KIND.to_owned()),
+        };
     }
-    PasswordHash::new(phc).is_ok_and(|h| {
-        h.algorithm == Algorithm::Argon2id.ident()
-            && h.salt.is_some()
-            && h.hash.is_some()
-            && Params::try_from(&h).is_ok_and(|p| within_bounds(&p))
-    })
+    let Ok(parsed) = PasswordHash::new(phc) else {
+        return Some(KIND.to_owned());
+    };
+    let params = Params::try_from(&parsed);
+    match params {
+        Ok(p)
+            if parsed.algorithm == Algorithm::Argon2id.ident()
+                && parsed.salt.is_some()
+                && parsed.hash.is_some() =>
+        {
+            (!within_bounds(&p)).then(|| {
+                format!(
+                    "argon2id cost m={},t={},p={} is more than one login may spend here (at \
+                     most m={MAX_M_COST},t={MAX_T_COST},p={MAX_P_COST} and m×t ≤ {MAX_WORK}); \
+                     import this user with a new password instead",
+                    p.m_cost(),
+                    p.t_cost(),
+                    p.p_cost()
+                )
+            })
+        }
+        _ => Some(KIND.to_owned()),
+    }
 }
 
 fn is_bcrypt(hash: &str) -> bool {

@@ -8,6 +8,7 @@
 //! hashes to run on whichever of hundreds of blocking threads came along, each
 //! would keep its own 19 MiB.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
 
@@ -20,6 +21,8 @@ const HASH_NICENESS: i32 = 10;
 
 pub struct HashPool {
     queue: SyncSender<Job>,
+    /// Set when the server stops: work still queued is not started.
+    closing: Arc<AtomicBool>,
 }
 
 impl HashPool {
@@ -52,7 +55,16 @@ impl HashPool {
                 tracing::error!(error = %e, "cannot start a hashing thread");
             }
         }
-        HashPool { queue }
+        HashPool {
+            queue,
+            closing: Arc::default(),
+        }
+    }
+
+    /// Starts no more work: what is queued fails at once (`Unavailable`), so
+    /// a stopping server is not held up by a queue of password checks.
+    pub fn close(&self) {
+        self.closing.store(true, Ordering::Release);
     }
 
     /// One worker per core, and a queue of 32 more per core: deep enough that
@@ -84,8 +96,12 @@ impl HashPool {
         wait: bool,
     ) -> Result<T> {
         let (done, outcome) = mpsc::channel();
+        let closing = self.closing.clone();
         let job: Job = Box::new(move || {
-            let _ = done.send(work());
+            // Dropping `done` unanswered tells the caller the work was not done.
+            if !closing.load(Ordering::Acquire) {
+                let _ = done.send(work());
+            }
         });
         let queued = if wait {
             self.queue
@@ -108,9 +124,13 @@ impl HashPool {
                 return Err(Error::internal("the hashing threads are gone"));
             }
         }
-        outcome
-            .recv()
-            .map_err(|_| Error::internal("a hashing thread failed"))
+        outcome.recv().map_err(|_| {
+            if self.closing.load(Ordering::Acquire) {
+                Error::Unavailable("the server is stopping".to_owned())
+            } else {
+                Error::internal("a hashing thread failed")
+            }
+        })
     }
 }
 

@@ -754,6 +754,14 @@ impl Service {
             .collect()
     }
 
+    /// For a server that is stopping: password checks not yet started are
+    /// answered at once (as unavailable) instead of being carried out.
+    pub fn stop_hashing(&self) {
+        if let Some(pool) = self.hash_pool.get() {
+            pool.close();
+        }
+    }
+
     fn pool(&self) -> &HashPool {
         self.hash_pool.get_or_init(HashPool::for_this_machine)
     }

@@ -90,12 +90,9 @@ impl ImportUser {
         let last_login_at = f.nullable("last_login_at", Timestamp::parse).flatten();
         let has_secret = f.contains("password") || f.contains("password_hash");
         let password = f.string("password", |s| Password::parse(s));
-        let hash = f.string("password_hash", |s| {
-            if hashing::is_valid_hash(s) {
-                Ok(s.to_owned())
-            } else {
-                Err("must be an argon2id PHC string or a bcrypt $2a$/$2b$/$2y$ hash".to_owned())
-            }
+        let hash = f.string("password_hash", |s| match hashing::hash_problem(s) {
+            None => Ok(s.to_owned()),
+            Some(problem) => Err(problem),
         });
         let secret = match (password, hash) {
             (Some(p), None) => Some(ImportSecret::Password(p)),

@@ -3349,6 +3349,64 @@ fn a_client_stalling_in_its_headers_is_cut_off_while_others_are_served() {
     server.get("/health").send().status(200);
 }
 
+/// However many password checks are queued (here every slot of the hashing
+/// queue, each a bcrypt check at the highest cost accepted), SIGTERM stops the
+/// server within seconds, and what it had acknowledged is there.
+#[test]
+fn sigterm_stops_the_server_within_seconds_whatever_is_hashing() {
+    let test = Test::new();
+    let hash = bcrypt::hash(PASSWORD, 12).expect("a bcrypt hash");
+    let lines: String = (0..80)
+        .map(|i| {
+            format!(
+                "{}\n",
+                json!({"username": format!("mig{i:02}"), "email": format!("mig{i:02}@example.com"),
+                       "password_hash": hash})
+            )
+        })
+        .collect();
+    std::fs::write(test.dir.path().join("users.jsonl"), lines).unwrap();
+    let file = test.dir.path().join("users.jsonl");
+    test.cli(&["-q", "users", "import", file.to_str().unwrap()], "");
+    let mut server = test.serve().start();
+    let addr = server.addr;
+    let logins: Vec<_> = (0..80)
+        .map(|i| {
+            std::thread::spawn(move || {
+                let body =
+                    json!({"username": format!("mig{i:02}"), "password": PASSWORD}).to_string();
+                let request = format!(
+                    "POST /authenticate HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\
+                     Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+                    body.len()
+                );
+                // Whatever becomes of it: answered, refused as busy, or cut off.
+                if let Ok(mut stream) = TcpStream::connect(addr) {
+                    let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
+                    let _ = stream.write_all(request.as_bytes());
+                    let mut answer = Vec::new();
+                    let _ = stream.read_to_end(&mut answer);
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    let asked = Instant::now();
+    server.terminate();
+    let status = server.wait_for_exit(Duration::from_secs(30));
+    let took = asked.elapsed();
+    assert_eq!(status.code(), Some(0), "log:\n{}", server.log());
+    assert!(
+        took < Duration::from_secs(8),
+        "stopped {took:?} after SIGTERM"
+    );
+    for login in logins {
+        login.join().unwrap();
+    }
+    // The database is whole and free.
+    test.cli(&["user", "get", "mig00"], "");
+}
+
 #[test]
 fn sigterm_lets_the_request_in_flight_finish_then_exits_0() {
     let test = Test::new();

@@ -2257,6 +2257,75 @@ fn a_bcrypt_hash_with_an_impossible_cost_is_refused() {
     assert!(test.usernames(&test.db()).is_empty());
 }
 
+/// A hash costing one login more than the server may spend (days of bcrypt,
+/// seconds and hundreds of MiB of argon2id) is refused per line, saying why;
+/// up to the bounds, stronger than the defaults is fine.
+#[test]
+fn a_hash_costing_a_login_too_much_is_refused_with_the_reason() {
+    let test = Test::new();
+    let pw = test.secret(&random_password(401, 16));
+    let bcrypt4 = bcrypt_hash(&pw, bcrypt::Version::TwoB);
+    let argon = bulk_hash();
+    assert!(argon.contains("$m=19456,t=2,p=1$"), "{argon}");
+    let with = |params: &str| argon.replacen("m=19456,t=2,p=1", params, 1);
+    let lines = [
+        line(
+            "bcrypt13",
+            json!({"password_hash": bcrypt4.replacen("$04$", "$13$", 1)}),
+        ),
+        line(
+            "bcrypt31",
+            json!({"password_hash": bcrypt4.replacen("$04$", "$31$", 1)}),
+        ),
+        line(
+            "argonwork",
+            json!({"password_hash": with("m=65536,t=8,p=1")}),
+        ),
+        line(
+            "argonmem",
+            json!({"password_hash": with("m=262144,t=1,p=1")}),
+        ),
+        line(
+            "argonlanes",
+            json!({"password_hash": with("m=19456,t=2,p=8")}),
+        ),
+        line(
+            "bcrypt12",
+            json!({"password_hash": bcrypt4.replacen("$04$", "$12$", 1)}),
+        ),
+        line(
+            "argonstrong",
+            json!({"password_hash": with("m=65536,t=4,p=1")}),
+        ),
+    ]
+    .concat();
+    let out = test.import(&test.db(), lines).status(2).any_stderr().run();
+    let refused = refused_lines(&out.stderr);
+    assert_eq!(
+        refused.keys().copied().collect::<Vec<_>>(),
+        [1, 2, 3, 4, 5],
+        "{}",
+        out.stderr
+    );
+    assert!(
+        refused[&1].contains(
+            "password_hash: bcrypt cost 13 is more than one login may spend here (at most 12); \
+             import this user with a new password instead"
+        ),
+        "{}",
+        refused[&1]
+    );
+    assert!(refused[&2].contains("bcrypt cost 31"), "{}", refused[&2]);
+    for n in [3, 4, 5] {
+        assert!(
+            refused[&n].contains("is more than one login may spend here (at most m=65536,t=8,p=4"),
+            "{}",
+            refused[&n]
+        );
+    }
+    assert_eq!(test.usernames(&test.db()), ["bcrypt12", "argonstrong"]);
+}
+
 #[test]
 fn an_argon2id_string_that_cannot_verify_is_refused() {
     let test = Test::new();

@@ -139,12 +139,25 @@ pub fn serve(db: &Path, config: service::Config, args: ServeArgs) -> Result<()> 
         println!("listening on http://{addr}");
         tracing::info!("listening on http://{addr}");
         let app = router(service.clone(), &args);
+        let stopping = service.clone();
+        let shutdown = async move {
+            shutdown.await;
+            // Requests in flight finish, but a queue of password checks
+            // (seconds of work) does not hold the stop up: what has not
+            // started within HASHING_GRACE is answered 503 instead.
+            tokio::spawn(async move {
+                tokio::time::sleep(HASHING_GRACE).await;
+                stopping.stop_hashing();
+            });
+        };
         server::run(listener, app, shutdown).await;
         admin_task.abort();
         let _ = std::fs::remove_file(crate::socket::socket_path(db));
         Ok::<_, Error>(())
     })?;
-    drop(runtime);
+    // Work still running on blocking threads (a password check, say) was
+    // never answered; it is not waited for beyond a moment.
+    runtime.shutdown_timeout(Duration::from_secs(1));
     service.store().flush()?;
     tracing::info!("stopped; database flushed");
     Ok(())
@@ -291,8 +304,27 @@ async fn health(State(app): State<AppState>) -> HttpResponse {
     (status = "default", description = "Error", body = ErrorBody)))]
 async fn authenticate(
     State(app): State<AppState>,
-    JsonObject(mut f): JsonObject,
+    JsonObject(f): JsonObject,
 ) -> Result<Json<Data<IssuedToken>>> {
+    let start = tokio::time::Instant::now();
+    let outcome = login(app, f).await;
+    // A failed login answers no sooner than FAILED_LOGIN_FLOOR after it came:
+    // how long checking took must not tell an unknown user from a wrong
+    // password, nor an account on a costlier (say, migrated bcrypt) hash.
+    if matches!(outcome, Err(Error::AuthFailed)) {
+        tokio::time::sleep_until(start + FAILED_LOGIN_FLOOR).await;
+    }
+    outcome
+}
+
+/// How long a stopping server still starts password checks already asked for.
+const HASHING_GRACE: Duration = Duration::from_secs(2);
+
+/// Longer than the costliest password check a stored hash may ask for
+/// (`hashing::MAX_BCRYPT_COST`, some 330 ms here).
+const FAILED_LOGIN_FLOOR: Duration = Duration::from_millis(500);
+
+async fn login(app: AppState, mut f: crate::fields::Fields) -> Result<Json<Data<IssuedToken>>> {
     let username = f.required("username", |s| Ok::<_, String>(s.to_owned()));
     let password = f.required("password", |s| Ok::<_, String>(s.to_owned()));
     f.finish()?;

@@ -15,8 +15,10 @@ use tokio::net::TcpListener;
 use tower::ServiceExt;
 
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(5);
-/// How long a graceful stop waits for in-flight requests.
-const DRAIN_TIMEOUT: Duration = Duration::from_secs(15);
+/// How long a graceful stop waits for in-flight requests: a stop is asked
+/// for by a person or a service manager, and is owed within seconds, however
+/// many password checks are queued.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
 
 pub async fn run(listener: TcpListener, app: Router, shutdown: impl Future<Output = ()>) {
     let graceful = GracefulShutdown::new();
