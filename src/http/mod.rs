@@ -514,7 +514,9 @@ async fn get_user(
 }
 
 /// Change a user (admin; or the user itself, for its email, name, password and attributes).
-#[utoipa::path(method(patch, put), path = "/users/{user}", tag = "users", security(("bearer" = []), ("token_header" = [])),
+/// `PUT` is still accepted as the same partial update, for clients written
+/// against earlier versions, but not described: it is not a replacement.
+#[utoipa::path(patch, path = "/users/{user}", tag = "users", security(("bearer" = []), ("token_header" = [])),
     params(("user" = String, Path, description = "Id, username or email")),
     request_body = openapi::UpdateUserRequest,
     responses(

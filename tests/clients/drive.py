@@ -1,0 +1,45 @@
+"""Drives every route of usersctl through the client openapi-python-client made
+from /openapi.json, checking each status and the type of each answer.
+
+usage: drive.py BASE_URL"""
+import sys
+from usersctl_client import Client, AuthenticatedClient
+from usersctl_client.api.meta import health, version, document
+from usersctl_client.api.auth import authenticate, logout
+from usersctl_client.api.users import (list_users, create_user, get_user, update_user,
+                                       delete_user, delete_users)
+from usersctl_client.models import *  # noqa
+
+base = sys.argv[1]
+anon = Client(base_url=base, raise_on_unexpected_status=True)
+seen = {}
+def check(name, r, code, typ):
+    assert r.status_code == code, (name, r.status_code, r.content)
+    assert isinstance(r.parsed, typ), (name, type(r.parsed), r.content)
+    seen[name] = code
+    return r.parsed
+
+check("health", health.sync_detailed(client=anon), 200, Health)
+check("version", version.sync_detailed(client=anon), 200, DataVersion)
+check("document", document.sync_detailed(client=anon), 200, DocumentResponse200)
+tok = check("authenticate", authenticate.sync_detailed(client=anon, body=LoginRequest(username="admin", password="Tr1cky-Horse-Battery-92")), 200, DataIssuedToken).data.token
+adm = AuthenticatedClient(base_url=base, token=tok, raise_on_unexpected_status=True)
+attrs = CreateUserRequestAttributesType0.from_dict({"team": "a"})
+u = check("create_user(password)", create_user.sync_detailed(client=adm, body=CreateUserRequest(username="alice", email="alice@example.com", password="Zq8mPl4-vXy-Kw3", attributes=attrs)), 201, SavedUser)
+assert u.data.username == "alice" and u.data.attributes.additional_properties == {"team": "a"}, u
+g = check("create_user(generate)", create_user.sync_detailed(client=adm, body=CreateUserRequest(username="bob", email="bob@example.com", generate_password=True)), 201, SavedUser)
+assert isinstance(g.generated_password, str)
+check("create_user(conflict)", create_user.sync_detailed(client=adm, body=CreateUserRequest(username="alice", email="x@example.com", password="Zq8mPl4-vXy-Kw3")), 409, ErrorBody)
+page = check("list_users", list_users.sync_detailed(client=adm, limit=1), 200, UserPage)
+page2 = check("list_users(cursor)", list_users.sync_detailed(client=adm, limit=1, cursor=page.next_cursor), 200, UserPage)
+check("list_users(filters)", list_users.sync_detailed(client=adm, role=Role.USER, blocked=False, search="ali"), 200, UserPage)
+check("get_user", get_user.sync_detailed("alice", client=adm), 200, DataUser)
+check("get_user(404)", get_user.sync_detailed("nobody", client=adm), 404, ErrorBody)
+check("update_user(PATCH)", update_user.sync_detailed("alice", client=adm, body=UpdateUserRequest(name="Alice", blocked=True, block_reason="x")), 200, SavedUser)
+check("update_user(400)", update_user.sync_detailed("alice", client=adm, body=UpdateUserRequest(password="short")), 400, ErrorBody)
+check("delete_user", delete_user.sync_detailed("bob", client=adm), 200, DataUser)
+check("delete_users", delete_users.sync_detailed(client=adm, body=DeleteUsersRequest(users=["alice", "ghost"], dry_run=True)), 200, DataDeleteManyReport)
+check("delete_users(real)", delete_users.sync_detailed(client=adm, body=DeleteUsersRequest(users=["alice", "ghost"])), 200, DataDeleteManyReport)
+check("logout", logout.sync_detailed(client=adm), 200, DataRevoked)
+check("list_users(401 after logout)", list_users.sync_detailed(client=adm), 401, ErrorBody)
+print(f"{len(seen)} passed, 0 failed")
