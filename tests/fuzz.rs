@@ -1302,7 +1302,6 @@ impl Fixture {
 const JSON_ROUTES: &[(&str, &str)] = &[
     ("POST", "/users"),
     ("PATCH", "/users/alice"),
-    ("PUT", "/users/bob"),
     ("POST", "/authenticate"),
     ("DELETE", "/users"),
 ];
@@ -1412,7 +1411,7 @@ fn login_body() -> impl Strategy<Value = Map<String, Value>> {
     }))
 }
 
-/// `PATCH`/`PUT /users/{user}` bodies: a few fields, mostly right.
+/// `PATCH /users/{user}` bodies: a few fields, mostly right.
 fn update_body() -> impl Strategy<Value = Map<String, Value>> {
     let fields = (
         prop::option::weighted(0.4, "[A-Z][a-z]{1,10}( [A-Z][a-z]{1,12})?"),
@@ -1480,10 +1479,9 @@ fn arbitrary_json_bodies_get_a_json_answer_never_a_5xx() {
     let case = || {
         prop_oneof![
             2 => create_body().prop_map(|b| (0, Value::Object(b))),
-            2 => update_body().prop_map(|b| (1, Value::Object(b))),
-            1 => update_body().prop_map(|b| (2, Value::Object(b))),
-            2 => login_body().prop_map(|b| (3, Value::Object(b))),
-            1 => delete_body().prop_map(|b| (4, Value::Object(b))),
+            3 => update_body().prop_map(|b| (1, Value::Object(b))),
+            2 => login_body().prop_map(|b| (2, Value::Object(b))),
+            1 => delete_body().prop_map(|b| (3, Value::Object(b))),
             2 => (0..JSON_ROUTES.len(), near_valid_object()).prop_map(|(r, b)| (r, Value::Object(b))),
             1 => (0..JSON_ROUTES.len(), json_value()),
         ]

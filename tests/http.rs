@@ -279,10 +279,6 @@ impl Server {
         self.request("PATCH", path)
     }
 
-    fn put(&self, path: &str) -> Call<'_> {
-        self.request("PUT", path)
-    }
-
     fn delete(&self, path: &str) -> Call<'_> {
         self.request("DELETE", path)
     }
@@ -928,9 +924,8 @@ fn openapi_json_is_an_openapi_3_document_of_every_route() {
             );
         }
     }
-    // What client generators need: one operation per id, PUT (a partial
-    // update, not a replacement) not described, no empty license, free-form
-    // attributes that take any property, and one plain create request.
+    // What client generators need: one operation per id, no empty license,
+    // free-form attributes that take any property, one plain create request.
     let mut ids = Vec::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
@@ -1381,7 +1376,6 @@ fn without_a_token_only_health_openapi_and_authenticate_answer() {
         ("DELETE", "/users", Some(json!({"users": ["admin"]}))),
         ("GET", "/users/admin", None),
         ("PATCH", "/users/admin", Some(json!({"name": "Eve"}))),
-        ("PUT", "/users/admin", Some(json!({"name": "Eve"}))),
         ("DELETE", "/users/admin", None),
         ("GET", "/users/ghost", None),
         ("POST", "/logout", None),
@@ -1412,7 +1406,7 @@ fn without_a_token_only_health_openapi_and_authenticate_answer() {
 }
 
 // ---------------------------------------------------------------------------
-// GET, PATCH, PUT and DELETE /users/{user}
+// GET, PATCH and DELETE /users/{user}
 // ---------------------------------------------------------------------------
 
 #[test]
@@ -1452,7 +1446,7 @@ fn get_user_by_id_username_or_email_for_admin_self_and_others() {
 }
 
 #[test]
-fn an_admin_may_patch_or_put_any_field_of_another_user() {
+fn an_admin_may_patch_any_field_of_another_user_and_there_is_no_put() {
     let test = Test::new();
     let server = test.serve().start();
     let admin = server.admin();
@@ -1494,9 +1488,16 @@ fn an_admin_may_patch_or_put_any_field_of_another_user() {
         .error(404, "not_found");
     assert_eq!(server.user(&admin, "alicia@example.org"), user);
 
-    // PUT changes only what it names, like PATCH.
+    // Changes are PATCH: there is no PUT, which would replace the user whole.
+    let reply = server
+        .request("PUT", "/users/alicia")
+        .token(&admin)
+        .json(json!({"blocked": false, "name": "Alicia", "role": "user"}))
+        .send();
+    reply.error(405, "method_not_allowed");
+    assert_eq!(reply.header("allow"), Some("GET,HEAD,PATCH,DELETE"), "{reply}");
     let user = server
-        .put("/users/alicia")
+        .patch("/users/alicia")
         .token(&admin)
         .json(json!({"blocked": false, "name": "Alicia", "role": "user"}))
         .send()
@@ -1535,7 +1536,7 @@ fn a_user_may_change_its_own_email_name_and_attributes() {
     assert_eq!(user["name"], "Alice L.");
     assert_eq!(user["attributes"], json!({"photo": "/p/alice.png"}));
     let user = server
-        .put("/users/alice@example.com")
+        .patch("/users/alice@example.com")
         .token(&token)
         .json(json!({"email": "alice@example.net"}))
         .send()
@@ -1571,14 +1572,12 @@ fn a_user_may_not_change_its_own_role_blocked_flag_or_username() {
         json!({"must_change_password": false}),
         json!({"name": "Alice", "role": "admin"}),
     ] {
-        for method in ["PATCH", "PUT"] {
-            server
-                .request(method, "/users/alice")
-                .token(&token)
-                .json(patch.clone())
-                .send()
-                .error(403, "forbidden");
-        }
+        server
+            .patch("/users/alice")
+            .token(&token)
+            .json(patch.clone())
+            .send()
+            .error(403, "forbidden");
     }
     assert_eq!(server.user(&admin, "alice"), before, "nothing changed");
 }
@@ -1634,14 +1633,12 @@ fn a_user_cannot_touch_other_users() {
     let bob = server.user(&admin, "bob");
     for target in ["bob", "bob@example.com", id(&bob).as_str(), "admin"] {
         let path = format!("/users/{target}");
-        for method in ["PATCH", "PUT"] {
-            server
-                .request(method, &path)
-                .token(&token)
-                .json(json!({"name": "pwned"}))
-                .send()
-                .error(403, "forbidden");
-        }
+        server
+            .patch(&path)
+            .token(&token)
+            .json(json!({"name": "pwned"}))
+            .send()
+            .error(403, "forbidden");
         server
             .delete(&path)
             .token(&token)
@@ -2457,7 +2454,6 @@ fn malformed_json_is_400_on_every_json_route() {
             ("POST", "/authenticate"),
             ("POST", "/users"),
             ("PATCH", "/users/admin"),
-            ("PUT", "/users/admin"),
             ("DELETE", "/users"),
         ] {
             let reply = server
@@ -2662,11 +2658,10 @@ fn unknown_users_and_routes_are_404_in_json() {
     for (method, path) in [
         ("GET", "/users/ghost"),
         ("PATCH", "/users/ghost"),
-        ("PUT", "/users/ghost@example.com"),
         ("DELETE", "/users/0190a0a0-0000-7000-8000-000000000000"),
     ] {
         let call = server.request(method, path).token(&admin);
-        let call = if method == "PATCH" || method == "PUT" {
+        let call = if method == "PATCH" {
             call.json(json!({"name": "Ghost"}))
         } else {
             call
@@ -2701,7 +2696,8 @@ fn a_wrong_method_is_405_with_allow_in_json() {
         ("GET", "/logout", &["POST"]),
         ("PUT", "/users", &["GET", "POST", "DELETE"]),
         ("PATCH", "/users", &["GET", "POST", "DELETE"]),
-        ("POST", "/users/alice", &["GET", "PATCH", "PUT", "DELETE"]),
+        ("POST", "/users/alice", &["GET", "PATCH", "DELETE"]),
+        ("PUT", "/users/alice", &["GET", "PATCH", "DELETE"]),
         ("DELETE", "/openapi.json", &["GET"]),
     ] {
         let reply = server.request(method, path).send();
@@ -2734,7 +2730,6 @@ fn bodies_over_64_kib_are_413_in_json_on_every_route() {
         ("GET", "/users"),
         ("DELETE", "/users"),
         ("PATCH", "/users/admin"),
-        ("PUT", "/users/admin"),
         ("GET", "/health"),
         ("POST", "/nope"),
         ("DELETE", "/health"),
@@ -2789,7 +2784,6 @@ fn a_body_that_is_not_json_is_415() {
             ("POST", "/authenticate"),
             ("POST", "/users"),
             ("PATCH", "/users/admin"),
-            ("PUT", "/users/admin"),
             ("DELETE", "/users"),
         ] {
             server

@@ -215,10 +215,7 @@ pub fn router(service: Arc<Service>, args: &ServeArgs) -> Router {
         )
         .route(
             "/users/{user}",
-            get(get_user)
-                .patch(update_user)
-                .put(update_user)
-                .delete(delete_user),
+            get(get_user).patch(update_user).delete(delete_user),
         )
         .route("/openapi.json", get(openapi::document))
         .fallback(|| async { (StatusCode::NOT_FOUND, "") })
@@ -514,8 +511,7 @@ async fn get_user(
 }
 
 /// Change a user (admin; or the user itself, for its email, name, password and attributes).
-/// `PUT` is still accepted as the same partial update, for clients written
-/// against earlier versions, but not described: it is not a replacement.
+/// Only the fields given change (there is no `PUT`: nothing replaces a user whole).
 #[utoipa::path(patch, path = "/users/{user}", tag = "users", security(("bearer" = []), ("token_header" = [])),
     params(("user" = String, Path, description = "Id, username or email")),
     request_body = openapi::UpdateUserRequest,
