@@ -61,6 +61,9 @@ _usersctl() {
             usersctl__subcmd__help__subcmd__user,get)
                 cmd="usersctl__subcmd__help__subcmd__user__subcmd__get"
                 ;;
+            usersctl__subcmd__help__subcmd__user,unlock)
+                cmd="usersctl__subcmd__help__subcmd__user__subcmd__unlock"
+                ;;
             usersctl__subcmd__help__subcmd__user,update)
                 cmd="usersctl__subcmd__help__subcmd__user__subcmd__update"
                 ;;
@@ -88,6 +91,9 @@ _usersctl() {
             usersctl__subcmd__user,help)
                 cmd="usersctl__subcmd__user__subcmd__help"
                 ;;
+            usersctl__subcmd__user,unlock)
+                cmd="usersctl__subcmd__user__subcmd__unlock"
+                ;;
             usersctl__subcmd__user,update)
                 cmd="usersctl__subcmd__user__subcmd__update"
                 ;;
@@ -102,6 +108,9 @@ _usersctl() {
                 ;;
             usersctl__subcmd__user__subcmd__help,help)
                 cmd="usersctl__subcmd__user__subcmd__help__subcmd__help"
+                ;;
+            usersctl__subcmd__user__subcmd__help,unlock)
+                cmd="usersctl__subcmd__user__subcmd__help__subcmd__unlock"
                 ;;
             usersctl__subcmd__user__subcmd__help,update)
                 cmd="usersctl__subcmd__user__subcmd__help__subcmd__update"
@@ -331,7 +340,7 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__help__subcmd__user)
-            opts="get create update delete"
+            opts="get create update delete unlock"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -373,6 +382,20 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__help__subcmd__user__subcmd__get)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usersctl__subcmd__help__subcmd__user__subcmd__unlock)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -533,7 +556,7 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__user)
-            opts="-o -q -h -V --db --init --output --quiet --wait --min-password-length --reserved-names --help --version get create update delete help"
+            opts="-o -q -h -V --db --init --output --quiet --wait --min-password-length --reserved-names --help --version get create update delete unlock help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -701,7 +724,7 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__user__subcmd__help)
-            opts="get create update delete help"
+            opts="get create update delete unlock help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -770,6 +793,20 @@ _usersctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        usersctl__subcmd__user__subcmd__help__subcmd__unlock)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         usersctl__subcmd__user__subcmd__help__subcmd__update)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -777,6 +814,44 @@ _usersctl() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usersctl__subcmd__user__subcmd__unlock)
+            opts="-o -q -h -V --db --init --output --quiet --wait --min-password-length --reserved-names --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-password-length)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reserved-names)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

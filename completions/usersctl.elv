@@ -56,6 +56,7 @@ set edit:completion:arg-completer[usersctl] = {|@words|
             cand create 'Create a user'
             cand update 'Change only the fields named'
             cand delete 'Delete one user'
+            cand unlock 'Forget the failed logins a running server counted against the user''s names'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'usersctl;user;get'= {
@@ -140,11 +141,27 @@ set edit:completion:arg-completer[usersctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'usersctl;user;unlock'= {
+            cand --db 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --wait 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)'
+            cand --min-password-length 'Minimum length of new passwords, in characters'
+            cand --reserved-names 'Comma-separated usernames nobody may take [default: root, administrator, system, …]'
+            cand --init 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+            cand -q 'Print only what was asked for: no notes, summaries or progress bars'
+            cand --quiet 'Print only what was asked for: no notes, summaries or progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'usersctl;user;help'= {
             cand get 'Show one user, named by id, username or email'
             cand create 'Create a user'
             cand update 'Change only the fields named'
             cand delete 'Delete one user'
+            cand unlock 'Forget the failed logins a running server counted against the user''s names'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'usersctl;user;help;get'= {
@@ -154,6 +171,8 @@ set edit:completion:arg-completer[usersctl] = {|@words|
         &'usersctl;user;help;update'= {
         }
         &'usersctl;user;help;delete'= {
+        }
+        &'usersctl;user;help;unlock'= {
         }
         &'usersctl;user;help;help'= {
         }
@@ -336,6 +355,7 @@ set edit:completion:arg-completer[usersctl] = {|@words|
             cand create 'Create a user'
             cand update 'Change only the fields named'
             cand delete 'Delete one user'
+            cand unlock 'Forget the failed logins a running server counted against the user''s names'
         }
         &'usersctl;help;user;get'= {
         }
@@ -344,6 +364,8 @@ set edit:completion:arg-completer[usersctl] = {|@words|
         &'usersctl;help;user;update'= {
         }
         &'usersctl;help;user;delete'= {
+        }
+        &'usersctl;help;user;unlock'= {
         }
         &'usersctl;help;users'= {
             cand list 'List users, oldest first, a page at a time'

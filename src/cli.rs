@@ -124,6 +124,11 @@ pub enum UserCommand {
         #[arg(short, long)]
         yes: bool,
     },
+    /// Forget the failed logins a running server counted against the user's names
+    Unlock {
+        #[arg(value_name = "USER")]
+        user: UserRef,
+    },
 }
 
 #[derive(Debug, Args)]

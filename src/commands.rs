@@ -239,8 +239,47 @@ fn run_operation(
     let out = &mut io::stdout().lock();
     match command {
         Command::User(UserCommand::Get { user }) => {
-            let user = expect_user(open()?.call(Request::GetUser { user })?)?;
-            emit(printer.user(out, &user))
+            let backend = open()?;
+            let user = expect_user(backend.call(Request::GetUser { user })?)?;
+            emit(printer.user(out, &user))?;
+            // A person reading the table learns whether logins are held back
+            // (only a running server counts them); JSON stays the HTTP body.
+            if printer.format == Format::Table {
+                let id = UserRef::Id(user.id);
+                if let Response::Throttled(Some(t)) =
+                    backend.call(Request::Throttled { user: id })?
+                {
+                    emit(writeln!(
+                        out,
+                        "login throttled: {} failed logins in a row from {} address{}, held back until {}; \
+                         `usersctl user unlock {}` forgets them",
+                        t.failures,
+                        t.addresses,
+                        if t.addresses == 1 { "" } else { "es" },
+                        t.until,
+                        user.username
+                    ))?;
+                }
+            }
+            Ok(())
+        }
+        Command::User(UserCommand::Unlock { user }) => {
+            let named = user.to_string();
+            match open()?.call(Request::Unlock { user })? {
+                Response::Unlocked(cleared) => {
+                    if printer.format == Format::Json {
+                        emit(printer.json(out, &serde_json::json!({ "unlocked": cleared })))
+                    } else {
+                        printer.note(&if cleared {
+                            format!("forgot the failed logins of {named}")
+                        } else {
+                            format!("{named} had no failed logins to forget")
+                        });
+                        Ok(())
+                    }
+                }
+                other => Err(unexpected(&other)),
+            }
         }
         Command::User(UserCommand::Create(args)) => {
             let request = create_request(args, open, caller)?;
@@ -1083,6 +1122,7 @@ fn authenticate_request(args: AuthenticateArgs) -> Result<Request> {
         ));
     };
     Ok(Request::Authenticate(Credentials {
+        client: None,
         username: args.username,
         password,
         ttl_secs: args.ttl.map(|d| d.as_secs().max(1)),
@@ -1180,6 +1220,8 @@ fn unexpected(response: &Response) -> Error {
         Response::Imported(_) => "import report",
         Response::Exported(_) => "export page",
         Response::Check(_) => "check report",
+        Response::Throttled(_) => "throttle state",
+        Response::Unlocked(_) => "unlock outcome",
     };
     Error::internal(format!("unexpected {kind} response"))
 }

@@ -45,6 +45,16 @@ pub enum Request {
     Check {
         repair: bool,
     },
+    /// Operator only: how the user's login names stand with the login
+    /// throttle (a server's; a command's own is always clear).
+    Throttled {
+        user: UserRef,
+    },
+    /// Operator only: forget the failed logins counted against the user's
+    /// names.
+    Unlock {
+        user: UserRef,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -59,6 +69,9 @@ pub enum Response {
     Imported(Vec<Result<Uuid, Error>>),
     Exported(Vec<Account>),
     Check(CheckReport),
+    Throttled(Option<crate::throttle::Throttled>),
+    /// Whether there was anything to forget.
+    Unlocked(bool),
 }
 
 impl Request {
@@ -66,7 +79,11 @@ impl Request {
     /// durable before it is acknowledged).
     pub fn writes(&self) -> bool {
         match self {
-            Request::GetUser { .. } | Request::ListUsers(_) | Request::Export { .. } => false,
+            Request::GetUser { .. }
+            | Request::ListUsers(_)
+            | Request::Export { .. }
+            | Request::Throttled { .. }
+            | Request::Unlock { .. } => false,
             Request::DeleteMany(req) => !req.dry_run,
             Request::Check { repair } => *repair,
             Request::CreateUser(_)
@@ -226,6 +243,10 @@ pub struct Credentials {
     /// Token lifetime in seconds; the configured default when absent.
     #[serde(default)]
     pub ttl_secs: Option<u64>,
+    /// Where the attempt comes from (over HTTP); failed logins are counted
+    /// per login name and address.
+    #[serde(default)]
+    pub client: Option<std::net::IpAddr>,
 }
 
 #[cfg(test)]

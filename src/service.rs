@@ -205,6 +205,20 @@ impl Service {
             Request::Import { users } => self.import(users).map(Response::Imported),
             Request::Export { after, limit } => self.export(after, limit).map(Response::Exported),
             Request::Check { repair } => self.store.check(repair).map(Response::Check),
+            Request::Throttled { user } => {
+                let account = self.store.get(&user)?.ok_or_else(|| not_found(&user))?;
+                let names = login_names(&account.user);
+                Ok(Response::Throttled(
+                    self.throttle.throttled(&[&names[0], &names[1]]),
+                ))
+            }
+            Request::Unlock { user } => {
+                let account = self.store.get(&user)?.ok_or_else(|| not_found(&user))?;
+                let names = login_names(&account.user);
+                Ok(Response::Unlocked(
+                    self.throttle.unlock(&[&names[0], &names[1]]),
+                ))
+            }
         }
     }
 
@@ -295,16 +309,12 @@ impl Service {
                 // Guessing the current password with a stolen token is a login
                 // attempt like any other, and throttled as one.
                 let key = throttle_key(current.user.id);
-                self.throttle.begin(&key)?;
-                match self.verify(proof, &current.password_hash) {
-                    Ok(true) => self.throttle.succeeded(&key),
-                    Ok(false) => {
-                        return Err(Error::Forbidden("current_password is wrong".to_owned()));
-                    }
-                    Err(e) => {
-                        self.throttle.cancel(&key);
-                        return Err(e);
-                    }
+                self.throttle.begin(&key, None)?;
+                let verified = self.verify(proof, &current.password_hash);
+                self.throttle
+                    .end(&key, None, verified.as_ref().ok().copied());
+                if !verified? {
+                    return Err(Error::Forbidden("current_password is wrong".to_owned()));
                 }
             }
             let username = patch.username.as_ref().unwrap_or(&current.user.username);
@@ -547,13 +557,11 @@ impl Service {
             .map(|r| self.store.get(&r))
             .transpose()?
             .flatten();
-        // Failures count against the account, whichever of its names is typed;
-        // for a name that is no account, against the name.
-        let login = match &account {
-            Some(a) => throttle_key(a.user.id),
-            None => format!("name:{login}"),
-        };
-        self.throttle.begin(&login)?;
+        // Failures count against the name as typed and the address it came
+        // from (see `throttle`): whether the name is an account, or which
+        // account, makes no difference to it.
+        let client = creds.client;
+        self.throttle.begin(&login, client)?;
         // An unknown user costs a verify too, against a dummy hash.
         let verified = match &account {
             Some(a) => self.verify(&creds.password, &a.password_hash),
@@ -568,15 +576,18 @@ impl Service {
             Ok(v) => v,
             Err(e) => {
                 // Turned away before any check: not a failed login.
-                self.throttle.cancel(&login);
+                self.throttle.end(&login, client, None);
                 return Err(e);
             }
         };
         let account = match account {
             Some(a) if verified && !a.user.blocked => a,
-            _ => return Err(Error::AuthFailed),
+            _ => {
+                self.throttle.end(&login, client, Some(false));
+                return Err(Error::AuthFailed);
+            }
         };
-        self.throttle.succeeded(&login);
+        self.throttle.end(&login, client, Some(true));
         let rehash = if hashing::needs_rehash(&account.password_hash) {
             Some(self.hash(&creds.password)?)
         } else {
@@ -864,6 +875,14 @@ enum Verdict {
     NotFound,
 }
 
+/// The names a user logs in with, as the login throttle counts them.
+fn login_names(user: &User) -> [String; 2] {
+    [
+        user.username.as_str().to_owned(),
+        user.email.as_str().to_lowercase(),
+    ]
+}
+
 /// The login throttle's key for an account.
 fn throttle_key(id: Uuid) -> String {
     format!("id:{id}")
@@ -896,10 +915,16 @@ fn authorize(
         // Import and export carry password hashes: the operator's alone.
         _ if matches!(
             request,
-            Request::Import { .. } | Request::Export { .. } | Request::Check { .. }
+            Request::Import { .. }
+                | Request::Export { .. }
+                | Request::Check { .. }
+                | Request::Throttled { .. }
+                | Request::Unlock { .. }
         ) =>
         {
-            return forbidden("import, export and check are for the operator at the machine");
+            return forbidden(
+                "import, export, check and unlock are for the operator at the machine",
+            );
         }
         Actor::Anonymous => {
             return match request {

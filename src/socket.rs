@@ -227,6 +227,8 @@ fn op_name(request: &Request) -> &'static str {
         Request::Import { .. } => "import",
         Request::Export { .. } => "export",
         Request::Check { .. } => "check",
+        Request::Throttled { .. } => "throttled",
+        Request::Unlock { .. } => "unlock",
     }
 }
 

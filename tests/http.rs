@@ -1495,7 +1495,11 @@ fn an_admin_may_patch_any_field_of_another_user_and_there_is_no_put() {
         .json(json!({"blocked": false, "name": "Alicia", "role": "user"}))
         .send();
     reply.error(405, "method_not_allowed");
-    assert_eq!(reply.header("allow"), Some("GET,HEAD,PATCH,DELETE"), "{reply}");
+    assert_eq!(
+        reply.header("allow"),
+        Some("GET,HEAD,PATCH,DELETE"),
+        "{reply}"
+    );
     let user = server
         .patch("/users/alicia")
         .token(&admin)
@@ -3258,26 +3262,95 @@ fn a_client_that_waits_as_retry_after_says_is_admitted() {
     }
 }
 
+/// A server behind a trusted proxy on 127.0.0.1, so that a test can speak
+/// from any client address through `X-Forwarded-For`.
+fn behind_proxy(test: &Test) -> Server {
+    test.serve().arg("--trusted-proxy").arg("127.0.0.1").start()
+}
+
+fn login_from(server: &Server, from: &str, login: &str, password: &str) -> Reply {
+    server
+        .post("/authenticate")
+        .header("X-Forwarded-For", from)
+        .json(json!({"username": login, "password": password}))
+        .send()
+}
+
 #[test]
-fn failed_logins_are_counted_per_account_whichever_name_is_used() {
+fn an_attacker_cannot_lock_the_owner_out() {
+    let test = Test::new();
+    let server = behind_proxy(&test);
+    let admin = server.admin();
+    server.create(&admin, "alice");
+    let attacker = "203.0.113.9";
+    let mut limited = 0;
+    for _ in 0..12 {
+        let reply = login_from(&server, attacker, "alice", WRONG_PASSWORD);
+        match reply.status {
+            401 => {}
+            429 => {
+                limited += 1;
+                assert!(reply.retry_after() <= 30, "{reply}");
+            }
+            _ => panic!("{reply}"),
+        }
+    }
+    assert!(limited >= 6, "the attacker's address was not held back");
+    // The owner elsewhere is not delayed at all, every time.
+    for _ in 0..3 {
+        login_from(&server, "198.51.100.7", "alice", PASSWORD).data(200);
+    }
+    // From the attacker's own address (a shared NAT, say) the owner waits at
+    // most the delay it is told, then gets in.
+    let reply = login_from(&server, attacker, "alice", PASSWORD);
+    let wait = reply.retry_after();
+    reply.error(429, "rate_limited");
+    assert!(wait <= 30);
+    std::thread::sleep(Duration::from_secs(wait));
+    login_from(&server, attacker, "alice", PASSWORD).data(200);
+}
+
+#[test]
+fn throttling_never_tells_that_two_names_are_one_account() {
+    let test = Test::new();
+    let server = behind_proxy(&test);
+    let admin = server.admin();
+    let alice = server.create(&admin, "alice");
+    let from = "203.0.113.9";
+    for _ in 0..5 {
+        login_from(&server, from, "alice", WRONG_PASSWORD).error(401, "invalid_credentials");
+    }
+    login_from(&server, from, "alice", WRONG_PASSWORD).error(429, "rate_limited");
+    // Another name of the same account answers as a name of no account does:
+    // checked, not throttled.
+    for other in [
+        "alice@example.com",
+        id(&alice).as_str(),
+        "nobody@example.com",
+    ] {
+        login_from(&server, from, other, WRONG_PASSWORD).error(401, "invalid_credentials");
+    }
+}
+
+#[test]
+fn many_workers_logging_in_at_once_are_never_refused() {
     let test = Test::new();
     let server = test.serve().start();
     let admin = server.admin();
-    let alice = server.create(&admin, "alice");
-    let attempt = |login: &str| {
-        server
-            .post("/authenticate")
-            .json(json!({"username": login, "password": WRONG_PASSWORD}))
-            .send()
-    };
-    for _ in 0..5 {
-        attempt("alice").error(401, "invalid_credentials");
-    }
-    for alias in ["alice@example.com", id(&alice).as_str()] {
-        let reply = attempt(alias);
-        assert_eq!(
-            reply.status, 429,
-            "alice is throttled, but not as {alias}:\n{reply}"
+    server.create(&admin, "svc");
+    for workers in [16, 64] {
+        let requests = (0..workers)
+            .map(|_| {
+                let body = json!({"username": "svc", "password": PASSWORD});
+                raw_json_request("POST", "/authenticate", None, &body.to_string())
+            })
+            .collect();
+        let replies = all_at_once(server.addr, requests);
+        let refused: Vec<&Reply> = replies.iter().filter(|r| r.status != 200).collect();
+        assert!(
+            refused.is_empty(),
+            "{} of {workers} refused: {refused:?}",
+            refused.len()
         );
     }
 }

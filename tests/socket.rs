@@ -2176,3 +2176,49 @@ fn the_callers_policy_holds_through_the_server() {
         .collect();
     assert_eq!(names, ["alice", "frank"]);
 }
+
+/// The operator sees a throttled login on `user get`, and `user unlock`
+/// forgets the failures a running server counted.
+#[test]
+fn user_get_shows_a_throttled_login_and_user_unlock_clears_it() {
+    let test = Test::new();
+    test.create("alice", &[]);
+    // Without a server nothing is counted, so there is nothing to forget.
+    let out = run(&test.db(), ["user", "unlock", "alice"]).expect(0);
+    assert_eq!(out.stderr, "alice had no failed logins to forget\n");
+    let server = Server::start(&test.db());
+    for _ in 0..5 {
+        assert_eq!(http_login(&server, "alice", "wrong password 1"), Err(401));
+    }
+    assert_eq!(http_login(&server, "alice", "wrong password 1"), Err(429));
+    let shown = run(&test.db(), ["user", "get", "alice"]).expect(0);
+    assert!(
+        shown
+            .stdout
+            .contains("login throttled: 5 failed logins in a row from 1 address, held back until ")
+            && shown
+                .stdout
+                .contains("`usersctl user unlock alice` forgets them"),
+        "{shown}"
+    );
+    // JSON stays the HTTP body.
+    let json = run(&test.db(), ["-o", "json", "user", "get", "alice"]).expect(0);
+    assert!(!json.stdout.contains("throttled"), "{json}");
+
+    let out = run(&test.db(), ["user", "unlock", "alice@example.com"]).expect(0);
+    assert_eq!(
+        out.stderr,
+        "forgot the failed logins of alice@example.com\n"
+    );
+    assert!(
+        !run(&test.db(), ["user", "get", "alice"])
+            .expect(0)
+            .stdout
+            .contains("throttled")
+    );
+    assert_eq!(http_login(&server, "alice", "wrong password 1"), Err(401));
+    assert!(http_login(&server, "alice", PASSWORD).is_ok());
+    let out = run(&test.db(), ["-o", "json", "user", "unlock", "alice"]).expect(0);
+    assert_eq!(out.data(), json!({"unlocked": false}));
+    run(&test.db(), ["user", "unlock", "ghost"]).expect(3);
+}

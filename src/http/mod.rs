@@ -301,10 +301,12 @@ async fn health(State(app): State<AppState>) -> HttpResponse {
     (status = "default", description = "Error", body = ErrorBody)))]
 async fn authenticate(
     State(app): State<AppState>,
+    client: Option<axum::Extension<limits::ClientAddr>>,
     JsonObject(f): JsonObject,
 ) -> Result<Json<Data<IssuedToken>>> {
     let start = tokio::time::Instant::now();
-    let outcome = login(app, f).await;
+    let client = client.map(|axum::Extension(limits::ClientAddr(ip))| ip);
+    let outcome = login(app, client, f).await;
     // A failed login answers no sooner than FAILED_LOGIN_FLOOR after it came:
     // how long checking took must not tell an unknown user from a wrong
     // password, nor an account on a costlier (say, migrated bcrypt) hash.
@@ -321,7 +323,11 @@ const HASHING_GRACE: Duration = Duration::from_secs(2);
 /// (`hashing::MAX_BCRYPT_COST`, some 330 ms here).
 const FAILED_LOGIN_FLOOR: Duration = Duration::from_millis(500);
 
-async fn login(app: AppState, mut f: crate::fields::Fields) -> Result<Json<Data<IssuedToken>>> {
+async fn login(
+    app: AppState,
+    client: Option<std::net::IpAddr>,
+    mut f: crate::fields::Fields,
+) -> Result<Json<Data<IssuedToken>>> {
     let username = f.required("username", |s| Ok::<_, String>(s.to_owned()));
     let password = f.required("password", |s| Ok::<_, String>(s.to_owned()));
     f.finish()?;
@@ -335,6 +341,7 @@ async fn login(app: AppState, mut f: crate::fields::Fields) -> Result<Json<Data<
         username,
         password,
         ttl_secs: None,
+        client,
     };
     match app.call(None, Request::Authenticate(creds)).await? {
         Response::Token(token) => Ok(data(token)),
