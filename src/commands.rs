@@ -891,35 +891,32 @@ fn import(
         Ok(())
     };
     let mut last_line = 0u64;
-    (|| -> Result<()> {
-        for chunk in early.into_iter().chain(parsed_chunks) {
-            // Ctrl-C stops between batches; what was stored is reported.
-            if crate::interrupt::stop_requested() {
-                report.interrupted = true;
-                break;
+    for chunk in early.into_iter().chain(parsed_chunks) {
+        // Ctrl-C stops between batches; what was stored is reported.
+        if crate::interrupt::stop_requested() {
+            report.interrupted = true;
+            break;
+        }
+        for (line_no, parsed) in chunk? {
+            last_line = line_no;
+            match parsed {
+                Ok(None) => {}
+                Ok(Some(user)) => batch.push((line_no, user)),
+                Err(e) => report.refused.push(refused(line_no, &e)),
             }
-            for (line_no, parsed) in chunk? {
-                last_line = line_no;
-                match parsed {
-                    Ok(None) => {}
-                    Ok(Some(user)) => batch.push((line_no, user)),
-                    Err(e) => report.refused.push(refused(line_no, &e)),
-                }
-                // With --atomic, once a line is bad nothing more is stored; the
-                // rest is still read so that every bad line is reported.
-                // The bar moves as lines are done with, not as they are read:
-                // reading runs far ahead of hashing and storing.
-                if args.atomic && !report.refused.is_empty() {
-                    batch.clear();
-                    bar.set_position(line_no);
-                } else if batch.len() == TRANSFER_BATCH {
-                    store(&mut batch, &mut report)?;
-                    bar.set_position(line_no);
-                }
+            // With --atomic, once a line is bad nothing more is stored; the
+            // rest is still read so that every bad line is reported.
+            // The bar moves as lines are done with, not as they are read:
+            // reading runs far ahead of hashing and storing.
+            if args.atomic && !report.refused.is_empty() {
+                batch.clear();
+                bar.set_position(line_no);
+            } else if batch.len() == TRANSFER_BATCH {
+                store(&mut batch, &mut report)?;
+                bar.set_position(line_no);
             }
         }
-        Ok(())
-    })()?;
+    }
     if report.interrupted {
         // The lines of the batch in hand were read but are not stored.
         report.last_line = Some(

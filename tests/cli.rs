@@ -3848,16 +3848,15 @@ fn password_stdin_on_a_terminal_is_not_echoed() {
     assert!(term.echo_on);
 }
 
-#[test]
-fn ctrl_c_during_a_bulk_delete_reports_what_was_deleted() {
-    let test = Test::new();
-    let total = 60_000;
-    import_many(&test, total);
+/// Deletes `total` users (`user00000`…) with `--from FILE --yes` on a
+/// terminal, presses Ctrl-C once `prompt` shows, and checks the report of what
+/// was done; returns the run and how many names were not handled.
+fn interrupt_bulk_delete(test: &Test, total: usize, prompt: &str) -> (Terminal, usize) {
     let names: String = (0..total).map(|i| format!("user{i:05}\n")).collect();
     fs::write(test.path("names"), names).unwrap();
     let from = test.path("names");
     let term = on_terminal(
-        &test,
+        test,
         &[
             "users",
             "delete-many",
@@ -3865,7 +3864,7 @@ fn ctrl_c_during_a_bulk_delete_reports_what_was_deleted() {
             from.to_str().unwrap(),
             "--yes",
         ],
-        &[(&format!("/{total} users"), "\x03")],
+        &[(prompt, "\x03")],
     );
     assert_eq!(term.status, 130, "{}", term.transcript);
     let deleted = term.transcript.matches("deleted\tuser").count();
@@ -3879,6 +3878,15 @@ fn ctrl_c_during_a_bulk_delete_reports_what_was_deleted() {
         "{}",
         &term.transcript[term.transcript.len().saturating_sub(600)..]
     );
+    (term, not_handled)
+}
+
+#[test]
+fn ctrl_c_during_a_bulk_delete_reports_what_was_deleted() {
+    let test = Test::new();
+    let total = 60_000;
+    import_many(&test, total);
+    let (term, not_handled) = interrupt_bulk_delete(&test, total, &format!("/{total} users"));
     assert!(!term.transcript.contains("nothing was changed"));
     // What the report says is what happened.
     let left = test.usernames_all();
@@ -3892,9 +3900,6 @@ fn ctrl_c_during_a_bulk_delete_through_a_server_reports_what_was_deleted() {
     let test = Test::new();
     let total = 60_000;
     import_many(&test, total);
-    let names: String = (0..total).map(|i| format!("user{i:05}\n")).collect();
-    fs::write(test.path("names"), names).unwrap();
-    let from = test.path("names");
     let mut serve = usersctl();
     let mut server = Reaper(
         serve
@@ -3912,29 +3917,8 @@ fn ctrl_c_during_a_bulk_delete_through_a_server_reports_what_was_deleted() {
         .read_line(&mut first)
         .unwrap();
     assert!(first.starts_with("listening on "), "{first:?}");
-    let term = on_terminal(
-        &test,
-        &[
-            "users",
-            "delete-many",
-            "--from",
-            from.to_str().unwrap(),
-            "--yes",
-        ],
-        &[("names handed to the running server", "\x03")],
-    );
-    assert_eq!(term.status, 130, "{}", term.transcript);
-    let deleted = term.transcript.matches("deleted\tuser").count();
-    let not_handled = term.transcript.matches("not handled\tuser").count();
-    assert!(deleted > 0 && deleted < total, "{deleted} deleted");
-    assert_eq!(deleted + not_handled, total);
-    assert!(
-        term.transcript.contains(&format!(
-            "usersctl: error: interrupted: deleted {deleted} users before stopping; {not_handled} names were not handled"
-        )),
-        "{}",
-        &term.transcript[term.transcript.len().saturating_sub(600)..]
-    );
+    let (_, not_handled) =
+        interrupt_bulk_delete(&test, total, "names handed to the running server");
     // What the report says is what happened, and the server carries on.
     let left = test.usernames_all();
     assert_eq!(left.len(), 1 + not_handled);

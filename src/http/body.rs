@@ -76,44 +76,50 @@ impl<S: Send + Sync> FromRequestParts<S> for Token {
                     .to_owned(),
             ));
         }
-        // A header given twice with different values is refused, not taken
-        // first or last: a proxy and the server could each pick another.
-        let header = |name: axum::http::HeaderName| -> Result<Option<String>> {
-            let mut values = parts.headers.get_all(&name).iter().map(|v| {
-                v.to_str()
-                    .map(|v| v.trim().to_owned())
-                    .map_err(|_| Error::Unauthorized("malformed token header".to_owned()))
-            });
-            let Some(first) = values.next().transpose()? else {
-                return Ok(None);
-            };
-            for other in values {
-                if other? != first {
-                    return Err(Error::Unauthorized(format!(
-                        "more than one {name} header, with different values"
-                    )));
-                }
-            }
-            Ok(Some(first))
+        presented_token(&parts.headers).map(Token)
+    }
+}
+
+/// The token the headers present, if any (see `Token`); shared with the rate
+/// limit, which counts a request against its token's holder.
+pub fn presented_token(headers: &axum::http::HeaderMap) -> Result<Option<String>> {
+    // A header given twice with different values is refused, not taken
+    // first or last: a proxy and the server could each pick another.
+    let header = |name: axum::http::HeaderName| -> Result<Option<String>> {
+        let mut values = headers.get_all(&name).iter().map(|v| {
+            v.to_str()
+                .map(|v| v.trim().to_owned())
+                .map_err(|_| Error::Unauthorized("malformed token header".to_owned()))
+        });
+        let Some(first) = values.next().transpose()? else {
+            return Ok(None);
         };
-        let bearer = header(AUTHORIZATION)?
-            .map(|value| match value.split_once(' ') {
-                Some((scheme, token))
-                    if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
-                {
-                    Ok(token.trim().to_owned())
-                }
-                _ => Err(Error::Unauthorized(
-                    "malformed Authorization header: expected `Bearer <token>`".to_owned(),
-                )),
-            })
-            .transpose()?;
-        let plain = header(axum::http::HeaderName::from_static("token"))?.filter(|t| !t.is_empty());
-        match (bearer, plain) {
-            (Some(a), Some(b)) if a != b => Err(Error::Unauthorized(
-                "the Authorization and token headers carry different tokens".to_owned(),
-            )),
-            (a, b) => Ok(Token(a.or(b))),
+        for other in values {
+            if other? != first {
+                return Err(Error::Unauthorized(format!(
+                    "more than one {name} header, with different values"
+                )));
+            }
         }
+        Ok(Some(first))
+    };
+    let bearer = header(AUTHORIZATION)?
+        .map(|value| match value.split_once(' ') {
+            Some((scheme, token))
+                if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+            {
+                Ok(token.trim().to_owned())
+            }
+            _ => Err(Error::Unauthorized(
+                "malformed Authorization header: expected `Bearer <token>`".to_owned(),
+            )),
+        })
+        .transpose()?;
+    let plain = header(axum::http::HeaderName::from_static("token"))?.filter(|t| !t.is_empty());
+    match (bearer, plain) {
+        (Some(a), Some(b)) if a != b => Err(Error::Unauthorized(
+            "the Authorization and token headers carry different tokens".to_owned(),
+        )),
+        (a, b) => Ok(a.or(b)),
     }
 }

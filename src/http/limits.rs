@@ -15,7 +15,6 @@ use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::HeaderMap;
-use axum::http::header::AUTHORIZATION;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
@@ -175,15 +174,9 @@ impl Limits {
     /// allowed, is the handler's to say: a token nobody could forge is
     /// enough to be counted as its holder.
     fn holder(&self, headers: &HeaderMap) -> Option<Uuid> {
-        let bearer = headers
-            .get(AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().split_once(' '))
-            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-            .map(|(_, token)| token.trim());
-        let token = bearer.or_else(|| headers.get("token").and_then(|v| v.to_str().ok()))?;
+        let token = super::body::presented_token(headers).ok().flatten()?;
         let keys = self.service.keys().ok()?;
-        keys.verify(token).ok().map(|claims| claims.sub)
+        keys.verify(&token).ok().map(|claims| claims.sub)
     }
 }
 
