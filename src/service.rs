@@ -432,8 +432,9 @@ impl Service {
         let mut handled: HashSet<Uuid> = HashSet::new();
         for (n, chunk) in names.chunks(DELETE_BATCH).enumerate() {
             // Ctrl-C stops between batches: what was done is reported, and
-            // durable, before the command exits.
-            if stop() {
+            // durable, before the command exits. The first batch is the one
+            // in hand when the request came, and is always carried out.
+            if n > 0 && stop() {
                 report.interrupted = true;
                 report.remaining = names[n * DELETE_BATCH..]
                     .iter()
