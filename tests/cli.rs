@@ -3188,6 +3188,11 @@ for expect, keys in steps:
             sys.exit("never saw %r" % expect)
     seen = out.index(expect.encode(), seen) + len(expect)
     time.sleep(0.2)
+    if os.environ.get("PTY_MEANWHILE"):
+        import subprocess
+        done = subprocess.run(json.loads(os.environ.pop("PTY_MEANWHILE")), capture_output=True)
+        lines = done.stdout.decode().strip().replace("\n", ",")
+        sys.stderr.write("meanwhile=%d %s\n" % (done.returncode, lines))
     os.write(fd, keys.encode())
 while time.time() < deadline and read_some():
     pass
@@ -3203,6 +3208,9 @@ struct Terminal {
     status: i32,
     transcript: String,
     echo_on: bool,
+    /// The exit code and stdout (lines joined by commas) of the command run
+    /// at the first prompt.
+    meanwhile: Option<(i32, String)>,
 }
 
 /// Runs `usersctl --db DB ARGS…` on a terminal, answering each prompt in turn.
@@ -3225,7 +3233,25 @@ fn on_terminal_of_width(
 /// Runs `command` (a program and its arguments) on a terminal `columns` wide
 /// (when given), answering each prompt in turn.
 fn run_on_terminal(command: &[OsString], steps: &[(&str, &str)], columns: Option<u16>) -> Terminal {
+    run_on_terminal_meanwhile(command, steps, columns, None)
+}
+
+/// `run_on_terminal`, running `meanwhile` (a program and its arguments)
+/// while the first prompt waits for its answer.
+fn run_on_terminal_meanwhile(
+    command: &[OsString],
+    steps: &[(&str, &str)],
+    columns: Option<u16>,
+    meanwhile: Option<&[OsString]>,
+) -> Terminal {
     let mut python = std::process::Command::new("python3");
+    if let Some(argv) = meanwhile {
+        let argv: Vec<String> = argv
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        python.env("PTY_MEANWHILE", serde_json::to_string(&argv).unwrap());
+    }
     for var in OWN_ENV {
         python.env_remove(var);
     }
@@ -3246,11 +3272,60 @@ fn run_on_terminal(command: &[OsString], steps: &[(&str, &str)], columns: Option
         Some("echo=0") => false,
         _ => panic!("the terminal run failed:\n{stderr}\n{transcript}"),
     };
+    let meanwhile = stderr.lines().find_map(|l| {
+        let (code, out) = l.strip_prefix("meanwhile=")?.split_once(' ')?;
+        Some((code.parse().ok()?, out.to_owned()))
+    });
     Terminal {
         status: out.status.code().expect("python exits"),
         transcript,
         echo_on,
+        meanwhile,
     }
+}
+
+/// A person at a prompt does not hold the database: a script's command run
+/// meanwhile (not waiting at all) goes through.
+#[test]
+fn a_person_at_a_prompt_does_not_hold_the_database() {
+    let test = Test::new();
+    test.create("alice");
+    let own = |args: &[&str]| -> Vec<OsString> {
+        let mut argv: Vec<OsString> = vec![bin().into(), "--db".into(), test.db().into()];
+        argv.extend(args.iter().map(OsString::from));
+        argv
+    };
+    let script = own(&["--wait", "0", "-o", "name", "users", "list"]);
+    let term = run_on_terminal_meanwhile(
+        &own(&["user", "create", "bob", "--email", "bob@example.com"]),
+        &[
+            ("New password", &format!("{PASSWORD}\r")),
+            ("Repeat the password", &format!("{PASSWORD}\r")),
+        ],
+        None,
+        Some(&script),
+    );
+    assert_eq!(term.status, 0, "{}", term.transcript);
+    assert_eq!(
+        term.meanwhile,
+        Some((0, "alice".to_owned())),
+        "{}",
+        term.transcript
+    );
+    let term = run_on_terminal_meanwhile(
+        &own(&["user", "delete", "alice"]),
+        &[("Delete user alice <alice@example.com>? [y/N]", "y")],
+        None,
+        Some(&script),
+    );
+    assert_eq!(term.status, 0, "{}", term.transcript);
+    assert_eq!(
+        term.meanwhile,
+        Some((0, "alice,bob".to_owned())),
+        "{}",
+        term.transcript
+    );
+    assert_eq!(test.usernames(), ["bob"]);
 }
 
 #[test]
