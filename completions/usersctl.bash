@@ -232,7 +232,7 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__check)
-            opts="-o -q -h -V --repair --db --init --output --quiet --wait --min-password-length --reserved-names --help --version"
+            opts="-o -q -h -V --repair --force --db --init --output --quiet --wait --min-password-length --reserved-names --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -276,7 +276,8 @@ name\t'One username per line'"
 complete -c usersctl -n "__fish_usersctl_using_subcommand check" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand check" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand check" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
-complete -c usersctl -n "__fish_usersctl_using_subcommand check" -l repair -d 'Rebuild the username and email indexes from the records first'
+complete -c usersctl -n "__fish_usersctl_using_subcommand check" -l repair -d 'Rebuild the username and email indexes from the records first, and mend damaged files, keeping a copy of them as they were'
+complete -c usersctl -n "__fish_usersctl_using_subcommand check" -l force -d 'With --repair: keep what can be read even when that is fewer users than the database held at its last clean shutdown'
 complete -c usersctl -n "__fish_usersctl_using_subcommand check" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand check" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
 complete -c usersctl -n "__fish_usersctl_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -99,9 +99,14 @@ pub enum Command {
     Serve(ServeArgs),
     /// Verify that records and indexes agree and every hash parses
     Check {
-        /// Rebuild the username and email indexes from the records first
+        /// Rebuild the username and email indexes from the records first,
+        /// and mend damaged files, keeping a copy of them as they were
         #[arg(long)]
         repair: bool,
+        /// With --repair: keep what can be read even when that is fewer
+        /// users than the database held at its last clean shutdown
+        #[arg(long, requires = "repair")]
+        force: bool,
     },
 }
 

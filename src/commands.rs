@@ -22,6 +22,7 @@ use crate::output::Printer;
 use crate::prompt::Tty;
 use crate::service::{self, Actor, Service};
 use crate::socket;
+use crate::store::Repair;
 use crate::transfer::{ExportLine, ImportUser};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::Path;
@@ -202,9 +203,13 @@ fn service_config(cli: &Cli) -> service::Config {
         // instead of 16.8). Import and export gain nothing measurable from
         // it (1M users imported in 26.3 s with 64 MiB, 27.7 s with 512 MiB)
         // and keep their memory flat with the default, as a server does.
-        Command::Check { repair } => {
+        Command::Check { repair, force } => {
             config.cache_bytes = Some(LOOKUP_CACHE_BYTES);
-            config.repair = *repair;
+            config.repair = match (repair, force) {
+                (false, _) => Repair::Off,
+                (true, false) => Repair::Keep,
+                (true, true) => Repair::Force,
+            };
         }
         _ => {}
     }
@@ -339,7 +344,7 @@ fn run_operation(
                 other => Err(unexpected(&other)),
             }
         }
-        Command::Check { repair } => {
+        Command::Check { repair, .. } => {
             if repair {
                 crate::interrupt::writing();
             }

@@ -274,6 +274,23 @@ impl Printer {
                         ""
                     }
                 ));
+                if report.repaired {
+                    self.note(&match report.users_before {
+                        Some(before) => format!(
+                            "users before the repair: {before} (at the last clean shutdown); \
+                             after: {}",
+                            report.users
+                        ),
+                        None => format!(
+                            "users before the repair: not known (the last shutdown was not \
+                             clean, or no count was kept); after: {}",
+                            report.users
+                        ),
+                    });
+                }
+                if let Some(copy) = &report.copy {
+                    self.note(&format!("the files as they were before the repair: {copy}"));
+                }
                 Ok(())
             }
         }

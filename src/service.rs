@@ -19,7 +19,7 @@ use crate::ops::{
     Response, Saved, UserPatch,
 };
 use crate::pool::HashPool;
-use crate::store::{OpenOptions, Store};
+use crate::store::{OpenOptions, Repair, Store};
 use crate::throttle::LoginThrottle;
 use crate::token::{Claims, IssuedToken, TokenKeys};
 use crate::transfer::{ImportSecret, ImportUser};
@@ -53,9 +53,9 @@ pub struct Config {
     /// (the server) awaits `Store::commit` before acknowledging, so that
     /// concurrent writes share a disk sync without holding a thread each.
     pub deferred_commit: bool,
-    /// Open for `check --repair`: a database whose log lost its end opens
-    /// as it is (and `check` reports it) instead of being refused.
-    pub repair: bool,
+    /// Open for `check --repair` (see `Repair`): damage that only changing
+    /// the files can mend is mended, with a copy kept, instead of refused.
+    pub repair: Repair,
     /// The database page cache, when not the store's default (which a
     /// server's memory limit is sized for).
     pub cache_bytes: Option<u64>,
@@ -72,7 +72,7 @@ impl Default for Config {
             max_token_ttl: Duration::from_secs(30 * 24 * 3600),
             allow_registration: false,
             deferred_commit: false,
-            repair: false,
+            repair: Repair::Off,
             cache_bytes: None,
             create: false,
         }
@@ -132,7 +132,7 @@ impl Service {
                 dir,
                 OpenOptions {
                     cache_bytes: config.cache_bytes.unwrap_or(crate::store::CACHE_BYTES),
-                    accept_truncated_log: config.repair,
+                    repair: config.repair,
                     create: config.create,
                 },
             )?,
@@ -204,7 +204,19 @@ impl Service {
             Request::Authenticate(creds) => self.authenticate(&creds).map(Response::Token),
             Request::Import { users } => self.import(users).map(Response::Imported),
             Request::Export { after, limit } => self.export(after, limit).map(Response::Exported),
-            Request::Check { repair } => self.store.check(repair).map(Response::Check),
+            Request::Check { repair } => {
+                // A repair copies the files aside and may put them back:
+                // only a store opened for it (by `check --repair` itself,
+                // not a server serving others) can.
+                if repair && self.config.repair == Repair::Off {
+                    return Err(Error::Unavailable(
+                        "`check --repair` needs the database to itself: stop the server \
+                         holding it and run it again (`usersctl check` runs beside a server)"
+                            .to_owned(),
+                    ));
+                }
+                self.store.check(repair).map(Response::Check)
+            }
             Request::Throttled { user } => {
                 let account = self.store.get(&user)?.ok_or_else(|| not_found(&user))?;
                 let names = login_names(&account.user);

@@ -1288,9 +1288,25 @@ fn a_truncated_log_is_reported_not_silently_shortened() {
     );
 }
 
+/// The copies `check --repair` kept beside the database.
+fn kept_copies(db: &Path) -> Vec<PathBuf> {
+    let mut kept: Vec<PathBuf> = fs::read_dir(db)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("sled.before-repair-"))
+        })
+        .collect();
+    kept.sort();
+    kept
+}
+
 #[test]
-fn check_repair_keeps_what_a_truncated_log_still_holds() {
-    let (pristine, _) = small_database();
+fn check_repair_refuses_to_lose_users_unless_forced_and_keeps_a_copy() {
+    let (pristine, users) = small_database();
     pristine.create("zed", &[]);
     let extent = log_extent(&pristine.db);
     let test = Test::new();
@@ -1301,7 +1317,7 @@ fn check_repair_keeps_what_a_truncated_log_still_holds() {
         .unwrap()
         .set_len((extent - 64) as u64)
         .unwrap();
-    let damaged = fs::read(test.db.join("sled/db")).unwrap();
+    let damaged = snapshot(&test.db);
 
     let list = test.run(&["users", "list"], "");
     let advice = list.clean_error(&[6]);
@@ -1311,34 +1327,170 @@ fn check_repair_keeps_what_a_truncated_log_still_holds() {
     );
     let check = test.run(&["check"], "");
     check.clean_error(&[6]);
-    assert_eq!(
-        fs::read(test.db.join("sled/db")).unwrap(),
-        damaged,
-        "a refused open changed the log"
-    );
 
-    let repair = test.run(&["-o", "json", "check", "--repair"], "");
+    // The repair would lose zed: it is refused, and changes nothing.
+    let repair = test.run(&["check", "--repair"], "");
+    let refusal = repair.clean_error(&[6]);
+    assert!(
+        refusal.contains(&format!(
+            "would keep {} of the {} users",
+            users.len(),
+            users.len() + 1
+        )) && refusal.contains("--force"),
+        "{repair}"
+    );
+    let mut now = snapshot(&test.db);
+    now.retain(|path, _| damaged.contains_key(path));
+    assert!(now == damaged, "a refused repair changed the files");
+    assert_eq!(kept_copies(&test.db), Vec::<PathBuf>::new());
+
+    // Forced, it keeps what the log holds, says what it had and has, and
+    // names the copy of the files as they were.
+    let repair = test.run(&["-o", "json", "check", "--repair", "--force"], "");
     assert_eq!(repair.code, Some(0), "{repair}");
     let report = &repair.json()["data"];
     assert_eq!(report["repairs"][0]["kind"], "truncated_log", "{repair}");
     assert_eq!(report["problems"], json!([]), "{repair}");
+    assert_eq!(report["users_before"], users.len() + 1, "{repair}");
+    assert_eq!(report["users"], users.len(), "{repair}");
+    let kept = kept_copies(&test.db);
+    assert_eq!(kept.len(), 1, "{repair}");
+    assert_eq!(report["copy"], kept[0].display().to_string(), "{repair}");
+    assert_eq!(
+        fs::read(kept[0].join("db")).unwrap(),
+        damaged[&test.db.join("sled/db")],
+        "the kept copy is not the log as it was"
+    );
 
     // What survived opens as it is from now on, and is sound.
     let list = test.run(&["-o", "json", "users", "list", "--limit", "1000"], "");
     assert_eq!(list.code, Some(0), "{list}");
-    let names: Vec<Value> = users_by_id(&list.json())
-        .into_values()
-        .map(|u| u["username"].clone())
-        .collect();
-    assert!(names.contains(&json!("admin")), "{list}");
-    assert!(
-        !names.contains(&json!("zed")),
-        "zed was cut off, yet listed: {list}"
-    );
+    assert_eq!(users_by_id(&list.json()), users, "{list}");
     let check = test.run(&["check"], "");
     assert_eq!(check.code, Some(0), "{check}");
     test.create("zed", &[]);
     assert_eq!(test.run(&["user", "get", "zed"], "").code, Some(0));
+
+    // In table form the counts and the copy are told on stderr.
+    let again = test.run(&["check", "--repair"], "");
+    assert_eq!(again.code, Some(0), "{again}");
+    assert!(
+        again.stderr.contains(&format!(
+            "users before the repair: {} (at the last clean shutdown); after: {}",
+            users.len() + 1,
+            users.len() + 1
+        )) && again.stderr.contains("sled.before-repair-"),
+        "{again}"
+    );
+    assert_eq!(
+        kept_copies(&test.db).len(),
+        2,
+        "each repair keeps its own copy"
+    );
+}
+
+#[test]
+fn a_lost_snapshot_costs_nothing_and_repair_keeps_every_user() {
+    let (test, users) = small_database();
+    let snaps: Vec<String> = sled_files(&test.db)
+        .into_iter()
+        .filter(|f| f.starts_with("snap."))
+        .collect();
+    assert!(!snaps.is_empty(), "sled wrote no snapshot to lose");
+    for snap in &snaps {
+        fs::remove_file(test.db.join("sled").join(snap)).unwrap();
+    }
+    // sled rebuilds what a snapshot held from the log.
+    let check = test.run(&["check"], "");
+    assert_eq!(check.code, Some(0), "{check}");
+    let repair = test.run(&["-o", "json", "check", "--repair"], "");
+    assert_eq!(repair.code, Some(0), "{repair}");
+    let report = &repair.json()["data"];
+    assert_eq!(report["users_before"], users.len(), "{repair}");
+    assert_eq!(report["users"], users.len(), "{repair}");
+    assert_eq!(kept_copies(&test.db).len(), 1, "{repair}");
+    assert_eq!(test.users(), users);
+}
+
+#[test]
+fn a_damaged_conf_is_named_and_repair_writes_it_anew() {
+    let (pristine, users) = small_database();
+    // Not UTF-8 (which sled took for "a sled version earlier than 0.29"),
+    // and one flipped bit that leaves it text.
+    type Damage = fn(&mut Vec<u8>);
+    let damages: [(&str, Damage); 2] = [
+        ("not UTF-8", |conf| conf[3] = 0xff),
+        ("a bit flipped", |conf| conf[15] ^= 0x01),
+    ];
+    for (what, damage) in damages {
+        let test = Test::new();
+        copy_dir(&pristine.db, &test.db);
+        let path = test.db.join("sled/conf");
+        let mut conf = fs::read(&path).unwrap();
+        damage(&mut conf);
+        fs::write(&path, &conf).unwrap();
+
+        let list = test.run(&["users", "list"], "");
+        let message = list.clean_error(&[6]);
+        assert!(
+            message.contains("sled/conf")
+                && message.contains("usersctl check --repair")
+                && !message.contains("0.29"),
+            "{what}: {list}"
+        );
+        assert_eq!(
+            fs::read(&path).unwrap(),
+            conf,
+            "{what}: the open changed conf"
+        );
+
+        let repair = test.run(&["-o", "json", "check", "--repair"], "");
+        assert_eq!(repair.code, Some(0), "{what}: {repair}");
+        let report = &repair.json()["data"];
+        assert_eq!(
+            report["repairs"][0]["kind"], "damaged_conf",
+            "{what}: {repair}"
+        );
+        assert_eq!(report["users"], users.len(), "{what}: {repair}");
+        assert_eq!(report["users_before"], users.len(), "{what}: {repair}");
+        assert_eq!(
+            fs::read(kept_copies(&test.db)[0].join("conf")).unwrap(),
+            conf,
+            "{what}: the damaged conf is not kept"
+        );
+        assert_eq!(test.users(), users, "{what}");
+    }
+}
+
+#[test]
+fn repair_never_loses_users_to_a_flipped_byte_without_force() {
+    let (pristine, users) = small_database();
+    let extent = log_extent(&pristine.db);
+    for at in [extent / 8, extent / 2, extent - 40] {
+        let test = Test::new();
+        copy_dir(&pristine.db, &test.db);
+        let log_path = test.db.join("sled/db");
+        let mut log = fs::read(&log_path).unwrap();
+        log[at] = !log[at];
+        fs::write(&log_path, &log).unwrap();
+        let damaged = snapshot(&test.db);
+
+        let repair = test.run(&["-o", "json", "check", "--repair"], "");
+        assert_no_panic(&repair.stderr, &repair.what);
+        if repair.code == Some(0) {
+            // sled read past the flip: nothing may be missing.
+            assert_eq!(test.users(), users, "byte {at}: {repair}");
+            continue;
+        }
+        repair.clean_json_error(&[6]);
+        let mut now = snapshot(&test.db);
+        now.retain(|path, _| damaged.contains_key(path));
+        assert!(
+            now == damaged,
+            "byte {at}: a refused repair changed the files"
+        );
+        assert!(kept_copies(&test.db).is_empty(), "byte {at}");
+    }
 }
 
 #[test]

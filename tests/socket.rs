@@ -2222,3 +2222,27 @@ fn user_get_shows_a_throttled_login_and_user_unlock_clears_it() {
     assert_eq!(out.data(), json!({"unlocked": false}));
     run(&test.db(), ["user", "unlock", "ghost"]).expect(3);
 }
+
+#[test]
+fn check_runs_beside_a_server_and_repair_asks_for_the_database_to_itself() {
+    let test = Test::new();
+    test.create("alice", &[]);
+    let server = Server::start(&test.db());
+    let check = run(&test.db(), ["check"]).expect(0);
+    assert_eq!(check.stderr, "checked 1 users: sound\n", "{check}");
+    let repair = run(&test.db(), ["check", "--repair"]).expect(6);
+    assert!(
+        repair.stderr.contains("needs the database to itself")
+            && repair.stderr.contains("stop the server"),
+        "{repair}"
+    );
+    assert!(
+        !fs::read_dir(test.db()).unwrap().flatten().any(|e| e
+            .file_name()
+            .to_string_lossy()
+            .starts_with("sled.before-repair")),
+        "a refused repair kept a copy"
+    );
+    // The server serves on, untouched.
+    assert!(http_login(&server, "alice", PASSWORD).is_ok());
+}

@@ -64,8 +64,12 @@ pub struct Store {
     /// Whether any token has been revoked: until one is, checking a token
     /// needs no lookup.
     revoked_any: AtomicBool,
-    /// How the log was found at open, for `check` to report.
-    truncated_log: bool,
+    /// What the open found and mended, for `check` to report.
+    recovery: Recovery,
+    /// The users held, as the last clean close counted them (or a repair),
+    /// and the change since: what the next clean close records (see `seal`).
+    users_counted: Option<u64>,
+    users_added: std::sync::atomic::AtomicI64,
     options: OpenOptions,
     commit: Arc<GroupCommit>,
     // Held for as long as the store is open; dropping it releases the directory.
@@ -77,9 +81,8 @@ pub struct Store {
 pub struct OpenOptions {
     /// sled's page cache.
     pub cache_bytes: u64,
-    /// For `check --repair`: a log that lost its end (see `seal`) is taken
-    /// as it is, and `check` reports it, instead of refusing to open.
-    pub accept_truncated_log: bool,
+    /// Whether this open is `check --repair`'s.
+    pub repair: Repair,
     /// Make the database when `dir` holds none (it must then be missing or
     /// empty). Without it, opening anything but a database is an error: a
     /// mistyped path must not become a new, empty database.
@@ -90,10 +93,24 @@ impl Default for OpenOptions {
     fn default() -> Self {
         Self {
             cache_bytes: CACHE_BYTES,
-            accept_truncated_log: false,
+            repair: Repair::Off,
             create: false,
         }
     }
+}
+
+/// How an open treats damage it can mend only by changing the files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Repair {
+    /// Refuse: a log that lost its end or a damaged `conf` is an error.
+    Off,
+    /// For `check --repair`: copy the files aside first, write a damaged
+    /// `conf` anew and take a log that lost its end as it is; but if fewer
+    /// users come through than the last clean close counted, put the files
+    /// back and refuse.
+    Keep,
+    /// `check --repair --force`: as `Keep`, keeping whatever comes through.
+    Force,
 }
 
 /// The sled database and its trees.
@@ -265,17 +282,21 @@ impl Store {
         let lock = DirLock::acquire(dir)?;
         // Only the process holding the database touches its files.
         owner_only_files(dir)?;
-        let (engine, truncated_log) = Engine::open(dir, options)?;
+        let (engine, recovery) = Engine::open(dir, options)?;
         let store = Store {
             dir: dir.to_owned(),
             engine: RwLock::new(Some(Arc::new(engine))),
             failed: Arc::default(),
             reopening: Mutex::new(None),
-            dirty: AtomicBool::new(truncated_log),
+            // What a repair mended is sealed at the close, even if nothing
+            // else is written.
+            dirty: AtomicBool::new(!recovery.repairs.is_empty()),
             generation: AtomicU64::new(0),
             hot: Mutex::default(),
             revoked_any: AtomicBool::new(true),
-            truncated_log,
+            users_counted: recovery.users,
+            users_added: Default::default(),
+            recovery,
             options,
             commit: Arc::default(),
             _lock: lock,
@@ -565,7 +586,9 @@ impl Store {
             t.users
                 .insert(account.user.id.as_bytes().as_slice(), value.as_slice())?;
             Ok(())
-        })
+        })?;
+        self.users_added.fetch_add(1, Ordering::Relaxed);
+        Ok(())
     }
 
     /// Inserts many new accounts in one transaction. Each outcome says whether
@@ -606,6 +629,10 @@ impl Store {
                 outcomes.push(Ok(()));
             }
             Ok(outcomes)
+        })
+        .inspect(|outcomes| {
+            let stored = outcomes.iter().filter(|o| o.is_ok()).count();
+            self.users_added.fetch_add(stored as i64, Ordering::Relaxed);
         })
     }
 
@@ -682,7 +709,13 @@ impl Store {
             }
             Ok(outcomes)
         })?;
-        let deleted: Vec<Uuid> = outcomes.iter().flatten().map(|a| a.user.id).collect();
+        let mut deleted: Vec<Uuid> = outcomes.iter().flatten().map(|a| a.user.id).collect();
+        if !dry_run {
+            deleted.sort_unstable();
+            deleted.dedup();
+            self.users_added
+                .fetch_sub(deleted.len() as i64, Ordering::Relaxed);
+        }
         self.forget(&deleted);
         Ok(outcomes)
     }
@@ -724,16 +757,9 @@ impl Store {
             repaired: repair,
             ..CheckReport::default()
         };
-        if self.truncated_log {
-            // Only a store opened to repair gets this far with a cut log; the
-            // open took it as it is, and the close seals it so.
-            report.repairs.push(Problem {
-                kind: "truncated_log".to_owned(),
-                detail: "the log ended before the end of its last clean shutdown, so the users \
-                         written last are missing; what it still holds is kept"
-                    .to_owned(),
-            });
-        }
+        report.repairs.extend(self.recovery.repairs.iter().cloned());
+        report.users_before = self.recovery.users_before;
+        report.copy = self.recovery.copy.as_ref().map(|p| p.display().to_string());
         if repair {
             self.rebuild_indexes(&mut report)?;
         }
@@ -967,10 +993,10 @@ impl Store {
 impl Engine {
     /// Opens sled in `dir/sled`, guarding against what its recovery does to a
     /// damaged log (see `seal`): the log is copied first unless it is exactly
-    /// as the last clean close left it, and put back if the open fails. Also
-    /// says whether the log lost its end (only when `accept_truncated_log`;
-    /// otherwise that is an error).
-    fn open(dir: &Path, options: OpenOptions) -> Result<(Engine, bool)> {
+    /// as the last clean close left it, and put back if the open fails. A
+    /// log that lost its end is refused, as is a damaged `conf`, unless the
+    /// open is a repair (see `Repair`).
+    fn open(dir: &Path, options: OpenOptions) -> Result<(Engine, Recovery)> {
         let sled_dir = dir.join("sled");
         remove_unfinished_snapshots(&sled_dir);
         if let Some(backup) = seal::Backup::leftover(dir) {
@@ -979,20 +1005,45 @@ impl Engine {
             backup.restore().map_err(|e| {
                 Error::Unavailable(format!(
                     "cannot put back the copy of the log in {} left by an interrupted open: {e}",
-                    dir.join("sled.backup").display()
+                    dir.join(seal::BACKUP_DIR).display()
                 ))
             })?;
+        }
+        let repairing = options.repair != Repair::Off;
+        let conf_damaged = seal::conf_damaged(&sled_dir);
+        if conf_damaged && !repairing {
+            return Err(Error::Unavailable(format!(
+                "cannot open database at {}: sled's settings file {} is damaged; \
+                 `usersctl check --repair` writes it anew (it holds sled's settings, no users)",
+                dir.display(),
+                sled_dir.join("conf").display()
+            )));
         }
         let sealed = seal::read(dir);
         let untouched = sealed
             .as_ref()
             .and_then(|s| s.log.as_ref())
             .is_some_and(|log| Some(log) == seal::stamp(&sled_dir).as_ref());
-        let backup = if untouched || !sled_dir.join("db").exists() {
+        let fresh = !sled_dir.join("db").exists();
+        let mut recovery = Recovery {
+            users: match fresh {
+                true => Some(0),
+                false => sealed.as_ref().and_then(|s| s.current_users(&sled_dir)),
+            },
+            ..Recovery::default()
+        };
+        let backup = if fresh || (untouched && !repairing) {
             None
         } else {
             match seal::Backup::take(dir) {
                 Ok(backup) => Some(backup),
+                // A repair changes the files: it never runs without a copy.
+                Err(e) if repairing => {
+                    return Err(Error::Unavailable(format!(
+                        "cannot copy the database files before repairing them ({e}); \
+                         nothing was changed"
+                    )));
+                }
                 Err(e) => {
                     tracing::warn!(
                         "cannot copy the log before opening it ({e}); opening it without a copy"
@@ -1006,11 +1057,25 @@ impl Engine {
                 Some(Err(restore)) => Error::Unavailable(format!(
                     "{e}; and the copy of the log taken before the open could not be put back \
                      ({restore}): it is in {}",
-                    dir.join("sled.backup").display()
+                    dir.join(seal::BACKUP_DIR).display()
                 )),
                 _ => e,
             }
         };
+        if conf_damaged {
+            if let Err(e) = seal::rewrite_conf(&sled_dir) {
+                return Err(undo(
+                    backup,
+                    Error::Unavailable(format!("cannot write sled's settings file anew: {e}")),
+                ));
+            }
+            recovery.repairs.push(Problem {
+                kind: "damaged_conf".to_owned(),
+                detail: "sled's settings file could not be read; it was written anew (it holds \
+                         no users)"
+                    .to_owned(),
+            });
+        }
         let opened = sled::Config::new()
             .path(&sled_dir)
             .cache_capacity(options.cache_bytes)
@@ -1035,8 +1100,10 @@ impl Engine {
             Err(e) => return Err(undo(backup, open_error(dir, e))),
         };
         let found = found.map(|raw| String::from_utf8_lossy(&raw).into_owned());
-        let truncated = sealed.is_some_and(|s| !s.accepts(found.as_deref()));
-        if truncated && !options.accept_truncated_log {
+        let truncated = sealed
+            .as_ref()
+            .is_some_and(|s| !s.accepts(found.as_deref()));
+        if truncated && !repairing {
             drop(engine);
             return Err(undo(
                 backup,
@@ -1048,11 +1115,92 @@ impl Engine {
                 )),
             ));
         }
-        if let Some(backup) = backup {
-            backup.discard();
+        if truncated {
+            recovery.repairs.push(Problem {
+                kind: "truncated_log".to_owned(),
+                detail: "the log ended before the end of its last clean shutdown, so the users \
+                         written last are missing; what it still holds is kept"
+                    .to_owned(),
+            });
         }
-        Ok((engine, truncated))
+        if !repairing {
+            if let Some(backup) = backup {
+                backup.discard();
+            }
+            return Ok((engine, recovery));
+        }
+        // A repair keeps what sled could read only if that is every user the
+        // last clean close counted, or it is told to.
+        let before = sealed.as_ref().and_then(|s| s.users);
+        let after = engine.users.len() as u64;
+        if let Some(before) = before.filter(|&b| after < b && options.repair != Repair::Force) {
+            drop(engine);
+            return Err(undo(
+                backup,
+                Error::Unavailable(format!(
+                    "the database at {} is damaged, and repairing it would keep {after} of the \
+                     {before} users it held at its last clean shutdown, so nothing was changed; \
+                     restore the directory from a backup, or run `usersctl check --repair \
+                     --force` to keep the {after} (a copy of the files as they are now is kept)",
+                    dir.display()
+                )),
+            ));
+        }
+        let kept = match backup {
+            Some(backup) => match backup.keep(&kept_name(dir)) {
+                Ok(kept) => Some(kept),
+                Err(e) => {
+                    drop(engine);
+                    let backup = seal::Backup::leftover(dir);
+                    return Err(undo(
+                        backup,
+                        Error::Unavailable(format!(
+                            "cannot keep the copy of the database files ({e}); nothing was \
+                                 changed"
+                        )),
+                    ));
+                }
+            },
+            None => None,
+        };
+        recovery.users = Some(after);
+        recovery.users_before = before;
+        recovery.copy = kept;
+        Ok((engine, recovery))
     }
+}
+
+/// What opening the database found and mended, for `check` to report.
+#[derive(Debug, Default)]
+struct Recovery {
+    /// The users the database holds, when known without counting them.
+    users: Option<u64>,
+    /// A repair's: the users counted at the last clean close.
+    users_before: Option<u64>,
+    /// A repair's: where the files as they were before it are kept.
+    copy: Option<PathBuf>,
+    /// Damage mended on the way in.
+    repairs: Vec<Problem>,
+}
+
+/// A name in `dir` for the copy a repair keeps, free and telling when it was
+/// taken: `sled.before-repair-20261202T145301Z`, with `-2`, `-3`… after
+/// repeats within a second.
+fn kept_name(dir: &Path) -> String {
+    let now = crate::domain::Timestamp::now().to_string();
+    let stamp: String = now
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == 'T')
+        .take(15)
+        .collect();
+    let base = format!("sled.before-repair-{stamp}Z");
+    (1..)
+        .map(|n| match n {
+            1 => base.clone(),
+            n => format!("{base}-{n}"),
+        })
+        .find(|name| !dir.join(name).exists())
+        .unwrap_or(base)
 }
 
 impl Drop for Store {
@@ -1074,14 +1222,25 @@ impl Drop for Store {
         let Ok(engine) = sole(engine, Duration::from_secs(1)) else {
             return;
         };
+        let dirty = self.dirty.load(Ordering::Relaxed);
+        let counted = match self.users_counted {
+            Some(n) => Some(n.saturating_add_signed(self.users_added.load(Ordering::Relaxed))),
+            // Not known since a crash (or a build that did not count): a
+            // close after writes counts them once, so that a repair has a
+            // figure to hold its result to. One that only read leaves the
+            // last count as it was.
+            None if dirty => Some(engine.users.len() as u64),
+            None => None,
+        };
         let previous = seal::read(&self.dir);
         let mut next = previous.clone().unwrap_or_default();
-        if self.dirty.load(Ordering::Relaxed) || previous.is_none() {
+        if dirty || previous.is_none() {
             let fresh = seal::fresh();
             next = seal::SealFile {
                 seal: previous.as_ref().and_then(|p| p.seal.clone()),
                 pending: Some(fresh.clone()),
                 log: None,
+                ..previous.clone().unwrap_or_default()
             };
             if seal::write(&self.dir, &next, true).is_err() {
                 return;
@@ -1097,13 +1256,17 @@ impl Drop for Store {
             next = seal::SealFile {
                 seal: Some(fresh),
                 pending: None,
-                log: None,
+                ..next
             };
         }
         drop(engine);
         next.log = seal::stamp(&self.dir.join("sled"));
+        if counted.is_some() {
+            next.users = counted;
+            next.users_log = next.log.clone();
+        }
         if Some(&next) != previous.as_ref() {
-            let _ = seal::write(&self.dir, &next, self.dirty.load(Ordering::Relaxed));
+            let _ = seal::write(&self.dir, &next, dirty);
         }
     }
 }
@@ -1117,6 +1280,13 @@ pub struct CheckReport {
     /// Damage `--repair` mended that the rebuilt indexes do not show.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub repairs: Vec<Problem>,
+    /// A repair's: the users the database held at its last clean shutdown,
+    /// when that close counted them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users_before: Option<u64>,
+    /// A repair's: where the database files as they were before it are kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copy: Option<String>,
 }
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -1452,6 +1622,55 @@ mod tests {
             .name
             .as_ref()
             .map_or(0, |n| n.as_str().parse().unwrap())
+    }
+
+    #[test]
+    fn a_clean_close_records_how_many_users_there_are() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("db");
+        let store = Store::open(&db).unwrap();
+        let (alice, bob) = (account("alice"), account("bob"));
+        store.insert(&alice).unwrap();
+        let twin = Account {
+            user: User {
+                id: Uuid::now_v7(),
+                ..alice.user.clone()
+            },
+            ..alice.clone()
+        };
+        let outcomes = store
+            .insert_many(&[bob.clone(), twin, account("carol")], &[true; 3])
+            .unwrap();
+        assert_eq!(outcomes.iter().filter(|o| o.is_ok()).count(), 2);
+        // One user named twice is one user deleted; a dry run deletes none.
+        let alice_twice = [
+            UserRef::Id(alice.user.id),
+            UserRef::Username(alice.user.username.clone()),
+        ];
+        store
+            .delete_many(&[UserRef::Id(bob.user.id)], true)
+            .unwrap();
+        store.delete_many(&alice_twice, false).unwrap();
+        drop(store);
+        assert_eq!(seal::read(&db).unwrap().users, Some(2));
+
+        // Counted again at a close after writes when the count went stale
+        // (here: the log changed behind the seal's back).
+        let mut stale = seal::read(&db).unwrap();
+        stale.users = Some(7);
+        stale.users_log = None;
+        seal::write(&db, &stale, true).unwrap();
+        let store = Store::open(&db).unwrap();
+        drop(store);
+        assert_eq!(
+            seal::read(&db).unwrap().users,
+            Some(7),
+            "a close that only read counted"
+        );
+        let store = Store::open(&db).unwrap();
+        store.insert(&account("dave")).unwrap();
+        drop(store);
+        assert_eq!(seal::read(&db).unwrap().users, Some(3));
     }
 
     #[test]

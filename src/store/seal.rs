@@ -40,6 +40,24 @@ pub struct SealFile {
     /// The log as the last clean close left it.
     #[serde(default)]
     pub log: Option<LogStamp>,
+    /// How many users the database held at the last clean close that knew
+    /// (after a crash, no close knows until one that wrote counts them):
+    /// what `check --repair` holds its result to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users: Option<u64>,
+    /// The log `users` was counted in: the count is current while the log
+    /// is still this one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users_log: Option<LogStamp>,
+}
+
+impl SealFile {
+    /// The users the database holds, if the count is of the log in
+    /// `sled_dir` as it is now.
+    pub fn current_users(&self, sled_dir: &Path) -> Option<u64> {
+        let log = self.users_log.as_ref()?;
+        (Some(log) == stamp(sled_dir).as_ref()).then_some(self.users?)
+    }
 }
 
 impl SealFile {
@@ -98,6 +116,30 @@ pub fn write(dir: &Path, seal: &SealFile, durable: bool) -> io::Result<()> {
 /// A fresh seal value.
 pub fn fresh() -> String {
     uuid::Uuid::new_v4().simple().to_string()
+}
+
+/// What sled 0.34 writes to `sled/conf` for the settings this store opens it
+/// with (the default segment size, no compression), its checksum last. The
+/// file holds no users: a damaged one, which sled reads as "a database
+/// created by a sled version earlier than 0.29" or refuses as corrupt, is
+/// written anew by `check --repair`.
+pub const CONF: &[u8] =
+    b"segment_size: 524288\nuse_compression: false\nversion: 0.34\n\x76\x19\x51\xc1";
+
+/// Whether `sled_dir/conf` is there and is not what sled writes for us. One
+/// missing or of 8 bytes or fewer sled writes afresh by itself.
+pub fn conf_damaged(sled_dir: &Path) -> bool {
+    fs::read(sled_dir.join("conf")).is_ok_and(|conf| conf.len() > 8 && conf != CONF)
+}
+
+/// Replaces `sled_dir/conf` with the one sled writes for us, durably.
+pub fn rewrite_conf(sled_dir: &Path) -> io::Result<()> {
+    let tmp = sled_dir.join(".conf.tmp");
+    let mut file = File::create(&tmp)?;
+    file.write_all(CONF)?;
+    file.sync_all()?;
+    fs::rename(&tmp, sled_dir.join("conf"))?;
+    File::open(sled_dir)?.sync_all()
 }
 
 /// A copy of the files of the sled directory, taken before sled opens them.
@@ -179,6 +221,19 @@ impl Backup {
         Ok(())
     }
 
+    /// Keeps the copy under `name` beside the database, as the files were
+    /// before the open, and returns where it is.
+    pub fn keep(self, name: &str) -> io::Result<PathBuf> {
+        let parent = self.dir.parent().unwrap_or(Path::new("."));
+        let kept = parent.join(name);
+        // Renamed first: until it is, an interrupted open still finds the
+        // copy (by its manifest) and puts it back.
+        fs::rename(&self.dir, &kept)?;
+        File::open(parent)?.sync_all()?;
+        let _ = fs::remove_file(kept.join(MANIFEST));
+        Ok(kept)
+    }
+
     /// The open succeeded: the copy is not needed.
     pub fn discard(self) {
         let _ = fs::remove_file(self.dir.join(MANIFEST));
@@ -195,7 +250,7 @@ mod tests {
         let file = SealFile {
             seal: Some("a".into()),
             pending: Some("b".into()),
-            log: None,
+            ..SealFile::default()
         };
         assert!(file.accepts(Some("a")));
         assert!(file.accepts(Some("b")));
@@ -204,7 +259,7 @@ mod tests {
         let first = SealFile {
             seal: None,
             pending: Some("b".into()),
-            log: None,
+            ..SealFile::default()
         };
         assert!(first.accepts(None));
         assert!(first.accepts(Some("b")));
@@ -213,6 +268,35 @@ mod tests {
             ..SealFile::default()
         };
         assert!(!sealed.accepts(None));
+    }
+
+    #[test]
+    fn the_conf_is_what_sled_writes_for_our_settings() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = sled::Config::new().path(dir.path()).open().unwrap();
+        drop(db);
+        assert_eq!(fs::read(dir.path().join("conf")).unwrap(), CONF);
+        assert!(!conf_damaged(dir.path()));
+        let mut flipped = CONF.to_vec();
+        flipped[3] ^= 0x80;
+        fs::write(dir.path().join("conf"), &flipped).unwrap();
+        assert!(conf_damaged(dir.path()));
+        rewrite_conf(dir.path()).unwrap();
+        assert!(!conf_damaged(dir.path()));
+        sled::Config::new().path(dir.path()).open().unwrap();
+    }
+
+    #[test]
+    fn a_kept_backup_is_moved_aside_and_never_restored() {
+        let dir = tempfile::tempdir().unwrap();
+        let sled = dir.path().join("sled");
+        fs::create_dir(&sled).unwrap();
+        fs::write(sled.join("db"), b"original log").unwrap();
+        let kept = Backup::take(dir.path()).unwrap().keep("sled.kept").unwrap();
+        assert_eq!(kept, dir.path().join("sled.kept"));
+        assert_eq!(fs::read(kept.join("db")).unwrap(), b"original log");
+        assert!(!kept.join(MANIFEST).exists());
+        assert!(Backup::leftover(dir.path()).is_none());
     }
 
     #[test]
