@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use usersctl::domain::{Password, UserRef};
 use usersctl::hashing;
-use usersctl::store::Store;
+use usersctl::store::{SledStore, Store};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -39,7 +39,7 @@ fn main() {
             println!("{:.6}", start.elapsed().as_secs_f64() / f64::from(n));
         }
         "floor" => {
-            let store = Store::open(arg(1).as_ref()).expect("open");
+            let store = SledStore::open(arg(1).as_ref()).expect("open");
             let user = UserRef::parse(arg(2)).expect("user");
             let account = store.get(&user).expect("get").expect("user exists");
             println!("{}", account.user.id);

@@ -11,6 +11,7 @@ use crate::cli::{
     AuthenticateArgs, Cli, Command, CreateArgs, DeleteManyArgs, Format, ImportArgs, KeyValue,
     ListArgs, PasswordSource, UpdateArgs, UserCommand, UsersCommand,
 };
+use crate::domain::ExportLine;
 use crate::domain::UserRef;
 use crate::domain::{Attributes, Password, PasswordPolicy};
 use crate::error::{Error, Result};
@@ -20,10 +21,10 @@ use crate::ops::{
 };
 use crate::output::Printer;
 use crate::prompt::Tty;
-use crate::service::{self, Actor, Service};
+use crate::service::{self, Actor, Durable, Service};
 use crate::socket;
 use crate::store::Repair;
-use crate::transfer::{ExportLine, ImportUser};
+use crate::transfer::ImportUser;
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::Path;
 
@@ -103,17 +104,29 @@ impl Backend {
 
     fn call(&self, request: Request) -> Result<Response> {
         match self {
-            Backend::Local(service) => service.execute(&Actor::Operator, request),
+            Backend::Local(service) => service.execute(&Actor::Operator, request)?.wait(),
             Backend::Remote { client, .. } => client.borrow_mut().call(request),
         }
     }
 
-    /// Stores a batch of imported users. Done locally, it is not flushed
-    /// (call `flush` after the last batch); a server makes each batch durable
-    /// before it answers.
-    fn import(&self, users: Vec<ImportUser>) -> Result<Vec<Result<uuid::Uuid>>> {
+    /// Stores a batch of imported users. Done locally, the batch is made
+    /// durable with the next one's (`owed` holds what is still owed; wait
+    /// for it after the last); a server makes each batch durable before it
+    /// answers.
+    fn import(
+        &self,
+        users: Vec<ImportUser>,
+        owed: &mut Option<Durable<()>>,
+    ) -> Result<Vec<Result<uuid::Uuid>>> {
         match self {
-            Backend::Local(service) => service.import_unflushed(users),
+            Backend::Local(service) => {
+                let (outcomes, batch) = service.import(users)?.split();
+                *owed = Some(match owed.take() {
+                    Some(earlier) => earlier.then(batch),
+                    None => batch,
+                });
+                Ok(outcomes)
+            }
             Backend::Remote { caller, .. } => {
                 // What the command's own policy refuses is not sent at all.
                 let mut outcomes: Vec<Option<Result<uuid::Uuid>>> = Vec::with_capacity(users.len());
@@ -148,20 +161,12 @@ impl Backend {
         }
     }
 
-    /// Makes the batches stored locally so far durable.
-    fn flush(&self) -> Result<()> {
-        match self {
-            Backend::Local(service) => service.store().flush(),
-            Backend::Remote { .. } => Ok(()),
-        }
-    }
-
     /// A bulk delete; done locally, it reports progress as it goes.
     fn delete_many(&self, request: DeleteMany, progress: &dyn Fn(u64)) -> Result<DeleteManyReport> {
         match self {
-            Backend::Local(service) => {
-                service.delete_many(&request, progress, &crate::interrupt::stop_requested)
-            }
+            Backend::Local(service) => service
+                .delete_many(&request, progress, &crate::interrupt::stop_requested)?
+                .wait(),
             Backend::Remote { client, .. } => match client.borrow_mut().call_until(
                 Request::DeleteMany(request),
                 &crate::interrupt::stop_requested,
@@ -729,7 +734,7 @@ fn export_sink(args: &crate::cli::ExportArgs, printer: &Printer) -> Result<Box<d
 fn export(backend: &Backend, sink: Box<dyn Write>) -> Result<usize> {
     let mut out = io::BufWriter::with_capacity(1 << 16, sink);
     let exported = match backend {
-        Backend::Local(service) => export_local(service.store(), &mut out),
+        Backend::Local(service) => export_local(service, &mut out),
         Backend::Remote { .. } => export_pages(backend, &mut out),
     };
     let count = match exported {
@@ -755,9 +760,9 @@ impl From<Error> for Stop {
 }
 
 /// The lines written straight from the stored records, a batch at a time.
-fn export_local(store: &crate::store::Store, out: &mut impl Write) -> Result<usize, Stop> {
+fn export_local(service: &Service, out: &mut impl Write) -> Result<usize, Stop> {
     let mut write_error = None;
-    let exported = store.export_lines(TRANSFER_BATCH as u64, |lines| {
+    let exported = service.export_lines(TRANSFER_BATCH as u64, &mut |lines| {
         let written = out.write_all(lines);
         lines.clear();
         written.map_err(|e| {
@@ -874,6 +879,7 @@ fn import(
         _ => progress_bar(printer, 0, "{spinner} {pos} lines done"),
     };
     let mut report = ImportReport::default();
+    let mut owed = None;
     let mut stored: Vec<uuid::Uuid> = Vec::new();
     let mut batch: Vec<(u64, ImportUser)> = Vec::with_capacity(TRANSFER_BATCH);
     let mut store = |batch: &mut Vec<(u64, ImportUser)>, report: &mut ImportReport| -> Result<()> {
@@ -881,7 +887,7 @@ fn import(
             return Ok(());
         }
         let (lines, users): (Vec<u64>, Vec<ImportUser>) = batch.drain(..).unzip();
-        let outcomes = backend.import(users)?;
+        let outcomes = backend.import(users, &mut owed)?;
         for (line, outcome) in lines.into_iter().zip(outcomes) {
             match outcome {
                 Ok(id) => {
@@ -936,7 +942,9 @@ fn import(
     }
     bar.set_position(report.last_line.unwrap_or(last_line));
     // Durable before anything is reported as imported.
-    backend.flush()?;
+    if let Some(owed) = owed {
+        owed.wait()?;
+    }
     bar.finish_and_clear();
     if args.atomic && (!report.refused.is_empty() || report.interrupted) && !stored.is_empty() {
         for ids in stored.chunks(TRANSFER_BATCH) {

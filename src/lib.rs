@@ -10,6 +10,7 @@ pub mod generate;
 pub mod hashing;
 pub mod http;
 pub mod interrupt;
+pub mod layout;
 pub mod ops;
 pub mod output;
 pub mod pool;

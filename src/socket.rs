@@ -21,7 +21,7 @@ use crate::error::{Error, Result};
 use crate::ops::{Request, Response};
 use crate::service::{Actor, Service};
 
-pub const SOCKET_FILE: &str = "usersctl.sock";
+pub use crate::layout::SOCKET_FILE;
 pub const PROTOCOL_VERSION: u32 = 1;
 /// Largest request line accepted (a bulk delete of ~1M names fits).
 const MAX_LINE: u64 = 64 * 1024 * 1024;
@@ -149,7 +149,6 @@ async fn handle(stream: UnixStream, service: Arc<Service>) {
         let (op, result) = match serde_json::from_str::<WireRequest>(&line) {
             Ok(wire) if wire.version == PROTOCOL_VERSION => {
                 let op = op_name(&wire.request);
-                let writes = wire.request.writes();
                 let worker = service.clone();
                 // Anything the client sends while its request runs (a line,
                 // or hanging up) asks a bulk delete to stop after its batch.
@@ -162,7 +161,7 @@ async fn handle(stream: UnixStream, service: Arc<Service>) {
                 });
                 let mut listening = true;
                 let mut word = String::new();
-                let mut result = loop {
+                let done = loop {
                     tokio::select! {
                         done = &mut task => break done.unwrap_or_else(|e| Err(Error::internal(e))),
                         _ = lines.read_line(&mut word), if listening => {
@@ -171,12 +170,11 @@ async fn handle(stream: UnixStream, service: Arc<Service>) {
                         }
                     }
                 };
-                if writes && result.is_ok() {
-                    // Acknowledged only once durable.
-                    if let Err(e) = service.store().commit().await {
-                        result = Err(e);
-                    }
-                }
+                // Acknowledged only once durable.
+                let result = match done {
+                    Ok(durable) => durable.committed().await,
+                    Err(e) => Err(e),
+                };
                 (op, result)
             }
             Ok(wire) => (

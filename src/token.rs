@@ -17,7 +17,7 @@ use crate::domain::{Role, Timestamp, User};
 use crate::error::{Error, Result};
 
 pub const ISSUER: &str = "usersctl";
-pub const SECRET_FILE: &str = "jwt-secret";
+pub use crate::layout::SECRET_FILE;
 pub const SECRET_ENV: &str = "USERSCTL_JWT_SECRET";
 const MIN_SECRET_BYTES: usize = 32;
 const LEEWAY_SECS: u64 = 5;

@@ -13,14 +13,6 @@ use crate::error::{Error, Result};
 use crate::fields::Fields;
 use crate::hashing;
 
-/// One exported line: the user and its password hash.
-#[derive(Serialize)]
-pub struct ExportLine<'a> {
-    #[serde(flatten)]
-    pub user: &'a User,
-    pub password_hash: &'a str,
-}
-
 /// How an imported user's password arrives.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -61,7 +53,7 @@ impl ImportUser {
         let blocked = f.bool("blocked").unwrap_or(false);
         let block_reason = f
             .nullable("block_reason", |s| {
-                crate::service::check_block_reason(s)
+                crate::domain::text::check_block_reason(s)
                     .map(|()| s.to_owned())
                     .map_err(|e| {
                         e.details()

@@ -18,5 +18,5 @@ pub use name::DisplayName;
 pub use password::{Password, PasswordPolicy};
 pub use role::Role;
 pub use timestamp::Timestamp;
-pub use user::{Account, User, UserRef};
+pub use user::{Account, ExportLine, User, UserRef};
 pub use username::Username;

@@ -7,6 +7,29 @@
 
 use unicode_segmentation::UnicodeSegmentation;
 
+use crate::error::{Error, Result};
+
+/// The longest block reason, in characters.
+const MAX_BLOCK_REASON: usize = 256;
+
+/// A block reason: at most 256 characters, no control characters.
+pub fn check_block_reason(reason: &str) -> Result<()> {
+    if reason.chars().count() > MAX_BLOCK_REASON {
+        return Err(Error::invalid(
+            "block_reason",
+            format!("must be at most {MAX_BLOCK_REASON} characters"),
+        ));
+    }
+    if reason.chars().any(char::is_control) {
+        return Err(Error::invalid(
+            "block_reason",
+            "must not contain control characters",
+        ));
+    }
+    check_visible(reason).map_err(|m| Error::invalid("block_reason", m))?;
+    Ok(())
+}
+
 /// Code points in one character as displayed (a letter and its marks, an
 /// emoji sequence); past this it is a pile of marks, not writing.
 const MAX_CLUSTER: usize = 10;

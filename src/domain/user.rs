@@ -32,6 +32,14 @@ pub struct User {
     pub last_login_at: Option<Timestamp>,
 }
 
+/// One line of `users export`: the user and its password hash.
+#[derive(Serialize)]
+pub struct ExportLine<'a> {
+    #[serde(flatten)]
+    pub user: &'a User,
+    pub password_hash: &'a str,
+}
+
 /// A user with its password hash: what the store keeps. The hash leaves the
 /// service layer only through `users export`.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]

@@ -56,7 +56,6 @@ impl AppState {
     /// Runs `request` for whoever `token` names.
     async fn call(&self, token: Option<String>, request: Request) -> Result<Response> {
         let inline = matches!(request, Request::GetUser { .. });
-        let writes = request.writes();
         let run = move |service: &Service| {
             let actor = match token {
                 Some(t) => Actor::User(service.session(&t)?),
@@ -70,14 +69,10 @@ impl AppState {
             // switches a blocking call costs (measured: they were half of all
             // CPU time under load). Everything that writes, hashes or scans
             // goes to a blocking thread.
-            return run(&self.service);
+            return run(&self.service)?.wait();
         }
-        let response = self.blocking(run).await?;
-        if writes {
-            // Acknowledged only once durable; concurrent writes share a sync.
-            self.service.store().commit().await?;
-        }
-        Ok(response)
+        // Acknowledged only once durable; concurrent writes share a sync.
+        self.blocking(run).await?.committed().await
     }
 
     /// Runs `work` on a blocking thread: the service hashes passwords and
@@ -110,10 +105,6 @@ pub fn serve(db: &Path, config: service::Config, args: ServeArgs) -> Result<()> 
             humantime::format_duration(config.max_token_ttl)
         )));
     }
-    let config = service::Config {
-        deferred_commit: true,
-        ..config
-    };
     limit_malloc_arenas();
     let service = Arc::new(Service::open(db, config)?);
     // Refuse a bad secret (short, readable by others) now, not at the first login.
@@ -158,7 +149,7 @@ pub fn serve(db: &Path, config: service::Config, args: ServeArgs) -> Result<()> 
     // Work still running on blocking threads (a password check, say) was
     // never answered; it is not waited for beyond a moment.
     runtime.shutdown_timeout(Duration::from_secs(1));
-    service.store().flush()?;
+    service.close()?;
     tracing::info!("stopped; database flushed");
     Ok(())
 }
@@ -286,7 +277,7 @@ async fn health(State(app): State<AppState>) -> HttpResponse {
             status: s.to_owned(),
         })
     };
-    match tokio::task::spawn_blocking(move || service.store().health()).await {
+    match tokio::task::spawn_blocking(move || service.health()).await {
         Ok(Ok(())) => status("ok").into_response(),
         _ => (StatusCode::SERVICE_UNAVAILABLE, status("unavailable")).into_response(),
     }
@@ -357,8 +348,9 @@ async fn login(
 async fn logout(State(app): State<AppState>, Token(token): Token) -> Result<Json<Data<Revoked>>> {
     let token = token.ok_or_else(|| Error::Unauthorized("a token is required".to_owned()))?;
     app.blocking(move |service| service.logout(&service.session(&token)?))
+        .await?
+        .committed()
         .await?;
-    app.service.store().commit().await?;
     Ok(data(Revoked { revoked: true }))
 }
 

@@ -5,7 +5,7 @@ use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{Read, Seek, Write};
 use std::path::Path;
 
-use crate::error::{Error, Result};
+use crate::store::{Result, StoreError as Error};
 
 pub struct DirLock {
     _file: File,

@@ -2,9 +2,11 @@
 //! command line, the HTTP handlers and the admin socket alike. Who may do what is
 //! decided here too, from the `Actor` making the request.
 
-use std::collections::{HashMap, HashSet};
-use std::path::Path;
-use std::sync::{Arc, Mutex, OnceLock};
+mod durable;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use uuid::Uuid;
@@ -19,10 +21,12 @@ use crate::ops::{
     Response, Saved, UserPatch,
 };
 use crate::pool::HashPool;
-use crate::store::{OpenOptions, Repair, Store};
+use crate::store::{Filter, OpenOptions, Repair, SledStore, Store, StoreError};
 use crate::throttle::LoginThrottle;
 use crate::token::{Claims, IssuedToken, TokenKeys};
 use crate::transfer::{ImportSecret, ImportUser};
+
+pub use self::durable::Durable;
 
 /// Names nobody may take, unless configured otherwise.
 pub const DEFAULT_RESERVED: &[&str] = &[
@@ -40,7 +44,6 @@ pub const DEFAULT_RESERVED: &[&str] = &[
 ];
 /// How many names one bulk-delete transaction covers.
 const DELETE_BATCH: usize = 1000;
-const MAX_BLOCK_REASON: usize = 256;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -49,10 +52,6 @@ pub struct Config {
     pub token_ttl: Duration,
     pub max_token_ttl: Duration,
     pub allow_registration: bool,
-    /// When set, operations do not flush their writes themselves: the caller
-    /// (the server) awaits `Store::commit` before acknowledging, so that
-    /// concurrent writes share a disk sync without holding a thread each.
-    pub deferred_commit: bool,
     /// Open for `check --repair` (see `Repair`): damage that only changing
     /// the files can mend is mended, with a copy kept, instead of refused.
     pub repair: Repair,
@@ -71,7 +70,6 @@ impl Default for Config {
             token_ttl: Duration::from_secs(3600),
             max_token_ttl: Duration::from_secs(30 * 24 * 3600),
             allow_registration: false,
-            deferred_commit: false,
             repair: Repair::Off,
             cache_bytes: None,
             create: false,
@@ -99,53 +97,43 @@ pub struct Session {
 }
 
 pub struct Service {
-    store: Store,
+    store: Arc<dyn Store>,
+    /// The database directory, where the token secret is kept.
+    dir: PathBuf,
     config: Config,
     keys: OnceLock<Arc<TokenKeys>>,
     hash_pool: OnceLock<HashPool>,
     throttle: LoginThrottle,
-    /// What sessions need of their users, each as of a store generation: a
-    /// client's every request names its own user, and looking it up again
-    /// was a tenth of a read's cost. Any write to the users makes every
-    /// entry stale at once.
-    holders: Mutex<HashMap<Uuid, (u64, Holder)>>,
 }
-
-/// The state of a token's user that decides whether the token still works.
-#[derive(Debug, Clone, Copy)]
-struct Holder {
-    role: Role,
-    blocked: bool,
-    must_change_password: bool,
-    password_changed_at: u64,
-    /// `Account::tokens_after`, in unix millis.
-    tokens_after: Option<u64>,
-}
-
-/// Token holders remembered at once.
-const HOLDERS_CAPACITY: usize = 4096;
 
 impl Service {
     pub fn open(dir: &Path, config: Config) -> Result<Service> {
         Ok(Service {
-            store: Store::open_with(
+            store: Arc::new(SledStore::open_with(
                 dir,
                 OpenOptions {
                     cache_bytes: config.cache_bytes.unwrap_or(crate::store::CACHE_BYTES),
                     repair: config.repair,
                     create: config.create,
                 },
-            )?,
+            )?),
+            dir: dir.to_owned(),
             config,
             keys: OnceLock::new(),
             hash_pool: OnceLock::new(),
             throttle: LoginThrottle::default(),
-            holders: Mutex::default(),
         })
     }
 
-    pub fn store(&self) -> &Store {
-        &self.store
+    /// Whether the database answers and can write.
+    pub fn health(&self) -> Result<()> {
+        Ok(self.store.health()?)
+    }
+
+    /// For a server that has stopped: whatever requests cut off by the stop
+    /// wrote is made durable before the process exits.
+    pub fn close(&self) -> Result<()> {
+        Ok(self.store.flush()?)
     }
 
     /// The token keys, loaded (and the secret created) on first use.
@@ -153,18 +141,39 @@ impl Service {
         if let Some(keys) = self.keys.get() {
             return Ok(keys.clone());
         }
-        let keys = Arc::new(TokenKeys::load(self.store.dir())?);
+        let keys = Arc::new(TokenKeys::load(&self.dir)?);
         Ok(self.keys.get_or_init(|| keys).clone())
     }
 
     /// Carries out one request on behalf of `actor`.
-    pub fn execute(&self, actor: &Actor, request: Request) -> Result<Response> {
+    pub fn execute(&self, actor: &Actor, request: Request) -> Result<Durable<Response>> {
         self.execute_until(actor, request, &|| false)
     }
 
     /// `execute`, where a bulk delete stops after the batch in hand once
     /// `stop` says so (and reports what it did).
     pub fn execute_until(
+        &self,
+        actor: &Actor,
+        request: Request,
+        stop: &dyn Fn() -> bool,
+    ) -> Result<Durable<Response>> {
+        let writes = request.writes();
+        match self.carry_out(actor, request, stop) {
+            Ok(response) if writes => Ok(Durable::written(response, self.store.clone())),
+            Ok(response) => Ok(Durable::read(response)),
+            Err(e) => {
+                // What a write did before it failed (a bulk delete's earlier
+                // batches) is as durable as what one that succeeded did.
+                if writes {
+                    self.store.flush()?;
+                }
+                Err(e)
+            }
+        }
+    }
+
+    fn carry_out(
         &self,
         actor: &Actor,
         mut request: Request,
@@ -199,10 +208,10 @@ impl Service {
             Request::DeleteUser { user } => self.delete(&user).map(Response::User),
             Request::ListUsers(query) => self.list(&query).map(Response::Page),
             Request::DeleteMany(req) => self
-                .delete_many(&req, &|_| {}, stop)
+                .delete_each(&req, &|_| {}, stop)
                 .map(Response::DeleteMany),
             Request::Authenticate(creds) => self.authenticate(&creds).map(Response::Token),
-            Request::Import { users } => self.import(users).map(Response::Imported),
+            Request::Import { users } => self.store_imports(users).map(Response::Imported),
             Request::Export { after, limit } => self.export(after, limit).map(Response::Exported),
             Request::Check { repair } => {
                 // A repair copies the files aside and may put them back:
@@ -215,7 +224,7 @@ impl Service {
                             .to_owned(),
                     ));
                 }
-                self.store.check(repair).map(Response::Check)
+                Ok(Response::Check(self.store.check(repair)?))
             }
             Request::Throttled { user } => {
                 let account = self.store.get(&user)?.ok_or_else(|| not_found(&user))?;
@@ -245,14 +254,14 @@ impl Service {
         })
     }
 
-    pub fn get(&self, user: &UserRef) -> Result<User> {
+    fn get(&self, user: &UserRef) -> Result<User> {
         self.store
             .get(user)?
             .map(|a| a.user)
             .ok_or_else(|| not_found(user))
     }
 
-    pub fn create(&self, new: NewUser) -> Result<Saved> {
+    fn create(&self, new: NewUser) -> Result<Saved> {
         if self.config.reserved.contains(new.username.as_str()) {
             return Err(Error::Conflict(format!(
                 "username {} is reserved",
@@ -283,7 +292,6 @@ impl Service {
             password_hash,
         };
         self.store.insert(&account)?;
-        self.persist()?;
         Ok(Saved {
             user: account.user,
             generated_password: generated,
@@ -292,9 +300,9 @@ impl Service {
 
     /// Applies `patch`. When `own` (users changing their own account), a
     /// password change must prove the current password.
-    pub fn update(&self, user: &UserRef, patch: UserPatch, own: bool) -> Result<Saved> {
+    fn update(&self, user: &UserRef, patch: UserPatch, own: bool) -> Result<Saved> {
         if let Some(reason) = patch.block_reason.as_ref().and_then(Option::as_ref) {
-            check_block_reason(reason)?;
+            crate::domain::text::check_block_reason(reason)?;
         }
         if let Some(name) = &patch.username
             && self.config.reserved.contains(name.as_str())
@@ -339,7 +347,7 @@ impl Service {
             expected_hash = Some(current.password_hash);
         }
         let now = Timestamp::now();
-        let account = self.store.update(&target, |acct| {
+        let account = self.store.update(&target, &|acct| {
             if expected_hash
                 .as_ref()
                 .is_some_and(|h| *h != acct.password_hash)
@@ -350,16 +358,14 @@ impl Service {
             }
             apply(acct, &patch, new_hash.as_deref(), own, now)
         })?;
-        self.persist()?;
         Ok(Saved {
             user: account.user,
             generated_password: generated,
         })
     }
 
-    pub fn delete(&self, user: &UserRef) -> Result<User> {
+    fn delete(&self, user: &UserRef) -> Result<User> {
         let mut outcome = self.store.delete_many(std::slice::from_ref(user), false)?;
-        self.persist()?;
         outcome
             .pop()
             .flatten()
@@ -367,7 +373,7 @@ impl Service {
             .ok_or_else(|| not_found(user))
     }
 
-    pub fn list(&self, query: &ListQuery) -> Result<Page> {
+    fn list(&self, query: &ListQuery) -> Result<Page> {
         let limit = query.limit.unwrap_or(ListQuery::DEFAULT_LIMIT);
         if !(1..=ListQuery::MAX_LIMIT).contains(&limit) {
             return Err(Error::invalid(
@@ -383,31 +389,20 @@ impl Service {
                     .map_err(|_| Error::invalid("cursor", "is not a cursor this listing returned"))
             })
             .transpose()?;
-        let needle = query.search.as_deref().map(str::to_lowercase);
-        let matches = |u: &User| {
-            query.role.is_none_or(|r| u.role == r)
-                && query.blocked.is_none_or(|b| u.blocked == b)
-                && needle.as_deref().is_none_or(|n| {
-                    u.username.as_str().contains(n)
-                        || u.email.key().contains(n)
-                        || u.name
-                            .as_ref()
-                            .is_some_and(|name| name.as_str().to_lowercase().contains(n))
-                })
+        let filter = Filter {
+            role: query.role,
+            blocked: query.blocked,
+            search: query.search.as_deref().map(str::to_lowercase),
         };
-        let mut users = Vec::with_capacity(limit.min(128));
-        let mut more = false;
-        for account in self.store.scan(after) {
-            let user = account?.user;
-            if !matches(&user) {
-                continue;
-            }
-            if users.len() == limit {
-                more = true;
-                break;
-            }
-            users.push(user);
-        }
+        // One more than asked for tells whether there are more.
+        let mut users: Vec<User> = self
+            .store
+            .page(&filter, after, limit + 1)?
+            .into_iter()
+            .map(|a| a.user)
+            .collect();
+        let more = users.len() > limit;
+        users.truncate(limit);
         let next_cursor = if more {
             users.last().map(|u| u.id.to_string())
         } else {
@@ -416,9 +411,29 @@ impl Service {
         Ok(Page { users, next_cursor })
     }
 
-    /// Deletes each named user in batched transactions, flushing once at the end.
-    /// `progress` is told how many names have been handled so far.
+    /// A bulk delete that tells `progress` how many names it has handled
+    /// so far, and stops between batches once `stop` says so.
     pub fn delete_many(
+        &self,
+        req: &DeleteMany,
+        progress: &dyn Fn(u64),
+        stop: &dyn Fn() -> bool,
+    ) -> Result<Durable<DeleteManyReport>> {
+        let report = self.delete_each(req, progress, stop);
+        if req.dry_run {
+            return report.map(Durable::read);
+        }
+        match report {
+            Ok(report) => Ok(Durable::written(report, self.store.clone())),
+            Err(e) => {
+                self.store.flush()?;
+                Err(e)
+            }
+        }
+    }
+
+    /// Deletes each named user in batched transactions.
+    fn delete_each(
         &self,
         req: &DeleteMany,
         progress: &dyn Fn(u64),
@@ -488,23 +503,17 @@ impl Service {
             done += chunk.len() as u64;
             progress(done);
         }
-        if !req.dry_run {
-            self.persist()?;
-        }
         Ok(report)
     }
 
     /// Stores parsed import lines in one transaction, hashing plain passwords
     /// first on every core. One outcome per user, in order.
-    pub fn import(&self, users: Vec<ImportUser>) -> Result<Vec<Result<Uuid>>> {
-        let outcomes = self.import_unflushed(users)?;
-        self.persist()?;
-        Ok(outcomes)
+    pub fn import(&self, users: Vec<ImportUser>) -> Result<Durable<Vec<Result<Uuid>>>> {
+        let outcomes = self.store_imports(users)?;
+        Ok(Durable::written(outcomes, self.store.clone()))
     }
 
-    /// `import` without making the batch durable: a caller storing many
-    /// batches flushes once, after the last.
-    pub fn import_unflushed(&self, users: Vec<ImportUser>) -> Result<Vec<Result<Uuid>>> {
+    fn store_imports(&self, users: Vec<ImportUser>) -> Result<Vec<Result<Uuid>>> {
         let hashes = self.hash_imports(&users);
         let mut outcomes: Vec<Result<Uuid>> = Vec::with_capacity(users.len());
         let mut accounts = Vec::with_capacity(users.len());
@@ -532,24 +541,37 @@ impl Service {
         }
         let stored = self.store.insert_many(&accounts, &fresh)?;
         for (slot, result) in slots.into_iter().zip(stored) {
-            if let Err(e) = result {
-                outcomes[slot] = Err(e);
+            if let Err(taken) = result {
+                outcomes[slot] = Err(Error::Conflict(taken.to_string()));
             }
         }
         Ok(outcomes)
     }
 
+    /// Every user's export line (`domain::ExportLine`), in id order, handed
+    /// to `batch` `lines` at a time in a buffer it empties or replaces;
+    /// what `batch` fails with ends the export. Returns how many users.
+    /// The operator's alone, as `Request::Export` is.
+    pub fn export_lines(
+        &self,
+        lines: u64,
+        batch: &mut dyn FnMut(&mut Vec<u8>) -> Result<()>,
+    ) -> Result<u64> {
+        Ok(self
+            .store
+            .export_lines(lines, &mut |buf| batch(buf).map_err(StoreError::Refused))?)
+    }
+
     /// Up to `limit` accounts, with their hashes, after the id `after`.
-    pub fn export(&self, after: Option<Uuid>, limit: usize) -> Result<Vec<Account>> {
-        self.store
-            .scan(after)
-            .take(limit.clamp(1, 10_000))
-            .collect()
+    fn export(&self, after: Option<Uuid>, limit: usize) -> Result<Vec<Account>> {
+        Ok(self
+            .store
+            .page(&Filter::default(), after, limit.clamp(1, 10_000))?)
     }
 
     /// Checks a password and issues a token. An unknown user, a wrong password and
     /// a blocked account fail alike, after the same amount of work.
-    pub fn authenticate(&self, creds: &Credentials) -> Result<IssuedToken> {
+    fn authenticate(&self, creds: &Credentials) -> Result<IssuedToken> {
         let ttl = match creds.ttl_secs {
             Some(secs) => Duration::from_secs(secs),
             None => self.config.token_ttl,
@@ -607,7 +629,7 @@ impl Service {
             None
         };
         let now = Timestamp::now();
-        let account = self.store.update(&UserRef::Id(account.user.id), |acct| {
+        let account = self.store.update(&UserRef::Id(account.user.id), &|acct| {
             let mut next = acct.clone();
             next.user.last_login_at = Some(now);
             if let Some(h) = &rehash
@@ -617,7 +639,6 @@ impl Service {
             }
             Ok(next)
         })?;
-        self.persist()?;
         keys.issue(&account.user, ttl)
     }
 
@@ -629,6 +650,7 @@ impl Service {
             return Err(Error::Unauthorized("token has been revoked".to_owned()));
         }
         let user = self
+            .store
             .holder(claims.sub)?
             .ok_or_else(|| Error::Unauthorized("token's user no longer exists".to_owned()))?;
         if user.password_changed_at != claims.pwc {
@@ -658,50 +680,10 @@ impl Service {
         })
     }
 
-    /// The current state of user `id`, from memory unless a write to the
-    /// users has happened since it was read.
-    fn holder(&self, id: Uuid) -> Result<Option<Holder>> {
-        let holders = || self.holders.lock().unwrap_or_else(|p| p.into_inner());
-        // Read before the lookup: a write landing in between makes the entry
-        // stale, never a stale entry current.
-        let generation = self.store.generation();
-        if let Some(&(seen, holder)) = holders().get(&id)
-            && seen == generation
-        {
-            return Ok(Some(holder));
-        }
-        let Some(account) = self.store.get(&UserRef::Id(id))? else {
-            return Ok(None);
-        };
-        let u = &account.user;
-        let holder = Holder {
-            role: u.role,
-            blocked: u.blocked,
-            must_change_password: u.must_change_password,
-            password_changed_at: u.password_changed_at.unix_millis(),
-            tokens_after: account.tokens_after.map(Timestamp::unix_millis),
-        };
-        let mut holders = holders();
-        if holders.len() >= HOLDERS_CAPACITY {
-            holders.clear();
-        }
-        holders.insert(id, (generation, holder));
-        Ok(Some(holder))
-    }
-
     /// Revokes the session's token until it would have expired anyway.
-    pub fn logout(&self, session: &Session) -> Result<()> {
+    pub fn logout(&self, session: &Session) -> Result<Durable<()>> {
         self.store.revoke(&session.jti, session.expires)?;
-        self.persist()
-    }
-
-    /// Makes the writes so far durable, unless the caller commits them.
-    fn persist(&self) -> Result<()> {
-        if self.config.deferred_commit {
-            Ok(())
-        } else {
-            self.store.flush()
-        }
+        Ok(Durable::written((), self.store.clone()))
     }
 
     fn choose_password(
@@ -801,6 +783,20 @@ impl Service {
     }
 }
 
+/// What a store says, as users are told it.
+impl From<StoreError> for Error {
+    fn from(e: StoreError) -> Error {
+        match e {
+            StoreError::Taken(taken) => Error::Conflict(taken.to_string()),
+            StoreError::NotFound(user) => not_found(&user),
+            StoreError::Refused(e) => e,
+            StoreError::Locked(why) => Error::Locked(why),
+            StoreError::Unavailable(why) => Error::Unavailable(why),
+            StoreError::Internal(why) => Error::Internal(why),
+        }
+    }
+}
+
 /// The pure part of an update: the next state of `acct`. It may run more than
 /// once inside a store transaction, so it only computes.
 fn apply(
@@ -860,24 +856,6 @@ fn apply(
         next.tokens_after = Some(now);
     }
     Ok(next)
-}
-
-/// A block reason: at most 256 characters, no control characters.
-pub fn check_block_reason(reason: &str) -> Result<()> {
-    if reason.chars().count() > MAX_BLOCK_REASON {
-        return Err(Error::invalid(
-            "block_reason",
-            format!("must be at most {MAX_BLOCK_REASON} characters"),
-        ));
-    }
-    if reason.chars().any(char::is_control) {
-        return Err(Error::invalid(
-            "block_reason",
-            "must not contain control characters",
-        ));
-    }
-    crate::domain::text::check_visible(reason).map_err(|m| Error::invalid("block_reason", m))?;
-    Ok(())
 }
 
 /// What became of one name in a bulk delete.

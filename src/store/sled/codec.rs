@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::domain::{Account, Attributes, DisplayName, Email, Role, Timestamp, User, Username};
-use crate::error::{Error, Result};
+use crate::store::{Result, StoreError as Error};
 
 /// The first byte of a compact record.
 const COMPACT: u8 = 1;
@@ -38,7 +38,7 @@ pub fn encode(account: &Account) -> Result<Vec<u8>> {
     let attributes = if u.attributes.is_empty() {
         String::new()
     } else {
-        serde_json::to_string(u.attributes.as_map()).map_err(Error::internal)?
+        serde_json::to_string(u.attributes.as_map()).map_err(internal)?
     };
     let record = Record {
         username: u.username.as_str(),
@@ -59,12 +59,12 @@ pub fn encode(account: &Account) -> Result<Vec<u8>> {
     match account.tokens_after {
         None => {
             out.push(COMPACT);
-            postcard::to_io(&record, &mut out).map_err(Error::internal)?;
+            postcard::to_io(&record, &mut out).map_err(internal)?;
         }
         Some(after) => {
             out.push(COMPACT_TOKENS_AFTER);
-            postcard::to_io(&record, &mut out).map_err(Error::internal)?;
-            postcard::to_io(&after.unix_millis(), &mut out).map_err(Error::internal)?;
+            postcard::to_io(&record, &mut out).map_err(internal)?;
+            postcard::to_io(&after.unix_millis(), &mut out).map_err(internal)?;
         }
     }
     Ok(out)
@@ -127,7 +127,7 @@ fn account_of(id: Uuid, r: Record<'_>) -> Result<Account> {
 }
 
 /// Appends the export line of the record stored under `id` (see
-/// `transfer::ExportLine`), newline included, to `out`: byte for byte what
+/// `domain::ExportLine`), newline included, to `out`: byte for byte what
 /// serializing the decoded account writes, without decoding it. A record that
 /// `decode` would refuse or normalise, and one written as JSON, takes the
 /// decoding path instead.
@@ -140,11 +140,11 @@ pub fn export_line(id: Uuid, raw: &[u8], out: &mut Vec<u8>) -> Result<()> {
         return Ok(());
     }
     let account = decode(id, raw)?;
-    let line = crate::transfer::ExportLine {
+    let line = crate::domain::ExportLine {
         user: &account.user,
         password_hash: &account.password_hash,
     };
-    serde_json::to_writer(&mut *out, &line).map_err(Error::internal)?;
+    serde_json::to_writer(&mut *out, &line).map_err(internal)?;
     out.push(b'\n');
     Ok(())
 }
@@ -286,6 +286,11 @@ fn instant(millis: u64) -> Result<Timestamp> {
     Timestamp::from_unix_millis(millis).ok_or_else(|| unreadable("a timestamp past the year 9999"))
 }
 
+/// A fault of the program, not of the data.
+fn internal(e: impl std::fmt::Display) -> Error {
+    Error::Internal(e.to_string())
+}
+
 fn unreadable(why: &str) -> Error {
     Error::Unavailable(format!("database holds an unreadable user record: {why}"))
 }
@@ -357,7 +362,7 @@ mod tests {
     /// What export wrote before it wrote from the stored bytes: the decoded
     /// account, serialized.
     fn serialized(account: &Account) -> String {
-        let line = crate::transfer::ExportLine {
+        let line = crate::domain::ExportLine {
             user: &account.user,
             password_hash: &account.password_hash,
         };

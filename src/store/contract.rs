@@ -1,0 +1,457 @@
+//! What every backend must do, written against the `Store` trait alone: a
+//! backend's tests run the whole suite with `store_contract!(open)`, where
+//! `open` makes an empty store (and whatever must live as long as it).
+
+use std::sync::Arc;
+
+use uuid::Uuid;
+
+use super::{Filter, Store, StoreError, Taken};
+use crate::domain::{Account, DisplayName, Email, Role, Timestamp, User, UserRef, Username};
+
+/// Runs every contract test against the stores `$open` makes.
+macro_rules! store_contract {
+    ($open:expr) => {
+        mod contract {
+            use super::*;
+            use crate::store::contract as c;
+
+            fn open() -> (Box<dyn std::any::Any>, Arc<dyn crate::store::Store>) {
+                ($open)()
+            }
+
+            #[test]
+            fn finds_users_by_id_username_and_email_in_any_case() {
+                c::lookups(&*open().1);
+            }
+            #[test]
+            fn a_username_or_email_is_one_users_alone() {
+                c::uniqueness(&*open().1);
+            }
+            #[test]
+            fn a_batch_stores_what_takes_nothing_and_says_what_was_taken() {
+                c::batches(&*open().1);
+            }
+            #[test]
+            fn updates_rename_and_refuse_as_told() {
+                c::updates(&*open().1);
+            }
+            #[test]
+            fn concurrent_updates_lose_nothing() {
+                c::concurrent_updates(open().1);
+            }
+            #[test]
+            fn bulk_deletes_resolve_every_name_first() {
+                c::deletes(&*open().1);
+            }
+            #[test]
+            fn pages_filter_and_follow_the_cursor() {
+                c::pages(&*open().1);
+            }
+            #[test]
+            fn export_lines_carry_every_user_and_hash() {
+                c::export(&*open().1);
+            }
+            #[test]
+            fn revoked_tokens_and_holders_are_current() {
+                c::tokens(&*open().1);
+            }
+            #[test]
+            fn health_check_and_durability_answer() {
+                c::upkeep(open().1);
+            }
+        }
+    };
+}
+pub(crate) use store_contract;
+
+const HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$J8XifSmYz0bEP+4j6xDOkQ$wzhqIZ8P8+HSoD4U92ViaXg/xNnaaSM2BWfPGps+FYM";
+
+pub fn account(name: &str) -> Account {
+    let now = Timestamp::now();
+    Account {
+        user: User {
+            id: Uuid::now_v7(),
+            username: Username::parse(name).unwrap(),
+            email: Email::parse(&format!("{name}@example.com")).unwrap(),
+            name: None,
+            role: Role::User,
+            blocked: false,
+            block_reason: None,
+            must_change_password: false,
+            attributes: Default::default(),
+            created_at: now,
+            updated_at: now,
+            password_changed_at: now,
+            last_login_at: None,
+        },
+        password_hash: HASH.to_owned(),
+        tokens_after: None,
+    }
+}
+
+fn name(s: &str) -> UserRef {
+    UserRef::Username(Username::parse(s).unwrap())
+}
+
+fn email(s: &str) -> UserRef {
+    UserRef::Email(Email::parse(s).unwrap())
+}
+
+fn renamed(a: &Account, to: &str) -> Account {
+    let mut next = a.clone();
+    next.user.username = Username::parse(to).unwrap();
+    next
+}
+
+fn counter(a: &Account) -> u32 {
+    a.user
+        .name
+        .as_ref()
+        .map_or(0, |n| n.as_str().parse().unwrap())
+}
+
+pub fn lookups(store: &dyn Store) {
+    let alice = account("alice");
+    store.insert(&alice).unwrap();
+    for by in [
+        UserRef::Id(alice.user.id),
+        name("alice"),
+        email("alice@example.com"),
+        email("Alice@EXAMPLE.com"),
+    ] {
+        assert_eq!(store.get(&by).unwrap().as_ref(), Some(&alice), "{by}");
+    }
+    for missing in [
+        UserRef::Id(Uuid::now_v7()),
+        name("bob"),
+        email("bob@example.com"),
+    ] {
+        assert!(store.get(&missing).unwrap().is_none(), "{missing}");
+    }
+}
+
+pub fn uniqueness(store: &dyn Store) {
+    store.insert(&account("alice")).unwrap();
+    let same_name = Account {
+        user: User {
+            email: Email::parse("other@example.com").unwrap(),
+            ..account("alice").user
+        },
+        ..account("alice")
+    };
+    assert!(matches!(
+        store.insert(&same_name),
+        Err(StoreError::Taken(Taken::Username(_)))
+    ));
+    let mut same_email = account("bob");
+    same_email.user.email = Email::parse("ALICE@example.com").unwrap();
+    assert!(matches!(
+        store.insert(&same_email),
+        Err(StoreError::Taken(Taken::Email(_)))
+    ));
+    assert!(
+        store.get(&name("bob")).unwrap().is_none(),
+        "a refused insert was stored"
+    );
+}
+
+pub fn batches(store: &dyn Store) {
+    let alice = account("alice");
+    store.insert(&alice).unwrap();
+    let batch = [
+        account("bob"),
+        account("alice"),
+        account("bob"),
+        alice.clone(),
+        account("carol"),
+    ];
+    let outcomes = store
+        .insert_many(&batch, &[true, true, true, false, true])
+        .unwrap();
+    assert_eq!(
+        outcomes,
+        vec![
+            Ok(()),
+            Err(Taken::Username(Username::parse("alice").unwrap())),
+            Err(Taken::Username(Username::parse("bob").unwrap())),
+            Err(Taken::Id(alice.user.id)),
+            Ok(()),
+        ]
+    );
+    let all = store.page(&Filter::default(), None, 100).unwrap();
+    let names: Vec<&str> = all.iter().map(|a| a.user.username.as_str()).collect();
+    assert_eq!(names, ["alice", "bob", "carol"]);
+}
+
+pub fn updates(store: &dyn Store) {
+    let (alice, bob) = (account("alice"), account("bob"));
+    store.insert(&alice).unwrap();
+    store.insert(&bob).unwrap();
+    // A rename frees the old name and takes the new one.
+    let alicia = store
+        .update(&name("alice"), &|a| Ok(renamed(a, "alicia")))
+        .unwrap();
+    assert_eq!(alicia.user.id, alice.user.id);
+    assert!(store.get(&name("alice")).unwrap().is_none());
+    assert_eq!(store.get(&name("alicia")).unwrap(), Some(alicia.clone()));
+    let mut again = account("alice");
+    again.user.email = Email::parse("again@example.com").unwrap();
+    store.insert(&again).unwrap();
+    // A name another holds is refused, and nothing changes.
+    let taken = store.update(&name("alicia"), &|a| Ok(renamed(a, "bob")));
+    assert!(matches!(taken, Err(StoreError::Taken(Taken::Username(_)))));
+    assert_eq!(store.get(&name("alicia")).unwrap(), Some(alicia));
+    let taken = store.update(&name("bob"), &|a| {
+        let mut next = a.clone();
+        next.user.email = Email::parse("Again@example.com").unwrap();
+        Ok(next)
+    });
+    assert!(matches!(taken, Err(StoreError::Taken(Taken::Email(_)))));
+    // What the change refuses comes back as it was said.
+    let refused = store.update(&name("bob"), &|_| {
+        Err(crate::error::Error::Conflict("not now".to_owned()))
+    });
+    assert!(
+        matches!(refused, Err(StoreError::Refused(_))),
+        "{refused:?}"
+    );
+    // A name given up is not found; nor is a user that never was.
+    for gone in [name("carol"), UserRef::Id(Uuid::now_v7())] {
+        let found = store.update(&gone, &|a| Ok(a.clone()));
+        assert!(matches!(found, Err(StoreError::NotFound(_))), "{found:?}");
+    }
+}
+
+pub fn concurrent_updates(store: Arc<dyn Store>) {
+    let alice = account("alice");
+    store.insert(&alice).unwrap();
+    let id = UserRef::Id(alice.user.id);
+    let threads: Vec<_> = (0..8)
+        .map(|t| {
+            let (store, id) = (store.clone(), id.clone());
+            std::thread::spawn(move || {
+                for i in 0..50 {
+                    // Counts up through the name, and now and then renames
+                    // under the others' feet.
+                    store
+                        .update(&id, &|a| {
+                            let mut next = a.clone();
+                            next.user.name =
+                                Some(DisplayName::parse(&(counter(a) + 1).to_string()).unwrap());
+                            if t == 0 && i % 10 == 0 {
+                                next.user.username = Username::parse(&format!("alice{i}")).unwrap();
+                            }
+                            Ok(next)
+                        })
+                        .unwrap();
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let after = store.get(&id).unwrap().unwrap();
+    assert_eq!(counter(&after), 400, "updates were lost");
+    assert_eq!(after.user.username.as_str(), "alice40");
+    assert_eq!(store.get(&name("alice40")).unwrap(), Some(after));
+    assert!(store.get(&name("alice")).unwrap().is_none());
+    let report = store.check(false).unwrap();
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+}
+
+pub fn deletes(store: &dyn Store) {
+    let (alice, bob) = (account("alice"), account("bob"));
+    store.insert(&alice).unwrap();
+    store.insert(&bob).unwrap();
+    let names = [
+        name("alice"),
+        email("ALICE@example.com"),
+        name("nobody"),
+        UserRef::Id(bob.user.id),
+    ];
+    let dry = store.delete_many(&names, true).unwrap();
+    assert_eq!(
+        dry,
+        vec![
+            Some(alice.clone()),
+            Some(alice.clone()),
+            None,
+            Some(bob.clone())
+        ]
+    );
+    assert_eq!(store.get(&name("alice")).unwrap(), Some(alice.clone()));
+    let done = store.delete_many(&names, false).unwrap();
+    assert_eq!(done, dry, "a user named twice is found by both names");
+    for gone in [&names[0], &names[1], &names[3]] {
+        assert!(store.get(gone).unwrap().is_none(), "{gone}");
+    }
+    // Their names and emails are free again.
+    store.insert(&account("alice")).unwrap();
+    store.insert(&account("bob")).unwrap();
+}
+
+pub fn pages(store: &dyn Store) {
+    let mut made = Vec::new();
+    for n in 0..30 {
+        let mut a = account(&format!("user{n:02}"));
+        a.user.role = if n % 3 == 0 { Role::Admin } else { Role::User };
+        a.user.blocked = n % 5 == 0;
+        if n == 7 {
+            a.user.name = Some(DisplayName::parse("Zoë Example").unwrap());
+        }
+        store.insert(&a).unwrap();
+        made.push(a);
+    }
+    let ids = |page: &[Account]| page.iter().map(|a| a.user.id).collect::<Vec<_>>();
+    // All of them, in creation order, a page at a time.
+    let first = store.page(&Filter::default(), None, 12).unwrap();
+    assert_eq!(ids(&first), ids(&made[..12]));
+    let rest = store
+        .page(&Filter::default(), Some(first[11].user.id), 100)
+        .unwrap();
+    assert_eq!(ids(&rest), ids(&made[12..]));
+    let expect = |f: &dyn Fn(&Account) -> bool| {
+        made.iter()
+            .filter(|a| f(a))
+            .map(|a| a.user.id)
+            .collect::<Vec<_>>()
+    };
+    let admins = Filter {
+        role: Some(Role::Admin),
+        ..Filter::default()
+    };
+    assert_eq!(
+        ids(&store.page(&admins, None, 100).unwrap()),
+        expect(&|a| a.user.role == Role::Admin)
+    );
+    let blocked_users = Filter {
+        role: Some(Role::User),
+        blocked: Some(true),
+        ..Filter::default()
+    };
+    assert_eq!(
+        ids(&store.page(&blocked_users, None, 100).unwrap()),
+        expect(&|a| a.user.role == Role::User && a.user.blocked)
+    );
+    // Search: in the username, the email and the name, without case.
+    for (needle, want) in [
+        ("user1", 10),
+        ("zoë", 1),
+        ("@example.com", 30),
+        ("nobody", 0),
+    ] {
+        let filter = Filter {
+            search: Some(needle.to_owned()),
+            ..Filter::default()
+        };
+        assert_eq!(
+            store.page(&filter, None, 100).unwrap().len(),
+            want,
+            "{needle}"
+        );
+    }
+    // A filtered page stops at its limit and goes on after its cursor.
+    let some = store.page(&admins, None, 3).unwrap();
+    let more = store.page(&admins, Some(some[2].user.id), 100).unwrap();
+    assert_eq!(
+        [ids(&some), ids(&more)].concat(),
+        expect(&|a| a.user.role == Role::Admin)
+    );
+}
+
+pub fn export(store: &dyn Store) {
+    let made: Vec<Account> = (0..25).map(|n| account(&format!("user{n:02}"))).collect();
+    for a in &made {
+        store.insert(a).unwrap();
+    }
+    let mut lines = Vec::new();
+    let mut batches = 0;
+    let count = store
+        .export_lines(10, &mut |buf| {
+            batches += 1;
+            lines.extend_from_slice(buf);
+            buf.clear();
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!((count, batches), (25, 3));
+    let text = String::from_utf8(lines).unwrap();
+    let parsed: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(parsed.len(), 25);
+    for (line, a) in parsed.iter().zip(&made) {
+        assert_eq!(line["id"], a.user.id.to_string());
+        assert_eq!(line["username"], a.user.username.as_str());
+        assert_eq!(line["password_hash"], HASH);
+    }
+    // What the batch refuses ends the export.
+    let stopped = store.export_lines(10, &mut |_| {
+        Err(StoreError::Internal("the reader went away".to_owned()))
+    });
+    assert!(matches!(stopped, Err(StoreError::Internal(_))));
+}
+
+pub fn tokens(store: &dyn Store) {
+    assert!(!store.is_revoked("jti-1").unwrap());
+    let later = Timestamp::now().unix_seconds() + 3600;
+    store.revoke("jti-1", later).unwrap();
+    assert!(store.is_revoked("jti-1").unwrap());
+    assert!(!store.is_revoked("jti-2").unwrap());
+
+    let alice = account("alice");
+    store.insert(&alice).unwrap();
+    let holder = store.holder(alice.user.id).unwrap().unwrap();
+    assert!(!holder.blocked);
+    assert_eq!(holder.role, Role::User);
+    // A change is seen by the next question, never a stale answer.
+    store
+        .update(&UserRef::Id(alice.user.id), &|a| {
+            let mut next = a.clone();
+            next.user.blocked = true;
+            next.user.role = Role::Admin;
+            Ok(next)
+        })
+        .unwrap();
+    let holder = store.holder(alice.user.id).unwrap().unwrap();
+    assert!(holder.blocked);
+    assert_eq!(holder.role, Role::Admin);
+    store
+        .delete_many(&[UserRef::Id(alice.user.id)], false)
+        .unwrap();
+    assert_eq!(store.holder(alice.user.id).unwrap(), None);
+}
+
+pub fn upkeep(store: Arc<dyn Store>) {
+    store.health().unwrap();
+    store.insert(&account("alice")).unwrap();
+    let report = store.check(false).unwrap();
+    assert_eq!(report.users, 1);
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    // Flushes on threads and commits in tasks, all at once, all complete.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let tasks: Vec<_> = (0..16)
+        .map(|_| {
+            let store = store.clone();
+            runtime.spawn(async move { store.commit().await })
+        })
+        .collect();
+    let threads: Vec<_> = (0..4)
+        .map(|_| {
+            let store = store.clone();
+            std::thread::spawn(move || store.flush())
+        })
+        .collect();
+    for t in tasks {
+        runtime.block_on(t).unwrap().unwrap();
+    }
+    for t in threads {
+        t.join().unwrap().unwrap();
+    }
+}

@@ -1,0 +1,337 @@
+//! The store interface carried out on sled: reads through the record
+//! cache, writes as compare-and-swaps or transactions over the three trees.
+
+use sled::Transactional;
+use sled::transaction::{ConflictableTransactionError, TransactionError};
+use std::sync::atomic::Ordering;
+
+use uuid::Uuid;
+
+use super::codec::{self, decode, encode};
+use super::tx::{Tx, TxResult, abort, abort_with, claim_indexes};
+use super::{Engine, SCHEMA_KEY, SWAP_ATTEMPTS, SledStore, decode_id, defer, key_id, storage};
+use crate::domain::{Account, UserRef};
+use crate::store::{
+    Change, CheckReport, Commit, ExportBatch, Filter, Holder, Result, Store, StoreError as Error,
+    Taken,
+};
+
+impl Store for SledStore {
+    /// Whether the database answers a read, and can write: its last flush
+    /// succeeded and no I/O error is waiting for a reopen (a store that
+    /// cannot write, say on a full disk, is not healthy).
+    fn health(&self) -> Result<()> {
+        self.recover();
+        let engine = self.engine()?;
+        engine.db.get(SCHEMA_KEY).map_err(storage)?;
+        if self.failed.load(Ordering::Acquire) {
+            return Err(Error::Unavailable(
+                "the database cannot write (a disk error or a full disk); it is reopened once \
+                 the disk has room"
+                    .to_owned(),
+            ));
+        }
+        self.commit
+            .lock()
+            .outcome
+            .clone()
+            .map_err(Error::Unavailable)
+    }
+
+    fn get(&self, user: &UserRef) -> Result<Option<Account>> {
+        let engine = self.engine()?;
+        self.lookup(&engine, user)?
+            .map(|(id, raw)| decode(id, &raw))
+            .transpose()
+    }
+
+    /// Inserts a new account; `Conflict` if its username or email is taken.
+    fn insert(&self, account: &Account) -> Result<()> {
+        let value = encode(account)?;
+        self.transaction(|t| {
+            claim_indexes(t, account, None)?;
+            t.users
+                .insert(account.user.id.as_bytes().as_slice(), value.as_slice())?;
+            Ok(())
+        })?;
+        self.users_added.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Inserts many new accounts in one transaction. Each outcome says whether
+    /// its account was stored or why not (its id, username or email taken);
+    /// the others are stored all the same. An account marked `fresh` has an
+    /// id just made (a v7 UUID, 74 random bits), which no stored user can
+    /// have: it is not looked for.
+    fn insert_many(
+        &self,
+        accounts: &[Account],
+        fresh: &[bool],
+    ) -> Result<Vec<std::result::Result<(), Taken>>> {
+        let values = accounts.iter().map(encode).collect::<Result<Vec<_>>>()?;
+        self.transaction(|t| {
+            let mut outcomes = Vec::with_capacity(accounts.len());
+            for (i, (account, value)) in accounts.iter().zip(&values).enumerate() {
+                let id = account.user.id.as_bytes().as_slice();
+                let known = !fresh.get(i).copied().unwrap_or(false);
+                let u = &account.user;
+                let taken = if known && t.users.get(id)?.is_some() {
+                    Some(Taken::Id(u.id))
+                } else if t.by_username.get(u.username.as_str())?.is_some() {
+                    Some(Taken::Username(u.username.clone()))
+                } else if t.by_email.get(u.email.key().as_bytes())?.is_some() {
+                    Some(Taken::Email(u.email.clone()))
+                } else {
+                    None
+                };
+                if let Some(taken) = taken {
+                    outcomes.push(Err(taken));
+                    continue;
+                }
+                t.users.insert(id, value.as_slice())?;
+                t.by_username.insert(account.user.username.as_str(), id)?;
+                t.by_email.insert(account.user.email.key().as_bytes(), id)?;
+                outcomes.push(Ok(()));
+            }
+            Ok(outcomes)
+        })
+        .inspect(|outcomes| {
+            let stored = outcomes.iter().filter(|o| o.is_ok()).count();
+            self.users_added.fetch_add(stored as i64, Ordering::Relaxed);
+        })
+    }
+
+    /// Replaces the account named by `user` with `change(current)`, keeping the
+    /// indexes in step. `change` may run more than once and must be pure.
+    ///
+    /// A change that leaves the username and email alone (most of them: a
+    /// name, a login time, a password) is one compare-and-swap of the record
+    /// against the bytes it was computed from, retried if another write got
+    /// there first. A sled transaction would hold sled's global lock, which
+    /// every other read and write in the process waits for.
+    fn update(&self, user: &UserRef, change: &Change<'_>) -> Result<Account> {
+        let engine = self.writer()?;
+        for _ in 0..SWAP_ATTEMPTS {
+            let Some((id, raw)) = self.lookup(&engine, user)? else {
+                return Err(Error::NotFound(user.clone()));
+            };
+            let current = decode(id, &raw)?;
+            if !user.names(&current.user) {
+                continue; // renamed since its index entry was read
+            }
+            let next = change(&current).map_err(Error::Refused)?;
+            if next.user.id != id
+                || next.user.username != current.user.username
+                || next.user.email.key() != current.user.email.key()
+            {
+                break; // the indexes change too: a transaction
+            }
+            let swapped = engine
+                .users
+                .compare_and_swap(id.as_bytes(), Some(raw), Some(encode(&next)?))
+                .map_err(|e| self.fail(e))?;
+            if swapped.is_ok() {
+                self.forget(&[id]);
+                return Ok(next);
+            }
+        }
+        let updated = self.transaction(|t| {
+            let Some(current) = t.resolve(user)? else {
+                return abort(Error::NotFound(user.clone()));
+            };
+            let next = change(&current).map_err(|e| abort_with(Error::Refused(e)))?;
+            claim_indexes(t, &next, Some(&current))?;
+            let value = encode(&next).map_err(ConflictableTransactionError::Abort)?;
+            t.users.insert(next.user.id.as_bytes().as_slice(), value)?;
+            Ok(next)
+        })?;
+        self.forget(&[updated.user.id]);
+        Ok(updated)
+    }
+
+    /// Deletes the named accounts in one transaction; each outcome is the deleted
+    /// account, or `None` when no such user existed. Every name is resolved before
+    /// anything is removed, so two names of one user (its username and its email)
+    /// both find it, in a real run as in a dry run.
+    fn delete_many(&self, users: &[UserRef], dry_run: bool) -> Result<Vec<Option<Account>>> {
+        let outcomes = self.transaction(|t| {
+            let outcomes = users
+                .iter()
+                .map(|user| t.resolve(user))
+                .collect::<TxResult<Vec<_>>>()?;
+            if !dry_run {
+                let mut removed = std::collections::HashSet::new();
+                for account in outcomes.iter().flatten() {
+                    if removed.insert(account.user.id) {
+                        t.users.remove(account.user.id.as_bytes().as_slice())?;
+                        t.by_username.remove(account.user.username.as_str())?;
+                        t.by_email.remove(account.user.email.key().as_bytes())?;
+                    }
+                }
+            }
+            Ok(outcomes)
+        })?;
+        let mut deleted: Vec<Uuid> = outcomes.iter().flatten().map(|a| a.user.id).collect();
+        if !dry_run {
+            deleted.sort_unstable();
+            deleted.dedup();
+            self.users_added
+                .fetch_sub(deleted.len() as i64, Ordering::Relaxed);
+        }
+        self.forget(&deleted);
+        Ok(outcomes)
+    }
+
+    fn holder(&self, id: Uuid) -> Result<Option<Holder>> {
+        self.cached_holder(id)
+    }
+
+    fn page(&self, filter: &Filter, after: Option<Uuid>, limit: usize) -> Result<Vec<Account>> {
+        let mut page = Vec::with_capacity(limit.min(128));
+        for account in self.scan(after) {
+            let account = account?;
+            if page.len() == limit {
+                break;
+            }
+            if filter.matches(&account.user) {
+                page.push(account);
+            }
+        }
+        Ok(page)
+    }
+
+    /// Records a revoked token id until its expiry (unix seconds).
+    fn revoke(&self, jti: &str, expires_at: u64) -> Result<()> {
+        let engine = self.writer()?;
+        self.revoked_any.store(true, Ordering::Release);
+        engine
+            .revoked
+            .insert(jti.as_bytes(), &expires_at.to_be_bytes())
+            .map_err(|e| self.fail(e))?;
+        // Forget revoked ids whose tokens have expired anyway.
+        let now = crate::domain::Timestamp::now().unix_seconds();
+        for item in engine.revoked.iter() {
+            let (key, value) = item.map_err(storage)?;
+            let exp = <[u8; 8]>::try_from(value.as_ref())
+                .map(u64::from_be_bytes)
+                .unwrap_or(0);
+            if exp < now {
+                engine.revoked.remove(key).map_err(|e| self.fail(e))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn is_revoked(&self, jti: &str) -> Result<bool> {
+        if !self.revoked_any.load(Ordering::Acquire) {
+            return Ok(false);
+        }
+        self.engine()?
+            .revoked
+            .contains_key(jti.as_bytes())
+            .map_err(storage)
+    }
+
+    /// Every user's export line (`codec::export_line`), in id order, handed to
+    /// `batch` `lines` at a time in a buffer that `batch` empties or replaces.
+    /// Returns how many users there were.
+    fn export_lines(&self, lines: u64, batch: &mut ExportBatch<'_>) -> Result<u64> {
+        let engine = self.engine()?;
+        let (mut buf, mut count) = (Vec::new(), 0);
+        for item in engine.users.iter() {
+            let (key, raw) = item.map_err(storage)?;
+            codec::export_line(key_id(&key)?, &raw, &mut buf)?;
+            count += 1;
+            if count % lines == 0 {
+                batch(&mut buf)?;
+            }
+        }
+        if !buf.is_empty() {
+            batch(&mut buf)?;
+        }
+        Ok(count)
+    }
+
+    fn check(&self, repair: bool) -> Result<CheckReport> {
+        self.verify(repair)
+    }
+
+    fn flush(&self) -> Result<()> {
+        self.group_flush()
+    }
+
+    fn commit(&self) -> Commit<'_> {
+        Box::pin(self.group_commit())
+    }
+}
+
+impl SledStore {
+    /// The id and stored bytes of the user `user` names.
+    fn lookup(&self, engine: &Engine, user: &UserRef) -> Result<Option<(Uuid, sled::IVec)>> {
+        let id = match user {
+            UserRef::Id(id) => *id,
+            UserRef::Username(name) => {
+                match engine.by_username.get(name.as_str()).map_err(storage)? {
+                    Some(id) => decode_id(&id)?,
+                    None => return Ok(None),
+                }
+            }
+            UserRef::Email(email) => match engine.by_email.get(email.key()).map_err(storage)? {
+                Some(id) => decode_id(&id)?,
+                None => return Ok(None),
+            },
+        };
+        Ok(self.record(engine, id)?.map(|raw| (id, raw)))
+    }
+
+    /// Users in id order (creation order), starting after `after`.
+    fn scan(&self, after: Option<Uuid>) -> impl Iterator<Item = Result<Account>> + '_ {
+        let (range, refused) = match self.engine() {
+            Ok(engine) => {
+                let range = match after {
+                    Some(id) => engine.users.range(id.as_bytes().to_vec()..),
+                    None => engine.users.iter(),
+                };
+                // The engine stays counted as in use for as long as the scan runs.
+                (Some((engine, range)), None)
+            }
+            Err(e) => (None, Some(Err(e))),
+        };
+        refused
+            .into_iter()
+            .chain(range.into_iter().flat_map(move |(engine, range)| {
+                range
+                    .skip_while(move |item| match (after, item) {
+                        (Some(id), Ok((key, _))) => key.as_ref() == id.as_bytes(),
+                        _ => false,
+                    })
+                    .map(move |item| {
+                        let _held = &engine;
+                        let (key, raw) = item.map_err(storage)?;
+                        decode(key_id(&key)?, &raw)
+                    })
+            }))
+    }
+
+    fn transaction<T>(
+        &self,
+        body: impl Fn(&Tx<'_>) -> std::result::Result<T, ConflictableTransactionError<Error>>,
+    ) -> Result<T> {
+        let engine = self.writer()?;
+        // Bumped on the way out whatever happened: a transaction that failed
+        // halfway may still have changed something.
+        let _changed = defer(|| self.changed());
+        (&engine.users, &engine.by_username, &engine.by_email)
+            .transaction(|(users, by_username, by_email)| {
+                body(&Tx {
+                    users,
+                    by_username,
+                    by_email,
+                })
+            })
+            .map_err(|e| match e {
+                TransactionError::Abort(e) => e,
+                TransactionError::Storage(e) => self.fail(e),
+            })
+    }
+}

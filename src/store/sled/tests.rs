@@ -1,0 +1,157 @@
+//! The sled store's own tests; what every backend must do is in
+//! `store::contract`.
+
+use super::*;
+use crate::domain::Account;
+use crate::domain::{DisplayName, Email, Role, Timestamp, User, Username};
+use crate::store::Store;
+use std::sync::atomic::AtomicBool;
+
+fn account(name: &str) -> Account {
+    let now = Timestamp::now();
+    Account {
+        tokens_after: None,
+        user: User {
+            id: Uuid::now_v7(),
+            username: Username::parse(name).unwrap(),
+            email: Email::parse(&format!("{name}@example.com")).unwrap(),
+            name: None,
+            role: Role::User,
+            blocked: false,
+            block_reason: None,
+            must_change_password: false,
+            attributes: Default::default(),
+            created_at: now,
+            updated_at: now,
+            password_changed_at: now,
+            last_login_at: None,
+        },
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$J8XifSmYz0bEP+4j6xDOkQ$wzhqIZ8P8+HSoD4U92ViaXg/xNnaaSM2BWfPGps+FYM"
+            .to_owned(),
+    }
+}
+
+fn counter(a: &Account) -> u32 {
+    a.user
+        .name
+        .as_ref()
+        .map_or(0, |n| n.as_str().parse().unwrap())
+}
+
+#[test]
+fn a_clean_close_records_how_many_users_there_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let store = SledStore::open(&db).unwrap();
+    let (alice, bob) = (account("alice"), account("bob"));
+    store.insert(&alice).unwrap();
+    let twin = Account {
+        user: User {
+            id: Uuid::now_v7(),
+            ..alice.user.clone()
+        },
+        ..alice.clone()
+    };
+    let outcomes = store
+        .insert_many(&[bob.clone(), twin, account("carol")], &[true; 3])
+        .unwrap();
+    assert_eq!(outcomes.iter().filter(|o| o.is_ok()).count(), 2);
+    // One user named twice is one user deleted; a dry run deletes none.
+    let alice_twice = [
+        UserRef::Id(alice.user.id),
+        UserRef::Username(alice.user.username.clone()),
+    ];
+    store
+        .delete_many(&[UserRef::Id(bob.user.id)], true)
+        .unwrap();
+    store.delete_many(&alice_twice, false).unwrap();
+    drop(store);
+    assert_eq!(seal::read(&db).unwrap().users, Some(2));
+
+    // Counted again at a close after writes when the count went stale
+    // (here: the log changed behind the seal's back).
+    let mut stale = seal::read(&db).unwrap();
+    stale.users = Some(7);
+    stale.users_log = None;
+    seal::write(&db, &stale, true).unwrap();
+    let store = SledStore::open(&db).unwrap();
+    drop(store);
+    assert_eq!(
+        seal::read(&db).unwrap().users,
+        Some(7),
+        "a close that only read counted"
+    );
+    let store = SledStore::open(&db).unwrap();
+    store.insert(&account("dave")).unwrap();
+    drop(store);
+    assert_eq!(seal::read(&db).unwrap().users, Some(3));
+}
+
+#[test]
+fn records_read_lately_never_outlive_a_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(SledStore::open(&dir.path().join("db")).unwrap());
+    let alice = account("alice");
+    store.insert(&alice).unwrap();
+    let id = UserRef::Id(alice.user.id);
+    let by_name = UserRef::Username(Username::parse("alice").unwrap());
+    assert_eq!(counter(&store.get(&id).unwrap().unwrap()), 0);
+    // Readers keep the record in memory while a writer counts up; each
+    // read after a write returns must see that write or a later one.
+    let stop = Arc::new(AtomicBool::new(false));
+    let readers: Vec<_> = (0..3)
+        .map(|_| {
+            let (store, id, stop) = (store.clone(), id.clone(), stop.clone());
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    store.get(&id).unwrap().unwrap();
+                }
+            })
+        })
+        .collect();
+    for n in 1..=300 {
+        store
+            .update(&id, &|a| {
+                let mut next = a.clone();
+                next.user.name = Some(DisplayName::parse(&n.to_string()).unwrap());
+                Ok(next)
+            })
+            .unwrap();
+        assert_eq!(counter(&store.get(&by_name).unwrap().unwrap()), n);
+    }
+    stop.store(true, Ordering::Relaxed);
+    for r in readers {
+        r.join().unwrap();
+    }
+    store.delete_many(std::slice::from_ref(&id), false).unwrap();
+    assert!(store.get(&id).unwrap().is_none(), "a deleted user was read");
+    assert!(store.get(&by_name).unwrap().is_none());
+}
+
+#[test]
+fn a_commit_cut_short_by_shutdown_does_not_stall_later_flushes() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = std::sync::Arc::new(SledStore::open(&dir.path().join("db")).unwrap());
+    for _ in 0..20 {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        for _ in 0..4 {
+            let store = store.clone();
+            runtime.spawn(async move { store.commit().await });
+        }
+        drop(runtime);
+        let (done, finished) = std::sync::mpsc::channel();
+        let store = store.clone();
+        std::thread::spawn(move || done.send(store.flush()));
+        let flushed = finished.recv_timeout(std::time::Duration::from_secs(10));
+        assert!(matches!(flushed, Ok(Ok(()))), "a flush after shutdown hung");
+    }
+}
+
+crate::store::contract::store_contract!(|| {
+    let dir = tempfile::tempdir().unwrap();
+    let store: Arc<dyn Store> = Arc::new(SledStore::open(&dir.path().join("db")).unwrap());
+    (Box::new(dir) as Box<dyn std::any::Any>, store)
+});

@@ -1,0 +1,88 @@
+//! The three trees inside one sled transaction, and keeping the username
+//! and email indexes in step with the records there.
+
+use sled::transaction::{ConflictableTransactionError, TransactionalTree};
+
+use super::codec::decode;
+use super::decode_id;
+use crate::domain::{Account, UserRef};
+use crate::store::{StoreError as Error, Taken};
+
+/// The three trees as seen inside one transaction.
+pub(super) struct Tx<'a> {
+    pub users: &'a TransactionalTree,
+    pub by_username: &'a TransactionalTree,
+    pub by_email: &'a TransactionalTree,
+}
+
+pub(super) type TxResult<T> = std::result::Result<T, ConflictableTransactionError<Error>>;
+
+impl Tx<'_> {
+    pub fn resolve(&self, user: &UserRef) -> TxResult<Option<Account>> {
+        let id = match user {
+            UserRef::Id(id) => *id,
+            UserRef::Username(name) => match self.by_username.get(name.as_str())? {
+                Some(raw) => decode_id(&raw).map_err(ConflictableTransactionError::Abort)?,
+                None => return Ok(None),
+            },
+            UserRef::Email(email) => match self.by_email.get(email.key().as_bytes())? {
+                Some(raw) => decode_id(&raw).map_err(ConflictableTransactionError::Abort)?,
+                None => return Ok(None),
+            },
+        };
+        match self.users.get(id.as_bytes().as_slice())? {
+            Some(raw) => decode(id, &raw)
+                .map(Some)
+                .map_err(ConflictableTransactionError::Abort),
+            None => Ok(None),
+        }
+    }
+}
+
+/// Points the username and email indexes at `next`, refusing values another
+/// account holds, and drops the index entries `previous` no longer uses.
+pub(super) fn claim_indexes(
+    t: &Tx<'_>,
+    next: &Account,
+    previous: Option<&Account>,
+) -> TxResult<()> {
+    let id = next.user.id.as_bytes().as_slice();
+    let name = next.user.username.as_str();
+    let email = next.user.email.key();
+    // An entry that does not change is left alone: most updates rename nothing.
+    let name_changes = previous.is_none_or(|p| p.user.username != next.user.username);
+    let email_changes = previous.is_none_or(|p| p.user.email.key() != email);
+    if name_changes {
+        if t.by_username
+            .get(name)?
+            .is_some_and(|owner| owner.as_ref() != id)
+        {
+            return abort(Error::Taken(Taken::Username(next.user.username.clone())));
+        }
+        if let Some(prev) = previous {
+            t.by_username.remove(prev.user.username.as_str())?;
+        }
+        t.by_username.insert(name, id)?;
+    }
+    if email_changes {
+        if t.by_email
+            .get(email.as_bytes())?
+            .is_some_and(|owner| owner.as_ref() != id)
+        {
+            return abort(Error::Taken(Taken::Email(next.user.email.clone())));
+        }
+        if let Some(prev) = previous {
+            t.by_email.remove(prev.user.email.key().as_bytes())?;
+        }
+        t.by_email.insert(email.as_bytes(), id)?;
+    }
+    Ok(())
+}
+
+pub(super) fn abort<T>(e: Error) -> TxResult<T> {
+    Err(ConflictableTransactionError::Abort(e))
+}
+
+pub(super) fn abort_with(e: Error) -> ConflictableTransactionError<Error> {
+    ConflictableTransactionError::Abort(e)
+}
