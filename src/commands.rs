@@ -21,9 +21,9 @@ use crate::ops::{
 };
 use crate::output::Printer;
 use crate::prompt::Tty;
+use crate::service::Repair;
 use crate::service::{self, Actor, Durable, Service};
 use crate::socket;
-use crate::store::Repair;
 use crate::transfer::ImportUser;
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::Path;

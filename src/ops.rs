@@ -7,11 +7,11 @@ use serde_json::{Map, Value};
 
 use uuid::Uuid;
 
+use crate::domain::CheckReport;
 use crate::domain::{
     Account, Attributes, DisplayName, Email, Password, Role, User, UserRef, Username,
 };
 use crate::error::Error;
-use crate::store::CheckReport;
 use crate::token::IssuedToken;
 use crate::transfer::ImportUser;
 

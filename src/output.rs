@@ -10,11 +10,11 @@ use serde_json::json;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::cli::Format;
+use crate::domain::CheckReport;
 use crate::domain::User;
 use crate::error::Error;
 use crate::http::openapi::{Data, SavedUser, UserPage};
 use crate::ops::{DeleteManyReport, Page, Saved};
-use crate::store::CheckReport;
 use crate::token::IssuedToken;
 
 pub struct Printer {

@@ -3,6 +3,7 @@
 //! so a `Username` anywhere in the program is a valid username.
 
 mod attributes;
+mod check;
 mod email;
 mod name;
 mod password;
@@ -13,6 +14,7 @@ mod user;
 mod username;
 
 pub use attributes::Attributes;
+pub use check::{CheckReport, Problem};
 pub use email::Email;
 pub use name::DisplayName;
 pub use password::{Password, PasswordPolicy};

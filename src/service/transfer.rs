@@ -1,0 +1,129 @@
+//! `users import` and `users export`: users with their hashes, in bulk.
+
+use uuid::Uuid;
+
+use super::{Durable, Service};
+use crate::domain::Account;
+use crate::error::{Error, Result};
+use crate::hashing;
+use crate::store::{Filter, StoreError};
+use crate::transfer::{ImportSecret, ImportUser};
+
+impl Service {
+    /// Stores parsed import lines in one transaction, hashing plain passwords
+    /// first on every core. One outcome per user, in order.
+    pub fn import(&self, users: Vec<ImportUser>) -> Result<Durable<Vec<Result<Uuid>>>> {
+        let outcomes = self.store_imports(users)?;
+        Ok(Durable::written(outcomes, self.store.clone()))
+    }
+
+    pub(super) fn store_imports(&self, users: Vec<ImportUser>) -> Result<Vec<Result<Uuid>>> {
+        let hashes = self.hash_imports(&users);
+        let mut outcomes: Vec<Result<Uuid>> = Vec::with_capacity(users.len());
+        let mut accounts = Vec::with_capacity(users.len());
+        let mut slots = Vec::with_capacity(users.len());
+        let mut fresh = Vec::with_capacity(users.len());
+        for (user, hash) in users.into_iter().zip(hashes) {
+            let id = user.user.id;
+            let checked = if self.config.reserved.contains(user.user.username.as_str()) {
+                Err(Error::Conflict(format!(
+                    "username {} is reserved",
+                    user.user.username
+                )))
+            } else {
+                hash
+            };
+            match checked {
+                Ok(hash) => {
+                    fresh.push(user.fresh_id);
+                    accounts.push(user.into_account(hash));
+                    slots.push(outcomes.len());
+                    outcomes.push(Ok(id));
+                }
+                Err(e) => outcomes.push(Err(e)),
+            }
+        }
+        let stored = self.store.insert_many(&accounts, &fresh)?;
+        for (slot, result) in slots.into_iter().zip(stored) {
+            if let Err(taken) = result {
+                outcomes[slot] = Err(Error::Conflict(taken.to_string()));
+            }
+        }
+        Ok(outcomes)
+    }
+
+    /// Every user's export line (`domain::ExportLine`), in id order, handed
+    /// to `batch` `lines` at a time in a buffer it empties or replaces;
+    /// what `batch` fails with ends the export. Returns how many users.
+    /// The operator's alone, as `Request::Export` is.
+    pub fn export_lines(
+        &self,
+        lines: u64,
+        batch: &mut dyn FnMut(&mut Vec<u8>) -> Result<()>,
+    ) -> Result<u64> {
+        Ok(self
+            .store
+            .export_lines(lines, &mut |buf| batch(buf).map_err(StoreError::Refused))?)
+    }
+
+    /// Up to `limit` accounts, with their hashes, after the id `after`.
+    pub(super) fn export(&self, after: Option<Uuid>, limit: usize) -> Result<Vec<Account>> {
+        Ok(self
+            .store
+            .page(&Filter::default(), after, limit.clamp(1, 10_000))?)
+    }
+
+    /// The hash of each import line: kept as given, or the plain password hashed
+    /// (after the password policy) on the hashing threads, all of them at once.
+    fn hash_imports(&self, users: &[ImportUser]) -> Vec<Result<String>> {
+        let policy = &self.config.password_policy;
+        let hash_one = |u: &ImportUser| match &u.secret {
+            ImportSecret::Hash(h) => Ok(h.clone()),
+            ImportSecret::Password(p) => {
+                policy
+                    .check(p, &[u.user.username.as_str(), u.user.email.as_str()])
+                    .map_err(|m| Error::invalid("password", m))?;
+                let p = p.clone();
+                self.pool().run_waiting(move || hashing::hash(&p))?
+            }
+        };
+        let plain = users
+            .iter()
+            .filter(|u| matches!(u.secret, ImportSecret::Password(_)))
+            .count();
+        let feeders = std::thread::available_parallelism()
+            .map_or(2, usize::from)
+            .min(plain);
+        if feeders <= 1 {
+            return users.iter().map(hash_one).collect();
+        }
+        // Each feeder thread hands one password at a time to the pool, so
+        // every hashing thread has work.
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let results: Vec<std::sync::Mutex<Option<Result<String>>>> =
+            users.iter().map(|_| std::sync::Mutex::new(None)).collect();
+        std::thread::scope(|scope| {
+            for _ in 0..feeders {
+                scope.spawn(|| {
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(user) = users.get(i) else { break };
+                        let hashed = hash_one(user);
+                        if let Ok(mut slot) = results[i].lock() {
+                            *slot = Some(hashed);
+                        }
+                    }
+                });
+            }
+        });
+        results
+            .into_iter()
+            .map(|slot| {
+                slot.into_inner()
+                    .ok()
+                    .flatten()
+                    .unwrap_or_else(|| Err(Error::internal("a hashing feeder failed")))
+            })
+            .collect()
+    }
+}

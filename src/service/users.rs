@@ -1,0 +1,344 @@
+//! Reading and changing users one at a time, and deleting them in bulk.
+
+use std::collections::HashSet;
+
+use uuid::Uuid;
+
+use super::auth::throttle_key;
+use super::{DELETE_BATCH, Durable, Service, not_found};
+use crate::domain::{Account, Attributes, Timestamp, User, UserRef};
+use crate::error::{Error, Result};
+use crate::ops::{DeleteMany, DeleteManyReport, ListQuery, NewUser, Page, Saved, UserPatch};
+use crate::store::Filter;
+
+impl Service {
+    pub(super) fn get(&self, user: &UserRef) -> Result<User> {
+        self.store
+            .get(user)?
+            .map(|a| a.user)
+            .ok_or_else(|| not_found(user))
+    }
+
+    pub(super) fn create(&self, new: NewUser) -> Result<Saved> {
+        if self.config.reserved.contains(new.username.as_str()) {
+            return Err(Error::Conflict(format!(
+                "username {} is reserved",
+                new.username
+            )));
+        }
+        let (password, generated) =
+            self.choose_password(new.password, &[new.username.as_str(), new.email.as_str()])?;
+        let password_hash = self.hash(&password)?;
+        let now = Timestamp::now();
+        let account = Account {
+            tokens_after: None,
+            user: User {
+                id: Uuid::now_v7(),
+                username: new.username,
+                email: new.email,
+                name: new.name,
+                role: new.role,
+                blocked: false,
+                block_reason: None,
+                must_change_password: new.must_change_password,
+                attributes: new.attributes,
+                created_at: now,
+                updated_at: now,
+                password_changed_at: now,
+                last_login_at: None,
+            },
+            password_hash,
+        };
+        self.store.insert(&account)?;
+        Ok(Saved {
+            user: account.user,
+            generated_password: generated,
+        })
+    }
+
+    /// Applies `patch`. When `own` (users changing their own account), a
+    /// password change must prove the current password.
+    pub(super) fn update(&self, user: &UserRef, patch: UserPatch, own: bool) -> Result<Saved> {
+        if let Some(reason) = patch.block_reason.as_ref().and_then(Option::as_ref) {
+            crate::domain::text::check_block_reason(reason)?;
+        }
+        if let Some(name) = &patch.username
+            && self.config.reserved.contains(name.as_str())
+        {
+            return Err(Error::Conflict(format!("username {name} is reserved")));
+        }
+        let mut new_hash = None;
+        let mut generated = None;
+        // A password change reads the account first (to check the current
+        // password, and to judge the new one by the account's own words); the
+        // write then goes to that same account, and only if its password has
+        // not changed meanwhile.
+        let mut target = user.clone();
+        let mut expected_hash = None;
+        if let Some(choice) = patch.password.clone() {
+            let current = self.store.get(user)?.ok_or_else(|| not_found(user))?;
+            if own {
+                let proof = patch.current_password.as_ref().ok_or_else(|| {
+                    Error::invalid(
+                        "current_password",
+                        "is required to change your own password",
+                    )
+                })?;
+                // Guessing the current password with a stolen token is a login
+                // attempt like any other, and throttled as one.
+                let key = throttle_key(current.user.id);
+                self.throttle.begin(&key, None)?;
+                let verified = self.verify(proof, &current.password_hash);
+                self.throttle
+                    .end(&key, None, verified.as_ref().ok().copied());
+                if !verified? {
+                    return Err(Error::Forbidden("current_password is wrong".to_owned()));
+                }
+            }
+            let username = patch.username.as_ref().unwrap_or(&current.user.username);
+            let email = patch.email.as_ref().unwrap_or(&current.user.email);
+            let (password, g) =
+                self.choose_password(choice, &[username.as_str(), email.as_str()])?;
+            new_hash = Some(self.hash(&password)?);
+            generated = g;
+            target = UserRef::Id(current.user.id);
+            expected_hash = Some(current.password_hash);
+        }
+        let now = Timestamp::now();
+        let account = self.store.update(&target, &|acct| {
+            if expected_hash
+                .as_ref()
+                .is_some_and(|h| *h != acct.password_hash)
+            {
+                return Err(Error::Conflict(
+                    "the password changed meanwhile; try again".to_owned(),
+                ));
+            }
+            apply(acct, &patch, new_hash.as_deref(), own, now)
+        })?;
+        Ok(Saved {
+            user: account.user,
+            generated_password: generated,
+        })
+    }
+
+    pub(super) fn delete(&self, user: &UserRef) -> Result<User> {
+        let mut outcome = self.store.delete_many(std::slice::from_ref(user), false)?;
+        outcome
+            .pop()
+            .flatten()
+            .map(|a| a.user)
+            .ok_or_else(|| not_found(user))
+    }
+
+    pub(super) fn list(&self, query: &ListQuery) -> Result<Page> {
+        let limit = query.limit.unwrap_or(ListQuery::DEFAULT_LIMIT);
+        if !(1..=ListQuery::MAX_LIMIT).contains(&limit) {
+            return Err(Error::invalid(
+                "limit",
+                format!("must be between 1 and {}", ListQuery::MAX_LIMIT),
+            ));
+        }
+        let after = query
+            .cursor
+            .as_deref()
+            .map(|c| {
+                Uuid::parse_str(c)
+                    .map_err(|_| Error::invalid("cursor", "is not a cursor this listing returned"))
+            })
+            .transpose()?;
+        let filter = Filter {
+            role: query.role,
+            blocked: query.blocked,
+            search: query.search.as_deref().map(str::to_lowercase),
+        };
+        // One more than asked for tells whether there are more.
+        let mut users: Vec<User> = self
+            .store
+            .page(&filter, after, limit + 1)?
+            .into_iter()
+            .map(|a| a.user)
+            .collect();
+        let more = users.len() > limit;
+        users.truncate(limit);
+        let next_cursor = if more {
+            users.last().map(|u| u.id.to_string())
+        } else {
+            None
+        };
+        Ok(Page { users, next_cursor })
+    }
+
+    /// A bulk delete that tells `progress` how many names it has handled
+    /// so far, and stops between batches once `stop` says so.
+    pub fn delete_many(
+        &self,
+        req: &DeleteMany,
+        progress: &dyn Fn(u64),
+        stop: &dyn Fn() -> bool,
+    ) -> Result<Durable<DeleteManyReport>> {
+        let report = self.delete_each(req, progress, stop);
+        if req.dry_run {
+            return report.map(Durable::read);
+        }
+        match report {
+            Ok(report) => Ok(Durable::written(report, self.store.clone())),
+            Err(e) => {
+                self.store.flush()?;
+                Err(e)
+            }
+        }
+    }
+
+    /// Deletes each named user in batched transactions.
+    pub(super) fn delete_each(
+        &self,
+        req: &DeleteMany,
+        progress: &dyn Fn(u64),
+        stop: &dyn Fn() -> bool,
+    ) -> Result<DeleteManyReport> {
+        // Each name once, in the order given; a name that cannot be a user
+        // (blank, bad syntax) is simply not found.
+        let mut seen = HashSet::new();
+        let names: Vec<&str> = req
+            .users
+            .iter()
+            .map(|s| s.trim())
+            .filter(|s| seen.insert(*s))
+            .collect();
+        let mut report = DeleteManyReport {
+            dry_run: req.dry_run,
+            ..DeleteManyReport::default()
+        };
+        let mut done = 0u64;
+        // Users deleted by an earlier batch, by every name they could be given:
+        // a later batch naming one of them again finds it gone, yet it existed.
+        let mut gone: HashSet<String> = HashSet::new();
+        let mut handled: HashSet<Uuid> = HashSet::new();
+        for (n, chunk) in names.chunks(DELETE_BATCH).enumerate() {
+            // Ctrl-C stops between batches: what was done is reported, and
+            // durable, before the command exits. The first batch is the one
+            // in hand when the request came, and is always carried out.
+            if n > 0 && stop() {
+                report.interrupted = true;
+                report.remaining = names[n * DELETE_BATCH..]
+                    .iter()
+                    .map(|s| (*s).to_owned())
+                    .collect();
+                break;
+            }
+            let refs: Vec<(usize, UserRef)> = chunk
+                .iter()
+                .enumerate()
+                .filter_map(|(i, n)| UserRef::parse(n).ok().map(|r| (i, r)))
+                .collect();
+            let only_refs: Vec<UserRef> = refs.iter().map(|(_, r)| r.clone()).collect();
+            let outcomes = self.store.delete_many(&only_refs, req.dry_run)?;
+            // For each name: deleted, a duplicate of a user already handled, or not found.
+            let mut verdict = vec![Verdict::NotFound; chunk.len()];
+            for ((i, user), outcome) in refs.iter().zip(&outcomes) {
+                verdict[*i] = match outcome {
+                    Some(account) if handled.insert(account.user.id) => Verdict::Deleted,
+                    Some(_) => Verdict::Duplicate,
+                    None if gone.contains(&ref_key(user)) => Verdict::Duplicate,
+                    None => Verdict::NotFound,
+                };
+            }
+            for account in outcomes.iter().flatten() {
+                let u = &account.user;
+                gone.insert(ref_key(&UserRef::Id(u.id)));
+                gone.insert(ref_key(&UserRef::Username(u.username.clone())));
+                gone.insert(ref_key(&UserRef::Email(u.email.clone())));
+            }
+            for (name, verdict) in chunk.iter().zip(verdict) {
+                let list = match verdict {
+                    Verdict::Deleted => &mut report.deleted,
+                    Verdict::Duplicate => &mut report.duplicates,
+                    Verdict::NotFound => &mut report.not_found,
+                };
+                list.push((*name).to_owned());
+            }
+            done += chunk.len() as u64;
+            progress(done);
+        }
+        Ok(report)
+    }
+}
+
+/// The pure part of an update: the next state of `acct`. It may run more than
+/// once inside a store transaction, so it only computes.
+fn apply(
+    acct: &Account,
+    patch: &UserPatch,
+    new_hash: Option<&str>,
+    own: bool,
+    now: Timestamp,
+) -> Result<Account> {
+    let mut next = acct.clone();
+    let u = &mut next.user;
+    if let Some(v) = &patch.username {
+        u.username = v.clone();
+    }
+    if let Some(v) = &patch.email {
+        u.email = v.clone();
+    }
+    if let Some(v) = &patch.name {
+        u.name = v.clone();
+    }
+    if let Some(v) = patch.role {
+        u.role = v;
+    }
+    if let Some(map) = &patch.attributes {
+        u.attributes =
+            Attributes::merged(&u.attributes, map).map_err(|m| Error::invalid("attributes", m))?;
+    }
+    if let Some(blocked) = patch.blocked {
+        u.blocked = blocked;
+        if !blocked {
+            u.block_reason = None;
+        }
+    }
+    if let Some(reason) = &patch.block_reason {
+        u.block_reason = reason.clone();
+    }
+    // A reason describes a block: an unblocked user has none.
+    if !u.blocked {
+        u.block_reason = None;
+    }
+    if let Some(v) = patch.must_change_password {
+        u.must_change_password = v;
+    }
+    if let Some(hash) = new_hash {
+        next.password_hash = hash.to_owned();
+        u.password_changed_at = now;
+        // A new password the user chose itself satisfies the demand for one; a
+        // password an operator or admin sets is still the user's to change.
+        if own && patch.must_change_password.is_none() {
+            u.must_change_password = false;
+        }
+    }
+    u.updated_at = now;
+    // Blocking ends every token issued so far, for good: unblocking does not
+    // bring them back.
+    if patch.blocked == Some(true) && !acct.user.blocked {
+        next.tokens_after = Some(now);
+    }
+    Ok(next)
+}
+
+/// What became of one name in a bulk delete.
+#[derive(Clone, Copy)]
+enum Verdict {
+    Deleted,
+    Duplicate,
+    NotFound,
+}
+
+/// A reference as the store compares it (emails without case).
+fn ref_key(user: &UserRef) -> String {
+    match user {
+        UserRef::Id(id) => format!("id:{id}"),
+        UserRef::Username(name) => format!("name:{name}"),
+        UserRef::Email(email) => format!("email:{}", email.key()),
+    }
+}
