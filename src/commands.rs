@@ -9,18 +9,20 @@ use serde_json::{Map, Value};
 
 use crate::cli::{
     AuthenticateArgs, Cli, Command, CreateArgs, DeleteManyArgs, Format, ImportArgs, KeyValue,
-    ListArgs, PasswordSource, UpdateArgs, UserCommand, UsersCommand,
+    ListArgs, LogFormat, PasswordSource, UpdateArgs, UserCommand, UsersCommand,
 };
 use crate::domain::ExportLine;
 use crate::domain::UserRef;
 use crate::domain::{Attributes, Password, PasswordPolicy};
 use crate::error::{Error, Result};
+use crate::http::HttpConfig;
 use crate::ops::DeleteManyReport;
 use crate::ops::{
     Credentials, DeleteMany, ListQuery, NewUser, PasswordChoice, Request, Response, UserPatch,
 };
 use crate::output::Printer;
 use crate::prompt::Tty;
+use crate::serve::ServeConfig;
 use crate::service::Repair;
 use crate::service::{self, Actor, Durable, Service};
 use crate::socket;
@@ -37,7 +39,20 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<()> {
         None => default_db_dir()?,
     };
     match cli.command {
-        Command::Serve(args) => crate::http::serve(&db, config, args),
+        Command::Serve(args) => crate::serve::run(ServeConfig {
+            db,
+            bind: args.bind,
+            log_format: match args.log_format {
+                LogFormat::Text => crate::serve::LogFormat::Text,
+                LogFormat::Json => crate::serve::LogFormat::Json,
+            },
+            http: HttpConfig {
+                rate_limit: args.rate_limit,
+                token_rate_limit: args.token_rate_limit,
+                trusted_proxies: args.trusted_proxy,
+            },
+            service: config,
+        }),
         command => {
             crate::interrupt::install();
             let caller = config.clone();

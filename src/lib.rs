@@ -15,6 +15,7 @@ pub mod ops;
 pub mod output;
 pub mod pool;
 pub mod prompt;
+pub mod serve;
 pub mod service;
 pub mod socket;
 pub mod store;

@@ -7,9 +7,10 @@ mod error;
 pub mod limits;
 mod middleware;
 pub mod openapi;
-mod server;
+pub mod server;
+#[cfg(test)]
+mod tests;
 
-use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -25,7 +26,6 @@ use tower_http::timeout::TimeoutLayer;
 use self::body::{JsonObject, Token};
 use self::limits::Limits;
 use self::openapi::{Data, ErrorBody, Health, Revoked, SavedUser, UserPage, Version};
-use crate::cli::{LogFormat, ServeArgs};
 use crate::domain::User;
 use crate::domain::{Attributes, DisplayName, Email, Password, Role, UserRef, Username};
 use crate::error::{Error, Result};
@@ -33,7 +33,7 @@ use crate::ops::{
     Credentials, DeleteMany, DeleteManyReport, ListQuery, NewUser, PasswordChoice, Request,
     Response, Saved, UserPatch,
 };
-use crate::service::{self, Actor, Service};
+use crate::service::{Actor, Service};
 use crate::token::IssuedToken;
 
 /// Largest request body accepted, for every route alike.
@@ -49,7 +49,7 @@ pub struct AppState {
 }
 
 /// Threads that carry out service calls, and how many calls may wait for one.
-const BLOCKING_THREADS: usize = 256;
+pub const BLOCKING_THREADS: usize = 256;
 const ADMITTED_CALLS: usize = 2 * BLOCKING_THREADS;
 
 impl AppState {
@@ -96,101 +96,19 @@ impl AppState {
     }
 }
 
-/// Runs the HTTP server on `db` until SIGINT or SIGTERM.
-pub fn serve(db: &Path, config: service::Config, args: ServeArgs) -> Result<()> {
-    init_tracing(args.log_format);
-    if config.token_ttl > config.max_token_ttl {
-        return Err(Error::usage(format!(
-            "--token-ttl must be at most {}",
-            humantime::format_duration(config.max_token_ttl)
-        )));
-    }
-    limit_malloc_arenas();
-    let service = Arc::new(Service::open(db, config)?);
-    // Refuse a bad secret (short, readable by others) now, not at the first login.
-    service.keys()?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        // Service calls run on blocking threads; a bounded number of them keeps
-        // memory flat under load (each thread's allocator arena stays behind).
-        .max_blocking_threads(BLOCKING_THREADS)
-        .build()
-        .map_err(Error::internal)?;
-    runtime.block_on(async {
-        // Operator commands on the same --db are carried out here meanwhile;
-        // the socket is ready before the server says it is listening.
-        let admin = crate::socket::bind(db)?;
-        let listener = tokio::net::TcpListener::bind(args.bind)
-            .await
-            .map_err(|e| Error::Internal(format!("cannot listen on {}: {e}", args.bind)))?;
-        let addr = listener.local_addr()?;
-        let admin_task = tokio::spawn(crate::socket::serve(admin, service.clone()));
-        let shutdown = server::shutdown_signal()?;
-        // On stdout, whatever the log filter: scripts and tests read the port here.
-        println!("listening on http://{addr}");
-        tracing::info!("listening on http://{addr}");
-        let app = router(service.clone(), &args);
-        let stopping = service.clone();
-        let shutdown = async move {
-            shutdown.await;
-            // Requests in flight finish, but a queue of password checks
-            // (seconds of work) does not hold the stop up: what has not
-            // started within HASHING_GRACE is answered 503 instead.
-            tokio::spawn(async move {
-                tokio::time::sleep(HASHING_GRACE).await;
-                stopping.stop_hashing();
-            });
-        };
-        server::run(listener, app, shutdown).await;
-        admin_task.abort();
-        let _ = std::fs::remove_file(crate::socket::socket_path(db));
-        Ok::<_, Error>(())
-    })?;
-    // Work still running on blocking threads (a password check, say) was
-    // never answered; it is not waited for beyond a moment.
-    runtime.shutdown_timeout(Duration::from_secs(1));
-    service.close()?;
-    tracing::info!("stopped; database flushed");
-    Ok(())
-}
-
-/// glibc gives a thread that finds its malloc arena busy another one, up to
-/// eight per core, and each keeps the memory freed into it: after reads,
-/// logins and writes a server at a million users rested at 235 MiB, and at
-/// 198 MiB with one arena per core (reads as fast; writes 15,300/s instead of
-/// 17,900/s, three times the target). Called before the runtime starts its
-/// threads.
-fn limit_malloc_arenas() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        let cores = std::thread::available_parallelism().map_or(2, usize::from);
-        let arenas = libc::c_int::try_from(cores).unwrap_or(libc::c_int::MAX);
-        // SAFETY: mallopt only changes an allocator setting; it takes no
-        // pointers, and glibc serialises it with allocation itself.
-        #[allow(unsafe_code)]
-        unsafe {
-            libc::mallopt(libc::M_ARENA_MAX, arenas);
-        }
-    }
-}
-
-fn init_tracing(format: LogFormat) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    use std::io::IsTerminal;
-    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(colour)
-        .with_writer(std::io::stderr);
-    let _ = match format {
-        LogFormat::Json => builder.json().try_init(),
-        LogFormat::Text => builder.try_init(),
-    };
+/// How the HTTP interface treats its callers.
+#[derive(Debug, Clone, Default)]
+pub struct HttpConfig {
+    /// Requests a second from one address without a token (0: no limit).
+    pub rate_limit: u32,
+    /// Requests a second from one token holder (0: no limit).
+    pub token_rate_limit: u32,
+    /// Proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<limits::Network>,
 }
 
 /// The whole HTTP interface over `service`.
-pub fn router(service: Arc<Service>, args: &ServeArgs) -> Router {
+pub fn router(service: Arc<Service>, config: &HttpConfig) -> Router {
     let state = AppState {
         service: service.clone(),
         admission: Arc::new(tokio::sync::Semaphore::new(ADMITTED_CALLS)),
@@ -218,7 +136,7 @@ pub fn router(service: Arc<Service>, args: &ServeArgs) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ));
-    if let Some(limits) = Limits::new(service, args.rate_limit, args.token_rate_limit) {
+    if let Some(limits) = Limits::new(service, config.rate_limit, config.token_rate_limit) {
         let sweeper = limits.clone();
         tokio::spawn(async move {
             let mut every = tokio::time::interval(Duration::from_secs(60));
@@ -235,7 +153,7 @@ pub fn router(service: Arc<Service>, args: &ServeArgs) -> Router {
     app.layer(axum::middleware::from_fn(middleware::json_errors))
         .layer(axum::middleware::from_fn(middleware::log_requests))
         .layer(axum::middleware::from_fn_with_state(
-            Arc::new(args.trusted_proxy.clone()),
+            Arc::new(config.trusted_proxies.clone()),
             limits::identify_client,
         ))
 }
@@ -306,9 +224,6 @@ async fn authenticate(
     }
     outcome
 }
-
-/// How long a stopping server still starts password checks already asked for.
-const HASHING_GRACE: Duration = Duration::from_secs(2);
 
 /// Longer than the costliest password check a stored hash may ask for
 /// (`hashing::MAX_BCRYPT_COST`, some 330 ms here).
