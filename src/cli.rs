@@ -321,7 +321,7 @@ pub struct ServeArgs {
         value_delimiter = ',',
         value_name = "ADDRS"
     )]
-    pub trusted_proxy: Vec<crate::http::limits::Network>,
+    pub trusted_proxy: Vec<crate::net::Network>,
     /// Lifetime of issued tokens, e.g. 15m, 1h
     #[arg(long, env = "USERSCTL_TOKEN_TTL", value_parser = parse_duration, default_value = "1h", value_name = "DURATION")]
     pub token_ttl: Duration,

@@ -15,14 +15,13 @@ use crate::domain::ExportLine;
 use crate::domain::UserRef;
 use crate::domain::{Attributes, Password, PasswordPolicy};
 use crate::error::{Error, Result};
-use crate::http::HttpConfig;
 use crate::ops::DeleteManyReport;
 use crate::ops::{
     Credentials, DeleteMany, ListQuery, NewUser, PasswordChoice, Request, Response, UserPatch,
 };
 use crate::output::Printer;
 use crate::prompt::Tty;
-use crate::serve::ServeConfig;
+use crate::serve::{HttpConfig, ServeConfig};
 use crate::service::Repair;
 use crate::service::{self, Actor, Durable, Service};
 use crate::socket;

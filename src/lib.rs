@@ -11,6 +11,7 @@ pub mod hashing;
 pub mod http;
 pub mod interrupt;
 pub mod layout;
+pub mod net;
 pub mod ops;
 pub mod output;
 pub mod pool;

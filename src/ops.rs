@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
+use utoipa::ToSchema;
 
 use uuid::Uuid;
 
@@ -247,6 +248,28 @@ pub struct Credentials {
     /// per login name and address.
     #[serde(default)]
     pub client: Option<std::net::IpAddr>,
+}
+
+/// The bodies of the answers, over HTTP and as `-o json` prints them.
+/// `{"data": …}`: every success body.
+#[derive(Serialize, ToSchema)]
+pub struct Data<T> {
+    pub data: T,
+}
+
+/// A page of users; `next_cursor` is null on the last page.
+#[derive(Serialize, ToSchema)]
+pub struct UserPage {
+    pub data: Vec<User>,
+    pub next_cursor: Option<String>,
+}
+
+/// A created or updated user; `generated_password` only when one was asked for.
+#[derive(Serialize, ToSchema)]
+pub struct SavedUser {
+    pub data: User,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generated_password: Option<String>,
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use crate::cli::Format;
 use crate::domain::CheckReport;
 use crate::domain::User;
 use crate::error::Error;
-use crate::http::openapi::{Data, SavedUser, UserPage};
+use crate::ops::{Data, SavedUser, UserPage};
 use crate::ops::{DeleteManyReport, Page, Saved};
 use crate::token::IssuedToken;
 
@@ -31,7 +31,7 @@ pub struct Printer {
 
 impl Printer {
     /// A success as JSON: exactly the body the HTTP interface sends for the
-    /// same operation, `{"data": …}` (`http::openapi::Data`).
+    /// same operation, `{"data": …}` (`ops::Data`).
     pub fn json(&self, out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
         pretty(out, &Data { data: value })
     }

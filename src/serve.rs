@@ -9,7 +9,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::error::{Error, Result};
-use crate::http::{self, HttpConfig};
+use crate::http;
+pub use crate::http::HttpConfig;
 use crate::service::{self, Service};
 
 /// Everything `serve` is told, from its flags and the environment.

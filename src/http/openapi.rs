@@ -12,26 +12,7 @@ use crate::error::FieldError;
 use crate::ops::DeleteManyReport;
 use crate::token::IssuedToken;
 
-/// `{"data": …}`: every success body.
-#[derive(Serialize, ToSchema)]
-pub struct Data<T> {
-    pub data: T,
-}
-
-/// A page of users; `next_cursor` is null on the last page.
-#[derive(Serialize, ToSchema)]
-pub struct UserPage {
-    pub data: Vec<User>,
-    pub next_cursor: Option<String>,
-}
-
-/// A created or updated user; `generated_password` only when one was asked for.
-#[derive(Serialize, ToSchema)]
-pub struct SavedUser {
-    pub data: User,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub generated_password: Option<String>,
-}
+pub use crate::ops::{Data, SavedUser, UserPage};
 
 #[derive(Serialize, ToSchema)]
 pub struct Revoked {
