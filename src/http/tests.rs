@@ -1,5 +1,5 @@
 //! The router driven in-process with `oneshot`: statuses, headers and bodies
-//! as a client sees them, without a process or a socket. (tests/http.rs
+//! as a client sees them, without a process or a socket. (tests/suite/http.rs
 //! drives the real server for what needs one: the listener, signals, load.)
 
 use std::sync::Arc;

@@ -7,6 +7,7 @@
 //! "exit 0, nothing on stdout, nothing on stderr", so each test states exactly
 //! what it expects to see.
 
+use crate::support::{bin, clean_env, usersctl};
 use std::ffi::OsString;
 use std::fs;
 use std::io::{BufRead, BufReader, Write};
@@ -18,19 +19,6 @@ use std::time::{Duration, Instant, SystemTime};
 use assert_cmd::Command;
 use serde_json::{Value, json};
 use tempfile::TempDir;
-
-/// The tool's own environment variables: cleared for every run so that the host
-/// cannot leak into a test.
-const OWN_ENV: &[&str] = &[
-    "USERSCTL_DB",
-    "USERSCTL_OUTPUT",
-    "USERSCTL_QUIET",
-    "USERSCTL_MIN_PASSWORD_LENGTH",
-    "USERSCTL_RESERVED_NAMES",
-    "USERSCTL_JWT_SECRET",
-    "USERSCTL_WAIT",
-    "NO_COLOR",
-];
 
 /// A password the strength check accepts.
 const PASSWORD: &str = "Tr0ub4dor&3horse";
@@ -372,19 +360,6 @@ impl Output {
         serde_json::from_str(&self.stderr)
             .unwrap_or_else(|e| panic!("stderr is not JSON ({e}):\n{}", self.stderr))
     }
-}
-
-/// The binary with the tool's own environment cleared.
-fn usersctl() -> std::process::Command {
-    let mut cmd = std::process::Command::new(bin());
-    for var in OWN_ENV {
-        cmd.env_remove(var);
-    }
-    cmd
-}
-
-fn bin() -> PathBuf {
-    assert_cmd::cargo::cargo_bin("usersctl")
 }
 
 /// The cells of each row of a table as printed (header rows included).
@@ -3252,10 +3227,7 @@ fn run_on_terminal_meanwhile(
             .collect();
         python.env("PTY_MEANWHILE", serde_json::to_string(&argv).unwrap());
     }
-    for var in OWN_ENV {
-        python.env_remove(var);
-    }
-    python.env_remove("COLUMNS");
+    clean_env(&mut python);
     if let Some(columns) = columns {
         python.env("PTY_COLUMNS", columns.to_string());
     }

@@ -18,14 +18,13 @@
 //! `RUST_LOG`) removed; every test has its own temporary directory, and a
 //! `Server` guard kills its server if the test fails.
 
+use crate::support::{Process, bin, clean_env, listening_on, spawn_server};
 use std::ffi::OsString;
 use std::fs;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader};
 use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdout, ExitStatus, Stdio};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
+use std::process::{Child, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -42,22 +41,6 @@ const PATIENCE: Duration = Duration::from_secs(15);
 // ---------------------------------------------------------------------------
 // Running the binary
 // ---------------------------------------------------------------------------
-
-fn bin() -> PathBuf {
-    assert_cmd::cargo::cargo_bin("usersctl")
-}
-
-/// Removes the tool's own environment (every `USERSCTL_*`, `RUST_LOG` and
-/// `NO_COLOR`) from `cmd`, so the host cannot leak into a test.
-fn clean_env(cmd: &mut std::process::Command) {
-    for (key, _) in std::env::vars_os() {
-        if key.to_string_lossy().starts_with("USERSCTL_") {
-            cmd.env_remove(&key);
-        }
-    }
-    cmd.env_remove("RUST_LOG");
-    cmd.env_remove("NO_COLOR");
-}
 
 /// `usersctl --db DB` with a clean environment.
 fn usersctl(db: &Path) -> std::process::Command {
@@ -258,13 +241,11 @@ fn is_socket(path: &Path) -> bool {
 /// `usersctl --db DB serve --bind 127.0.0.1:0 --rate-limit 0`, killed when
 /// dropped so that no server outlives its test.
 struct Server {
-    child: Child,
+    process: Process,
     db: PathBuf,
     base: String,
-    log: Arc<Mutex<Vec<u8>>>,
-    log_reader: Option<JoinHandle<()>>,
-    // Kept open: the server's stdout stays a live pipe.
-    _stdout: BufReader<ChildStdout>,
+    /// Where its stderr goes: beside the database.
+    log: PathBuf,
 }
 
 impl Server {
@@ -280,48 +261,25 @@ impl Server {
         for (key, value) in envs {
             cmd.env(key, value);
         }
-        let mut child = cmd
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("usersctl serve starts");
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let mut stderr = child.stderr.take().expect("piped stderr");
-        let sink = log.clone();
-        let log_reader = std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = stderr.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock().unwrap().extend_from_slice(&buf[..n]);
-            }
-        });
-        let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
-        let mut line = String::new();
-        let _ = stdout.read_line(&mut line);
+        static STARTED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let log = db
+            .parent()
+            .expect("the database has a parent directory")
+            .join(format!("server-{n}.log"));
+        let (process, first_line) = spawn_server(cmd, &log);
+        let addr = listening_on(&first_line, &log);
         let mut server = Server {
-            child,
+            process,
             db: db.to_owned(),
-            base: String::new(),
+            base: format!("http://{addr}"),
             log,
-            log_reader: Some(log_reader),
-            _stdout: stdout,
         };
-        let Some(base) = line.trim_end().strip_prefix("listening on ") else {
-            let status = server.wait_exit(PATIENCE);
-            panic!(
-                "the server did not announce itself: {line:?}, {status:?}\nlog:\n{}",
-                server.log()
-            );
-        };
-        server.base = base.to_owned();
         // The port is announced before the socket is bound: wait for both.
         let socket = server.socket();
         let until = Instant::now() + PATIENCE;
         while !(is_socket(&socket) && mode(&socket) == 0o600) {
-            if let Ok(Some(status)) = server.child.try_wait() {
+            if let Some(status) = server.process.wait_for_exit(Duration::ZERO) {
                 panic!(
                     "the server exited ({status:?}) before its admin socket was ready\nlog:\n{}",
                     server.log()
@@ -339,7 +297,7 @@ impl Server {
     }
 
     fn pid(&self) -> u32 {
-        self.child.id()
+        self.process.child.id()
     }
 
     fn socket(&self) -> PathBuf {
@@ -352,7 +310,7 @@ impl Server {
 
     /// The server's stderr so far.
     fn log(&self) -> String {
-        String::from_utf8_lossy(&self.log.lock().unwrap()).into_owned()
+        fs::read_to_string(&self.log).unwrap_or_default()
     }
 
     /// Waits until the server's log holds `needle`.
@@ -389,32 +347,15 @@ impl Server {
     }
 
     fn signal(&self, signal: &str) {
-        let status = std::process::Command::new("kill")
-            .arg(format!("-{signal}"))
-            .arg(self.pid().to_string())
-            .status()
-            .expect("kill runs");
-        assert!(status.success(), "kill -{signal} failed");
+        self.process.signal(&format!("-{signal}"));
     }
 
     /// Waits for the server to exit; the whole log is in `log()` afterwards.
     fn wait_exit(&mut self, deadline: Duration) -> ExitStatus {
-        let until = Instant::now() + deadline;
-        let status = loop {
-            if let Some(status) = self.child.try_wait().expect("try_wait") {
-                break status;
-            }
-            if Instant::now() > until {
-                let _ = self.child.kill();
-                let _ = self.child.wait();
-                panic!("the server did not exit in time\nlog:\n{}", self.log());
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        };
-        if let Some(reader) = self.log_reader.take() {
-            let _ = reader.join();
+        match self.process.wait_for_exit(deadline) {
+            Some(status) => status,
+            None => panic!("the server did not exit in time\nlog:\n{}", self.log()),
         }
-        status
     }
 
     /// SIGTERM, then waits for the exit.
@@ -425,17 +366,8 @@ impl Server {
 
     /// SIGKILL: the server gets no chance to clean up.
     fn kill(&mut self) {
-        self.child.kill().expect("SIGKILL");
+        self.signal("KILL");
         self.wait_exit(PATIENCE);
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
     }
 }
 

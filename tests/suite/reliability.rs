@@ -12,13 +12,14 @@
 //! Randomness comes from one seed, printed at the start of each test (and so
 //! shown when it fails); `RELIABILITY_SEED=<n>` replays another.
 
+use crate::support::{Process, listening_on, spawn_server, usersctl};
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Output, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Barrier, Mutex, mpsc};
+use std::sync::{Barrier, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -76,18 +77,6 @@ fn mixed_case(s: &str, bits: u64) -> String {
 // ---------------------------------------------------------------------------
 // The harness: a database, the command line, a server, HTTP calls
 // ---------------------------------------------------------------------------
-
-/// The binary with the tool's own environment (and the log filter) cleared.
-fn usersctl() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_usersctl"));
-    for (key, _) in std::env::vars_os() {
-        if key.to_string_lossy().starts_with("USERSCTL_") {
-            cmd.env_remove(&key);
-        }
-    }
-    cmd.env_remove("RUST_LOG").env_remove("NO_COLOR");
-    cmd
-}
 
 struct Db {
     dir: TempDir,
@@ -160,7 +149,7 @@ static SERVERS_STARTED: AtomicUsize = AtomicUsize::new(0);
 
 /// `usersctl serve` on a database; stopped (SIGTERM, then SIGKILL) when dropped.
 struct Server {
-    child: Child,
+    process: Process,
     log: PathBuf,
     http: Http,
 }
@@ -169,34 +158,17 @@ impl Server {
     fn start(db: &Db) -> Server {
         let n = SERVERS_STARTED.fetch_add(1, Ordering::Relaxed);
         let log = db.dir.path().join(format!("server-{n}.log"));
-        let mut child = usersctl()
-            .arg("--db")
-            .arg(db.path())
-            .args(["serve", "--bind", "127.0.0.1:0", "--rate-limit", "0"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(std::fs::File::create(&log).expect("a log file"))
-            .spawn()
-            .expect("usersctl serve starts");
-        let stdout = child.stdout.take().expect("a stdout pipe");
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut lines = BufReader::new(stdout).lines();
-            let first = lines.next().and_then(Result::ok).unwrap_or_default();
-            let _ = tx.send(first);
-            for _ in lines {}
-        });
-        let first = rx.recv_timeout(Duration::from_secs(20)).unwrap_or_default();
-        let Some(addr) = first.strip_prefix("listening on http://") else {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!(
-                "the server did not say where it listens (first line {first:?})\nlog:\n{}",
-                std::fs::read_to_string(&log).unwrap_or_default()
-            );
-        };
-        let http = Http::new(addr.trim().parse().expect("a socket address"));
-        Server { child, log, http }
+        let mut cmd = usersctl();
+        cmd.arg("--db").arg(db.path()).args([
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+            "--rate-limit",
+            "0",
+        ]);
+        let (process, first_line) = spawn_server(cmd, &log);
+        let http = Http::new(listening_on(&first_line, &log));
+        Server { process, log, http }
     }
 
     fn log(&self) -> String {
@@ -220,52 +192,24 @@ impl Server {
     /// SIGKILL. The server must still be running: one that died by itself is
     /// a crash of its own.
     fn kill(&mut self) {
-        let exited = self.child.try_wait().expect("the server can be waited for");
+        let running = self.process.is_running();
         assert!(
-            exited.is_none(),
-            "the server exited by itself ({exited:?})\nlog:\n{}",
+            running,
+            "the server exited by itself ({:?})\nlog:\n{}",
+            self.process.exited,
             self.log()
         );
-        self.child.kill().expect("SIGKILL is delivered");
-        self.child.wait().expect("the server is reaped");
-    }
-
-    fn signal(&self, signal: &str) {
-        let _ = Command::new("kill")
-            .args([signal, &self.child.id().to_string()])
-            .status();
+        self.process.signal("-KILL");
+        self.process.wait_for_exit(Duration::from_secs(10));
     }
 
     /// SIGTERM, and the server must exit cleanly within 10 s.
     fn stop(&mut self) {
-        self.signal("-TERM");
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(10) {
-            if let Some(status) = self.child.try_wait().expect("the server can be waited for") {
-                assert!(status.success(), "{status:?}\nlog:\n{}", self.log());
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
+        self.process.signal("-TERM");
+        match self.process.wait_for_exit(Duration::from_secs(10)) {
+            Some(status) => assert!(status.success(), "{status:?}\nlog:\n{}", self.log()),
+            None => panic!("the server did not stop on SIGTERM\nlog:\n{}", self.log()),
         }
-        panic!("the server did not stop on SIGTERM\nlog:\n{}", self.log());
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if matches!(self.child.try_wait(), Ok(Some(_))) {
-            return;
-        }
-        self.signal("-TERM");
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(5) {
-            if matches!(self.child.try_wait(), Ok(Some(_))) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -276,8 +220,10 @@ struct Http {
     agent: ureq::Agent,
 }
 
+/// An answer as these tests judge it: its status, its JSON body and its
+/// `Retry-After`.
 #[derive(Debug)]
-struct Reply {
+struct Answer {
     status: u16,
     body: Value,
     retry_after: Option<u64>,
@@ -304,7 +250,7 @@ impl Http {
         path: &str,
         token: Option<&str>,
         body: Option<Value>,
-    ) -> Result<Reply, String> {
+    ) -> Result<Answer, String> {
         let mut request = self.agent.request(method, &format!("{}{path}", self.base));
         if let Some(token) = token {
             request = request.set("Authorization", &format!("Bearer {token}"));
@@ -323,7 +269,7 @@ impl Http {
             .into_string()
             .map_err(|e| format!("{method} {path}: reading the body: {e}"))?;
         let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-        Ok(Reply {
+        Ok(Answer {
             status,
             body,
             retry_after,
@@ -332,7 +278,7 @@ impl Http {
 
     /// Like `send`, but the server must answer.
     #[track_caller]
-    fn must(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> Reply {
+    fn must(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> Answer {
         self.send(method, path, token, body)
             .unwrap_or_else(|e| panic!("no answer: {e}"))
     }
@@ -509,7 +455,7 @@ fn renames_creates_and_deletes_over_overlapping_users_keep_names_unique() {
     let (in_step, done) = (Barrier::new(MOVERS), AtomicBool::new(false));
     // Sends one request; its status must be one of `allowed`.
     let call =
-        |op: &str, method: &str, path: &str, body: Option<Value>, allowed: &[u16]| -> Reply {
+        |op: &str, method: &str, path: &str, body: Option<Value>, allowed: &[u16]| -> Answer {
             let reply = http.must(method, path, Some(&token), body.clone());
             assert!(
                 allowed.contains(&reply.status),
@@ -741,7 +687,7 @@ fn concurrent_wrong_passwords_cannot_pass_the_per_account_limit() {
     // `n` wrong passwords at once for one name from one address (names are
     // counted apart: see `throttling_never_tells_that_two_names_are_one_account`).
     // Returns the answers and how long the wave took.
-    let wave = |n: usize| -> (Vec<Reply>, Duration) {
+    let wave = |n: usize| -> (Vec<Answer>, Duration) {
         let barrier = Barrier::new(n);
         let start = Instant::now();
         let replies = std::thread::scope(|scope| {
@@ -773,7 +719,7 @@ fn concurrent_wrong_passwords_cannot_pass_the_per_account_limit() {
     // (the throttle's wait after its first checked attempt) may have no more
     // checked than `free`; on a machine so loaded that the wave took longer,
     // one more may have been let in per second.
-    let judge = |(replies, took): (Vec<Reply>, Duration), free: usize, first_wait: u64| {
+    let judge = |(replies, took): (Vec<Answer>, Duration), free: usize, first_wait: u64| {
         for r in &replies {
             assert!(matches!(r.status, 401 | 429), "{r:?}");
             if r.status == 429 {

@@ -2,6 +2,7 @@
 //! mends what can be mended. The damage is done with sled directly, as a crash
 //! or a bug could leave it.
 
+use crate::support;
 use std::path::Path;
 use std::process::Output;
 
@@ -12,10 +13,7 @@ use tempfile::TempDir;
 const PASSWORD: &str = "correct horse battery staple";
 
 fn usersctl(db: &Path, args: &[&str]) -> Output {
-    Command::cargo_bin("usersctl")
-        .unwrap()
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+    Command::from_std(support::usersctl())
         .arg("--db")
         .arg(db)
         .args(args)

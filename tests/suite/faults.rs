@@ -13,13 +13,14 @@
 //! permissions apply to: as root it runs the binary as `nobody` through
 //! `setpriv`, and skips if it cannot.
 
+use crate::support::{Process, Reply, clean_env, exchange, listening_on, spawn_server, usersctl};
 use std::collections::BTreeMap;
 use std::fs::{self, File};
-use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::process::{Command, ExitStatus, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, mpsc};
 use std::time::{Duration, Instant};
@@ -36,19 +37,6 @@ const SECRET: &str = "usersctl fault tests: a signing secret of 32+ bytes";
 // ---------------------------------------------------------------------------
 // The harness: the binary, its outcomes, a server, a tmpfs
 // ---------------------------------------------------------------------------
-
-/// The binary with the tool's own environment (and the log filter) cleared, so
-/// that the host cannot leak into a test.
-fn usersctl() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_usersctl"));
-    for (key, _) in std::env::vars_os() {
-        if key.to_string_lossy().starts_with("USERSCTL_") {
-            cmd.env_remove(&key);
-        }
-    }
-    cmd.env_remove("RUST_LOG").env_remove("NO_COLOR");
-    cmd
-}
 
 /// What one run of the binary did.
 struct Run {
@@ -254,51 +242,21 @@ impl Serve<'_> {
     }
 
     fn spawn(&self, mut cmd: Command, log: &Path) -> (Process, mpsc::Receiver<String>) {
-        let log_file = File::create(log).expect("a log file");
-        let mut child = cmd
-            .arg("--db")
+        cmd.arg("--db")
             .arg(&self.test.db)
             .args(["serve", "--bind", "127.0.0.1:0", "--rate-limit", "0"])
             .args(&self.args)
-            .envs(self.env.iter().map(|(k, v)| (k, v)))
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(log_file)
-            .spawn()
-            .expect("usersctl serve starts");
-        let stdout = child.stdout.take().expect("a stdout pipe");
-        // The first line names the address; the rest of stdout is drained (and
-        // the pipe kept open) until the server exits.
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut lines = BufReader::new(stdout).lines();
-            let first = lines.next().and_then(Result::ok).unwrap_or_default();
-            let _ = tx.send(first);
-            for _ in lines {}
-        });
-        (
-            Process {
-                child,
-                exited: None,
-            },
-            rx,
-        )
+            .envs(self.env.iter().map(|(k, v)| (k, v)));
+        spawn_server(cmd, log)
     }
 
     /// Starts the server; it must say where it listens.
     fn start(self) -> Server {
         let log = self.test.path(&format!("server-{}.log", unique()));
         let (process, rx) = self.spawn(usersctl(), &log);
-        let first = rx.recv_timeout(Duration::from_secs(20)).unwrap_or_default();
-        let Some(addr) = first.strip_prefix("listening on http://") else {
-            panic!(
-                "the server did not say where it listens (first line {first:?})\nlog:\n{}",
-                fs::read_to_string(&log).unwrap_or_default()
-            );
-        };
         Server {
+            addr: listening_on(&rx, &log),
             process,
-            addr: addr.trim().parse().expect("a socket address"),
             log,
         }
     }
@@ -335,44 +293,6 @@ impl Serve<'_> {
 fn unique() -> usize {
     static N: AtomicUsize = AtomicUsize::new(0);
     N.fetch_add(1, Ordering::Relaxed)
-}
-
-/// A child process stopped when dropped: SIGTERM, then SIGKILL if it lingers.
-struct Process {
-    child: Child,
-    exited: Option<ExitStatus>,
-}
-
-impl Process {
-    fn wait_for_exit(&mut self, limit: Duration) -> Option<ExitStatus> {
-        let start = Instant::now();
-        while self.exited.is_none() && start.elapsed() < limit {
-            self.exited = self.child.try_wait().expect("the child can be waited for");
-            if self.exited.is_none() {
-                std::thread::sleep(Duration::from_millis(20));
-            }
-        }
-        self.exited
-    }
-
-    fn terminate(&self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-    }
-}
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        if self.exited.is_some() || matches!(self.child.try_wait(), Ok(Some(_))) {
-            return;
-        }
-        self.terminate();
-        if self.wait_for_exit(Duration::from_secs(5)).is_none() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
 }
 
 struct Server {
@@ -420,7 +340,7 @@ impl Server {
     }
 
     fn is_running(&mut self) -> bool {
-        self.process.exited.is_none() && matches!(self.process.child.try_wait(), Ok(None))
+        self.process.is_running()
     }
 
     /// SIGTERM, and the exit status (within 20 s).
@@ -436,89 +356,16 @@ impl Server {
 }
 
 /// An HTTP answer read off a raw socket.
-struct Reply {
-    what: String,
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
 impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    #[track_caller]
-    fn json(&self) -> Value {
-        let ct = self.header("content-type").unwrap_or_default();
-        assert!(ct.starts_with("application/json"), "not JSON:\n{self}");
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("bad JSON ({e}):\n{self}"))
-    }
-
     /// An error body `{"error", "message", ...}` with `status` and `code`.
     #[track_caller]
-    fn error(&self, status: u16, code: &str) -> String {
+    fn error_message(&self, status: u16, code: &str) -> String {
         assert_eq!(self.status, status, "{self}");
         let body = self.json();
         assert_eq!(body["error"], code, "{self}");
         let message = body["message"].as_str().unwrap_or_default().to_owned();
         assert!(!message.is_empty(), "an error without a message:\n{self}");
         message
-    }
-}
-
-impl std::fmt::Display for Reply {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(f, "{} -> {}", self.what, self.status)?;
-        for (n, v) in &self.headers {
-            writeln!(f, "{n}: {v}")?;
-        }
-        write!(f, "\n{}", String::from_utf8_lossy(&self.body))
-    }
-}
-
-/// Writes `request` on a fresh connection (which it should ask to close) and
-/// reads the whole answer.
-fn exchange(addr: SocketAddr, request: &[u8], what: &str) -> Reply {
-    let mut stream = TcpStream::connect(addr).expect("the server accepts");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(60)))
-        .unwrap();
-    let _ = stream.write_all(request);
-    let mut bytes = Vec::new();
-    if let Err(e) = stream.read_to_end(&mut bytes)
-        && bytes.is_empty()
-    {
-        panic!("{what}: no answer: {e}");
-    }
-    let split = bytes
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .unwrap_or_else(|| {
-            panic!(
-                "{what}: not an HTTP answer: {:?}",
-                String::from_utf8_lossy(&bytes)
-            )
-        });
-    let head = String::from_utf8_lossy(&bytes[..split]).into_owned();
-    let mut lines = head.lines();
-    let status = lines
-        .next()
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("{what}: no status line: {head:?}"));
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
-        .collect();
-    Reply {
-        what: what.to_owned(),
-        status,
-        headers,
-        body: bytes[split + 4..].to_vec(),
     }
 }
 
@@ -819,7 +666,7 @@ fn a_full_disk_is_503_over_http_and_loses_nothing() {
         match reply.status {
             201 => acknowledged.push(name),
             _ => {
-                let message = reply.error(503, "unavailable");
+                let message = reply.error_message(503, "unavailable");
                 assert!(
                     reply.header("retry-after").is_some(),
                     "a 503 without Retry-After:\n{reply}"
@@ -869,7 +716,7 @@ fn a_full_disk_is_503_over_http_and_loses_nothing() {
             "only success or 503 while the disk is full:\n{reply}"
         );
         if reply.status == 503 && *path != "/health" {
-            reply.error(503, "unavailable");
+            reply.error_message(503, "unavailable");
         } else {
             reply.json();
         }
@@ -1512,13 +1359,8 @@ fn the_corruption_message_does_not_send_the_operator_in_a_circle() {
 fn usersctl_as_nobody() -> Command {
     let mut cmd = Command::new("setpriv");
     cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-        .arg(env!("CARGO_BIN_EXE_usersctl"));
-    for (key, _) in std::env::vars_os() {
-        if key.to_string_lossy().starts_with("USERSCTL_") {
-            cmd.env_remove(&key);
-        }
-    }
-    cmd.env_remove("RUST_LOG").env_remove("NO_COLOR");
+        .arg(crate::support::bin());
+    clean_env(&mut cmd);
     cmd
 }
 
@@ -1735,7 +1577,7 @@ fn a_garbled_record_is_exit_6_and_the_others_stay_readable() {
     let admin = server.login("admin", PASSWORD);
     server
         .send("GET", "/users/mallory", Some(&admin), None)
-        .error(503, "unavailable");
+        .error_message(503, "unavailable");
     let reply = server.send("GET", "/users/alice", Some(&admin), None);
     assert_eq!(reply.status, 200, "{reply}");
     assert_no_panic(&server.log(), "serve");
@@ -1933,7 +1775,7 @@ fn unknown_users_wrong_passwords_and_blocked_accounts_look_and_take_the_same() {
     let results = results.into_inner().unwrap();
     // The same status, headers and body bytes, but for the request id and date.
     let first = &results[0].2;
-    first.error(401, "invalid_credentials");
+    first.error_message(401, "invalid_credentials");
     let comparable = |r: &Reply| -> Vec<(String, String)> {
         let mut h: Vec<(String, String)> = r
             .headers

@@ -13,12 +13,11 @@
 //! Case counts are modest (256 for parsers, 100–200 for HTTP) so the file runs
 //! in well under a minute; failures are not persisted to disk.
 
-use std::fs::File;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use crate::support::{self, Process, Reply, listening_on, spawn_server, usersctl};
+use std::io::Write;
+use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::process::Stdio;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
@@ -906,23 +905,11 @@ fn user(name: &str, role: Role) -> User {
 // The HTTP harness: one server per test, raw requests
 // ---------------------------------------------------------------------------
 
-/// The binary with the tool's own environment (and the log filter) cleared.
-fn usersctl() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_usersctl"));
-    for (key, _) in std::env::vars_os() {
-        if key.to_string_lossy().starts_with("USERSCTL_") {
-            cmd.env_remove(&key);
-        }
-    }
-    cmd.env_remove("RUST_LOG").env_remove("NO_COLOR");
-    cmd
-}
-
 /// A database with `admin` (an admin), `alice` and `bob`, all with `PASSWORD`,
 /// and a server on it; logged-in tokens for admin and alice.
 struct Fixture {
     _dir: TempDir,
-    child: Child,
+    process: Process,
     addr: SocketAddr,
     log: PathBuf,
     admin: String,
@@ -956,37 +943,16 @@ impl Fixture {
             assert!(child.wait().unwrap().success(), "creating {name}");
         }
         let log = dir.path().join("server.log");
-        let mut child = usersctl()
-            .arg("--db")
+        let mut cmd = usersctl();
+        cmd.arg("--db")
             .arg(&db)
             .args(["serve", "--bind", "127.0.0.1:0", "--rate-limit", "0"])
-            .env("USERSCTL_JWT_SECRET", SECRET)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(File::create(&log).unwrap())
-            .spawn()
-            .expect("usersctl serve starts");
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut lines = BufReader::new(stdout).lines();
-            let _ = tx.send(lines.next().and_then(Result::ok).unwrap_or_default());
-            for _ in lines {}
-        });
-        let first = rx.recv_timeout(Duration::from_secs(20)).unwrap_or_default();
-        let addr = match first.strip_prefix("listening on http://") {
-            Some(a) => a.trim().parse().expect("a socket address"),
-            None => {
-                let _ = child.kill();
-                panic!(
-                    "the server did not start ({first:?}):\n{}",
-                    std::fs::read_to_string(&log).unwrap_or_default()
-                );
-            }
-        };
+            .env("USERSCTL_JWT_SECRET", SECRET);
+        let (process, first_line) = spawn_server(cmd, &log);
+        let addr = listening_on(&first_line, &log);
         let mut f = Fixture {
             _dir: dir,
-            child,
+            process,
             addr,
             log,
             admin: String::new(),
@@ -1036,7 +1002,7 @@ impl Fixture {
     /// The server is still running and healthy.
     fn assert_up(&mut self) {
         assert!(
-            matches!(self.child.try_wait(), Ok(None)),
+            self.process.is_running(),
             "the server exited:\n{}",
             self.log_tail()
         );
@@ -1089,25 +1055,6 @@ impl Fixture {
     }
 }
 
-impl Drop for Fixture {
-    fn drop(&mut self) {
-        if matches!(self.child.try_wait(), Ok(None)) {
-            let _ = Command::new("kill")
-                .args(["-TERM", &self.child.id().to_string()])
-                .status();
-            let start = Instant::now();
-            while start.elapsed() < Duration::from_secs(5) {
-                if matches!(self.child.try_wait(), Ok(Some(_))) {
-                    return;
-                }
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-}
-
 type HeaderLine = (String, Vec<u8>);
 
 fn auth(token: &str) -> HeaderLine {
@@ -1141,78 +1088,11 @@ fn request(method: &str, target: &str, headers: &[HeaderLine], body: Option<&[u8
     out
 }
 
-struct Reply {
-    what: String,
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-impl std::fmt::Display for Reply {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(f, "{} -> {}", self.what, self.status)?;
-        for (n, v) in &self.headers {
-            writeln!(f, "{n}: {v}")?;
-        }
-        write!(f, "\n{}", String::from_utf8_lossy(&self.body))
-    }
-}
-
+/// A whole exchange on a fresh connection, named by the request's first line.
 fn exchange(addr: SocketAddr, raw: &[u8]) -> Reply {
-    let what = String::from_utf8_lossy(
-        &raw[..raw
-            .iter()
-            .position(|&b| b == b'\r')
-            .unwrap_or(raw.len())
-            .min(200)],
-    )
-    .into_owned();
-    let mut stream = TcpStream::connect(addr).expect("the server accepts");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .unwrap();
-    let _ = stream.write_all(raw);
-    let mut bytes = Vec::new();
-    if let Err(e) = stream.read_to_end(&mut bytes)
-        && bytes.is_empty()
-    {
-        panic!("{what}: no answer: {e}");
-    }
-    let split = bytes
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .unwrap_or_else(|| {
-            panic!(
-                "{what}: not an HTTP answer: {:?}",
-                String::from_utf8_lossy(&bytes)
-            )
-        });
-    let head = String::from_utf8_lossy(&bytes[..split]).into_owned();
-    let mut lines = head.lines();
-    let status = lines
-        .next()
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("{what}: no status line: {head:?}"));
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
-        .collect();
-    Reply {
-        what,
-        status,
-        headers,
-        body: bytes[split + 4..].to_vec(),
-    }
+    let end = raw.iter().position(|&b| b == b'\r').unwrap_or(raw.len());
+    let what = String::from_utf8_lossy(&raw[..end.min(200)]).into_owned();
+    support::exchange(addr, raw, &what)
 }
 
 /// Every answer: no 5xx; a JSON body; `{"data": …}` on success, `{"error",

@@ -15,6 +15,7 @@
 //! `usersctl serve --bind 127.0.0.1:8080` is started in the background on a
 //! free port, and `localhost:8080` in later commands means that port.
 
+use crate::support::clean_env;
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
@@ -269,18 +270,15 @@ fn every_readme_command_runs_in_order_and_prints_what_readme_shows() {
     );
 
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let bin_dir = Path::new(env!("CARGO_BIN_EXE_usersctl")).parent().unwrap();
+    let bin = crate::support::bin();
+    let bin_dir = bin.parent().unwrap();
     let path = format!(
         "{}:{}",
         bin_dir.display(),
         std::env::var("PATH").unwrap_or_default()
     );
     let mut bash = Command::new("bash");
-    for (key, _) in std::env::vars_os() {
-        if key.to_string_lossy().starts_with("USERSCTL_") {
-            bash.env_remove(&key);
-        }
-    }
+    clean_env(&mut bash);
     let out = bash
         .arg("-c")
         .arg(script(&steps))
@@ -288,9 +286,6 @@ fn every_readme_command_runs_in_order_and_prints_what_readme_shows() {
         .env("PATH", path)
         .env("HOME", dir.path())
         .env("USERSCTL_DB", dir.path().join("db"))
-        .env_remove("RUST_LOG")
-        .env_remove("NO_COLOR")
-        .env_remove("COLUMNS")
         .output()
         .expect("bash runs");
     let stdout = String::from_utf8_lossy(&out.stdout);

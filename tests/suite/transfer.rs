@@ -22,33 +22,20 @@
 //! argon2id hash made here at production cost, so no test pays for thousands of
 //! hashes; bcrypt hashes are made at cost 4.
 
+use crate::support::{Process, bin, clean_env, listening_on, spawn_server, usersctl};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsString;
 use std::fs;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdout, ExitStatus, Stdio};
-use std::sync::{Arc, Mutex, OnceLock};
-use std::thread::JoinHandle;
+use std::process::{ExitStatus, Stdio};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use tempfile::TempDir;
-
-/// The tool's own environment variables: cleared for every run so that the host
-/// cannot leak into a test.
-const OWN_ENV: &[&str] = &[
-    "USERSCTL_DB",
-    "USERSCTL_OUTPUT",
-    "USERSCTL_QUIET",
-    "USERSCTL_MIN_PASSWORD_LENGTH",
-    "USERSCTL_RESERVED_NAMES",
-    "USERSCTL_JWT_SECRET",
-    "NO_COLOR",
-    "RUST_LOG",
-];
 
 /// A password the strength check accepts.
 const PASSWORD: &str = "Tr0ub4dor&3horse";
@@ -426,19 +413,6 @@ fn assert_no_secret(secrets: &[String], text: &str, what: &str) {
             shorten(text)
         );
     }
-}
-
-/// The binary with the tool's own environment cleared.
-fn usersctl() -> std::process::Command {
-    let mut cmd = std::process::Command::new(bin());
-    for var in OWN_ENV {
-        cmd.env_remove(var);
-    }
-    cmd
-}
-
-fn bin() -> PathBuf {
-    assert_cmd::cargo::cargo_bin("usersctl")
 }
 
 fn mode(path: &Path) -> u32 {
@@ -1656,9 +1630,7 @@ fn peak_rss_kib(test: &Test, meter: &Meter, db: &Path, args: &[&str]) -> u64 {
         }
         Meter::Proc => std::process::Command::new(bin()),
     };
-    for var in OWN_ENV {
-        cmd.env_remove(var);
-    }
+    clean_env(&mut cmd);
     cmd.arg("--db").arg(db).args(args);
     let stderr = test.path("stderr.txt");
     let mut child = cmd
@@ -1794,12 +1766,10 @@ fn import_and_export_memory_does_not_grow_with_the_number_of_users() {
 /// `usersctl --db DB serve --bind 127.0.0.1:0 --rate-limit 0`, killed when
 /// dropped so that no server outlives its test.
 struct Server {
-    child: Child,
+    process: Process,
     base: String,
-    log: Arc<Mutex<Vec<u8>>>,
-    log_reader: Option<JoinHandle<()>>,
-    // Kept open: the server's stdout stays a live pipe.
-    _stdout: BufReader<ChildStdout>,
+    /// Where its stderr goes: beside the database.
+    log: PathBuf,
 }
 
 impl Server {
@@ -1810,42 +1780,18 @@ impl Server {
         cmd.arg("--db")
             .arg(db)
             .args(["serve", "--bind", "127.0.0.1:0", "--rate-limit", "0"]);
-        let mut child = cmd
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("usersctl serve starts");
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let mut stderr = child.stderr.take().expect("piped stderr");
-        let sink = log.clone();
-        let log_reader = std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = stderr.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock().unwrap().extend_from_slice(&buf[..n]);
-            }
-        });
-        let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
-        let mut line = String::new();
-        let _ = stdout.read_line(&mut line);
-        let mut server = Server {
-            child,
-            base: String::new(),
+        static STARTED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let log = db
+            .parent()
+            .expect("the database has a parent directory")
+            .join(format!("server-{n}.log"));
+        let (process, first_line) = spawn_server(cmd, &log);
+        let server = Server {
+            base: format!("http://{}", listening_on(&first_line, &log)),
+            process,
             log,
-            log_reader: Some(log_reader),
-            _stdout: stdout,
         };
-        let Some(base) = line.trim_end().strip_prefix("listening on ") else {
-            let status = server.wait_exit();
-            panic!(
-                "the server did not announce itself: {line:?}, {status:?}\nlog:\n{}",
-                server.log()
-            );
-        };
-        server.base = base.to_owned();
         // The address is announced before the socket is bound: wait for both.
         let socket = db.join("usersctl.sock");
         let until = Instant::now() + PATIENCE;
@@ -1862,7 +1808,7 @@ impl Server {
     }
 
     fn log(&self) -> String {
-        String::from_utf8_lossy(&self.log.lock().unwrap()).into_owned()
+        fs::read_to_string(&self.log).unwrap_or_default()
     }
 
     /// How many operator requests of this kind the server has logged.
@@ -1885,42 +1831,16 @@ impl Server {
     }
 
     fn wait_exit(&mut self) -> ExitStatus {
-        let until = Instant::now() + PATIENCE;
-        let status = loop {
-            if let Some(status) = self.child.try_wait().expect("try_wait") {
-                break status;
-            }
-            if Instant::now() > until {
-                let _ = self.child.kill();
-                let _ = self.child.wait();
-                panic!("the server did not exit in time\nlog:\n{}", self.log());
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        };
-        if let Some(reader) = self.log_reader.take() {
-            let _ = reader.join();
+        match self.process.wait_for_exit(PATIENCE) {
+            Some(status) => status,
+            None => panic!("the server did not exit in time\nlog:\n{}", self.log()),
         }
-        status
     }
 
     /// SIGTERM, then waits for the exit.
     fn stop(&mut self) -> ExitStatus {
-        let status = std::process::Command::new("kill")
-            .arg("-TERM")
-            .arg(self.child.id().to_string())
-            .status()
-            .expect("kill runs");
-        assert!(status.success(), "kill -TERM failed");
+        self.process.signal("-TERM");
         self.wait_exit()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
     }
 }
 
@@ -2164,9 +2084,7 @@ struct Terminal {
 /// when given, else to the terminal too.
 fn on_terminal(test: &Test, args: &[&str], stderr: Option<&Path>) -> Terminal {
     let mut python = std::process::Command::new("python3");
-    for var in OWN_ENV {
-        python.env_remove(var);
-    }
+    clean_env(&mut python);
     let out = python
         .args(["-c", ON_TERMINAL])
         .arg(stderr.map_or_else(|| OsString::from("-"), |p| p.as_os_str().to_owned()))

@@ -11,14 +11,14 @@
 //! than 503 fails the test at once, because nothing a client sends may ever
 //! cause an internal error.
 
+use crate::support::{self, Process, Reply, listening_on, spawn_server, usersctl};
 use std::collections::BTreeSet;
-use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::path::PathBuf;
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{ExitStatus, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Barrier, mpsc};
+use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
@@ -109,19 +109,6 @@ impl Test {
     }
 }
 
-/// The binary with the tool's own environment (and the log filter) cleared, so
-/// that the host cannot leak into a test.
-fn usersctl() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_usersctl"));
-    for (key, _) in std::env::vars_os() {
-        if key.to_string_lossy().starts_with("USERSCTL_") {
-            cmd.env_remove(&key);
-        }
-    }
-    cmd.env_remove("RUST_LOG").env_remove("NO_COLOR");
-    cmd
-}
-
 #[must_use = "a Serve does nothing until .start()"]
 struct Serve<'a> {
     test: &'a Test,
@@ -156,41 +143,15 @@ impl Serve<'_> {
     fn start(self) -> Server {
         let n = SERVERS_STARTED.fetch_add(1, Ordering::Relaxed);
         let log = self.test.dir.path().join(format!("server-{n}.log"));
-        let log_file = File::create(&log).expect("a log file");
-        let mut child = usersctl()
-            .arg("--db")
+        let mut cmd = usersctl();
+        cmd.arg("--db")
             .arg(self.test.db())
             .args(["serve", "--bind", "127.0.0.1:0", "--rate-limit"])
             .arg(self.rate_limit.to_string())
             .args(&self.args)
-            .envs(self.env.iter().map(|(k, v)| (k, v)))
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(log_file)
-            .spawn()
-            .expect("usersctl serve starts");
-        let stdout = child.stdout.take().expect("a stdout pipe");
-        let process = Process {
-            child,
-            exited: None,
-        };
-        // The first line names the address; the rest of stdout is drained (and
-        // the pipe kept open) until the server exits.
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut lines = BufReader::new(stdout).lines();
-            let first = lines.next().and_then(Result::ok).unwrap_or_default();
-            let _ = tx.send(first);
-            for _ in lines {}
-        });
-        let first = rx.recv_timeout(Duration::from_secs(20)).unwrap_or_default();
-        let Some(addr) = first.strip_prefix("listening on http://") else {
-            panic!(
-                "the server did not say where it listens (first line {first:?})\nlog:\n{}",
-                std::fs::read_to_string(&log).unwrap_or_default()
-            );
-        };
-        let addr: SocketAddr = addr.trim().parse().expect("a socket address");
+            .envs(self.env.iter().map(|(k, v)| (k, v)));
+        let (process, first_line) = spawn_server(cmd, &log);
+        let addr = listening_on(&first_line, &log);
         Server {
             process,
             addr,
@@ -203,48 +164,6 @@ impl Serve<'_> {
                 // (see `a_refused_body_does_not_break_a_kept_alive_connection`).
                 .max_idle_connections(0)
                 .build(),
-        }
-    }
-}
-
-/// A child process stopped when dropped: SIGTERM, then SIGKILL if it lingers.
-struct Process {
-    child: Child,
-    exited: Option<ExitStatus>,
-}
-
-impl Process {
-    fn signal(&self, signal: &str) {
-        let status = Command::new("kill")
-            .args([signal, &self.child.id().to_string()])
-            .status()
-            .expect("kill runs");
-        assert!(status.success(), "kill {signal} failed");
-    }
-
-    fn wait_for_exit(&mut self, limit: Duration) -> Option<ExitStatus> {
-        let start = Instant::now();
-        while self.exited.is_none() && start.elapsed() < limit {
-            self.exited = self.child.try_wait().expect("the child can be waited for");
-            if self.exited.is_none() {
-                std::thread::sleep(Duration::from_millis(20));
-            }
-        }
-        self.exited
-    }
-}
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        if self.exited.is_some() || matches!(self.child.try_wait(), Ok(Some(_))) {
-            return;
-        }
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        if self.wait_for_exit(Duration::from_secs(5)).is_none() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
         }
     }
 }
@@ -413,50 +332,26 @@ impl Call<'_> {
     }
 }
 
-/// An HTTP answer, from ureq or from a raw socket.
-#[derive(Debug, Clone)]
-struct Reply {
-    what: String,
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
+/// What this module asserts of every answer (`support::Reply`), from ureq
+/// or from a raw socket.
 impl Reply {
     fn new(what: String, status: u16, headers: Vec<(String, String)>, body: Vec<u8>) -> Reply {
-        let reply = Reply {
+        Reply {
             what,
             status,
             headers,
             body,
-        };
-        assert!(
-            reply.status < 500 || reply.status == 503,
-            "a server error, which no request may cause:\n{reply}"
-        );
-        reply
-    }
-
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
+        }
+        .no_server_error()
     }
 
     #[track_caller]
-    fn json(&self) -> Value {
-        let ct = self.header("content-type").unwrap_or_default();
+    fn no_server_error(self) -> Reply {
         assert!(
-            ct.starts_with("application/json"),
-            "not JSON (content-type {ct:?}):\n{self}"
+            self.status < 500 || self.status == 503,
+            "a server error, which no request may cause:\n{self}"
         );
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("the body is not JSON ({e}):\n{self}"))
+        self
     }
 
     #[track_caller]
@@ -547,16 +442,6 @@ impl Reply {
     }
 }
 
-impl std::fmt::Display for Reply {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(f, "{} -> {}", self.what, self.status)?;
-        for (name, value) in &self.headers {
-            writeln!(f, "{name}: {value}")?;
-        }
-        write!(f, "\n{}", self.text())
-    }
-}
-
 fn detail_fields(body: &Value) -> Vec<String> {
     body["details"]
         .as_array()
@@ -593,42 +478,15 @@ fn id(user: &Value) -> String {
 /// A whole HTTP/1.1 exchange on a fresh connection, for what a well-behaved
 /// client library will not send. `request` should ask for `Connection: close`.
 fn raw(addr: SocketAddr, request: &[u8]) -> Reply {
-    let mut stream = TcpStream::connect(addr).expect("the server accepts");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .unwrap();
-    // A server may answer (413) and close before reading all of a body; the
-    // answer is still there to read.
-    let _ = stream.write_all(request);
-    read_reply("raw request", &mut stream)
+    support::exchange(addr, request, "raw request").no_server_error()
 }
 
 fn read_reply(what: &str, stream: &mut TcpStream) -> Reply {
-    let mut bytes = Vec::new();
-    if let Err(e) = stream.read_to_end(&mut bytes)
-        && bytes.is_empty()
-    {
-        panic!("{what}: no answer: {e}");
-    }
-    parse_reply(what, &bytes)
+    support::read_reply(what, stream).no_server_error()
 }
 
 fn parse_reply(what: &str, bytes: &[u8]) -> Reply {
-    let text = String::from_utf8_lossy(bytes);
-    let (head, body) = text
-        .split_once("\r\n\r\n")
-        .unwrap_or_else(|| panic!("{what}: not an HTTP answer: {text:?}"));
-    let mut lines = head.lines();
-    let status = lines
-        .next()
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("{what}: no status line: {text:?}"));
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
-        .collect();
-    Reply::new(what.to_owned(), status, headers, body.as_bytes().to_vec())
+    support::parse_reply(what, bytes).no_server_error()
 }
 
 /// The text of a request with a JSON body.
