@@ -2,6 +2,7 @@
 //! section 4). A handler extracts its input, calls the service on a blocking
 //! thread, and renders; nothing here decides who may do what.
 
+mod bodies;
 mod body;
 mod error;
 pub mod limits;
@@ -202,7 +203,7 @@ async fn health(State(app): State<AppState>) -> HttpResponse {
 }
 
 /// Check a password and get a token.
-#[utoipa::path(post, path = "/authenticate", tag = "auth", request_body = openapi::LoginRequest, responses(
+#[utoipa::path(post, path = "/authenticate", tag = "auth", request_body = bodies::LoginRequest, responses(
     (status = 200, body = Data<IssuedToken>),
     (status = 401, description = "Wrong username or password, or a blocked account", body = ErrorBody),
     (status = 429, description = "Too many failed logins for this account", body = ErrorBody,
@@ -215,7 +216,7 @@ async fn authenticate(
 ) -> Result<Json<Data<IssuedToken>>> {
     let start = tokio::time::Instant::now();
     let client = client.map(|axum::Extension(limits::ClientAddr(ip))| ip);
-    let outcome = login(app, client, f).await;
+    let outcome = login(app, client, f.described_by(&bodies::LOGIN)).await;
     // A failed login answers no sooner than FAILED_LOGIN_FLOOR after it came:
     // how long checking took must not tell an unknown user from a wrong
     // password, nor an account on a costlier (say, migrated bcrypt) hash.
@@ -330,7 +331,7 @@ fn list_query(params: Vec<(String, String)>) -> Result<ListQuery> {
 
 /// Create a user (admin; anyone with `--allow-registration`, as a plain user).
 #[utoipa::path(post, path = "/users", tag = "users", security(("bearer" = []), ("token_header" = []), ()),
-    request_body = openapi::CreateUserRequest,
+    request_body = bodies::CreateUserRequest,
     responses(
         (status = 201, body = SavedUser, headers(("Location" = String, description = "The new user's URL"))),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
@@ -339,8 +340,9 @@ fn list_query(params: Vec<(String, String)>) -> Result<ListQuery> {
 async fn create_user(
     State(app): State<AppState>,
     Token(token): Token,
-    JsonObject(mut f): JsonObject,
+    JsonObject(f): JsonObject,
 ) -> Result<HttpResponse> {
+    let mut f = f.described_by(&bodies::CREATE_USER);
     let username = f.required("username", Username::parse);
     let email = f.required("email", Email::parse);
     let name = f.nullable("name", DisplayName::parse).flatten();
@@ -428,7 +430,7 @@ async fn get_user(
 /// Only the fields given change (there is no `PUT`: nothing replaces a user whole).
 #[utoipa::path(patch, path = "/users/{user}", tag = "users", security(("bearer" = []), ("token_header" = [])),
     params(("user" = String, Path, description = "Id, username or email")),
-    request_body = openapi::UpdateUserRequest,
+    request_body = bodies::UpdateUserRequest,
     responses(
         (status = 200, body = SavedUser),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
@@ -438,9 +440,10 @@ async fn update_user(
     State(app): State<AppState>,
     Token(token): Token,
     UrlPath(user): UrlPath<String>,
-    JsonObject(mut f): JsonObject,
+    JsonObject(f): JsonObject,
 ) -> Result<Json<SavedUser>> {
     let user = user_ref(&user)?;
+    let mut f = f.described_by(&bodies::UPDATE_USER);
     let password = f.string("password", |s| Password::parse(s));
     let generate = f.bool("generate_password").unwrap_or(false);
     let password = match (password, generate) {
@@ -495,7 +498,7 @@ async fn delete_user(
 
 /// Delete many users (admin), reporting each one's outcome.
 #[utoipa::path(delete, path = "/users", tag = "users", security(("bearer" = []), ("token_header" = [])),
-    request_body = openapi::DeleteUsersRequest,
+    request_body = bodies::DeleteUsersRequest,
     responses(
         (status = 200, body = Data<DeleteManyReport>),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
@@ -503,8 +506,9 @@ async fn delete_user(
 async fn delete_users(
     State(app): State<AppState>,
     Token(token): Token,
-    JsonObject(mut f): JsonObject,
+    JsonObject(f): JsonObject,
 ) -> Result<Json<Data<DeleteManyReport>>> {
+    let mut f = f.described_by(&bodies::DELETE_USERS);
     let users = f.array_of_strings("users");
     let dry_run = f.bool("dry_run").unwrap_or(false);
     if users.as_ref().is_some_and(Vec::is_empty) {

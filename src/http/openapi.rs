@@ -3,7 +3,7 @@
 //! `GET /openapi.json` serves is what the handlers really send.
 
 use axum::Json;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
@@ -39,80 +39,6 @@ pub struct ErrorBody {
     /// Which fields were wrong, on validation errors
     #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<Vec<FieldError>>,
-}
-
-/// `POST /authenticate`
-#[allow(dead_code)]
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct LoginRequest {
-    /// Username or email
-    username: String,
-    password: String,
-}
-
-/// `POST /users`: exactly one of `password` and `"generate_password": true`.
-#[allow(dead_code)]
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CreateUserRequest {
-    #[schema(pattern = "^[a-zA-Z0-9][a-zA-Z0-9._-]{2,31}$")]
-    username: String,
-    #[schema(max_length = 254, format = "email")]
-    email: String,
-    #[schema(
-        max_length = 128,
-        pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]*[^\\s\\x00-\\x1f\\x7f-\\x9f][^\\x00-\\x1f\\x7f-\\x9f]*$"
-    )]
-    name: Option<String>,
-    role: Option<crate::domain::Role>,
-    #[schema(value_type = Option<Object>)]
-    attributes: Option<serde_json::Value>,
-    must_change_password: Option<bool>,
-    #[schema(min_length = 8, max_length = 1024)]
-    password: Option<String>,
-    generate_password: Option<bool>,
-}
-
-/// `PATCH`/`PUT /users/{user}`: only the fields present change; `null` clears
-/// `name` and `block_reason`; in `attributes`, a `null` value removes its key.
-#[allow(dead_code)]
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct UpdateUserRequest {
-    #[schema(pattern = "^[a-zA-Z0-9][a-zA-Z0-9._-]{2,31}$")]
-    username: Option<String>,
-    #[schema(max_length = 254, format = "email")]
-    email: Option<String>,
-    #[schema(
-        max_length = 128,
-        pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]*[^\\s\\x00-\\x1f\\x7f-\\x9f][^\\x00-\\x1f\\x7f-\\x9f]*$"
-    )]
-    name: Option<String>,
-    role: Option<crate::domain::Role>,
-    #[schema(value_type = Option<Object>)]
-    attributes: Option<serde_json::Value>,
-    blocked: Option<bool>,
-    /// Kept while the user is blocked; cleared on unblock
-    #[schema(max_length = 256, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]*$")]
-    block_reason: Option<String>,
-    must_change_password: Option<bool>,
-    #[schema(min_length = 8, max_length = 1024)]
-    password: Option<String>,
-    generate_password: Option<bool>,
-    /// Required when users change their own password
-    #[schema(min_length = 1, max_length = 1024)]
-    current_password: Option<String>,
-}
-
-/// `DELETE /users`
-#[allow(dead_code)]
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct DeleteUsersRequest {
-    #[schema(min_items = 1, max_items = 10000)]
-    users: Vec<String>,
-    dry_run: Option<bool>,
 }
 
 struct Security;
@@ -194,6 +120,16 @@ pub fn document_value() -> serde_json::Value {
         .and_then(serde_json::Value::as_object_mut)
     {
         info.remove("license");
+    }
+    // The request bodies' schemas, made from the descriptions the parsers
+    // read them by.
+    if let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        for body in super::bodies::ALL {
+            schemas.insert(body.name.to_owned(), super::bodies::schema(body));
+        }
     }
     free_form(&mut doc);
     doc

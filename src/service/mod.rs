@@ -159,13 +159,15 @@ impl Service {
         stop: &dyn Fn() -> bool,
     ) -> Result<Durable<Response>> {
         let writes = request.writes();
+        // A bulk delete is carried out a batch at a time: one that fails in a
+        // later batch has deleted the earlier ones, which are made as durable
+        // as a success's. Any other write that fails has changed nothing.
+        let batched = matches!(&request, Request::DeleteMany(req) if !req.dry_run);
         match self.carry_out(actor, request, stop) {
             Ok(response) if writes => Ok(Durable::written(response, self.store.clone())),
             Ok(response) => Ok(Durable::read(response)),
             Err(e) => {
-                // What a write did before it failed (a bulk delete's earlier
-                // batches) is as durable as what one that succeeded did.
-                if writes {
+                if batched {
                     self.store.flush()?;
                 }
                 Err(e)

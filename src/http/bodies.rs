@@ -1,0 +1,283 @@
+//! The request bodies, each described once (`fields::Body`): the handlers'
+//! parsers read them by that description, and the OpenAPI document's schema
+//! of each is made from it, so the two cannot drift apart.
+
+use std::borrow::Cow;
+
+use serde_json::{Map, Value, json};
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{ObjectBuilder, Schema};
+
+use crate::fields::{Body, Field, Kind};
+
+const USERNAME_PATTERN: &str = "^[a-zA-Z0-9][a-zA-Z0-9._-]{2,31}$";
+const NAME_PATTERN: &str =
+    "^[^\\x00-\\x1f\\x7f-\\x9f]*[^\\s\\x00-\\x1f\\x7f-\\x9f][^\\x00-\\x1f\\x7f-\\x9f]*$";
+
+const USERNAME: Kind = Kind::Text {
+    min: None,
+    max: None,
+    pattern: Some(USERNAME_PATTERN),
+    format: None,
+};
+const EMAIL: Kind = Kind::Text {
+    min: None,
+    max: Some(254),
+    pattern: None,
+    format: Some("email"),
+};
+const NAME: Kind = Kind::Text {
+    min: None,
+    max: Some(128),
+    pattern: Some(NAME_PATTERN),
+    format: None,
+};
+const PASSWORD: Kind = Kind::Text {
+    min: Some(8),
+    max: Some(1024),
+    pattern: None,
+    format: None,
+};
+
+const fn field(name: &'static str, kind: Kind) -> Field {
+    Field {
+        name,
+        kind,
+        required: false,
+        doc: "",
+    }
+}
+
+const fn required(name: &'static str, kind: Kind) -> Field {
+    Field {
+        required: true,
+        ..field(name, kind)
+    }
+}
+
+const fn documented(field: Field, doc: &'static str) -> Field {
+    Field { doc, ..field }
+}
+
+pub static LOGIN: Body = Body {
+    name: "LoginRequest",
+    doc: "`POST /authenticate`",
+    fields: &[
+        documented(required("username", Kind::TEXT), "Username or email"),
+        required("password", Kind::TEXT),
+    ],
+};
+
+pub static CREATE_USER: Body = Body {
+    name: "CreateUserRequest",
+    doc: "`POST /users`: exactly one of `password` and `\"generate_password\": true`.",
+    fields: &[
+        required("username", USERNAME),
+        required("email", EMAIL),
+        field("name", NAME),
+        field("role", Kind::Role),
+        field("attributes", Kind::Object),
+        field("must_change_password", Kind::Bool),
+        field("password", PASSWORD),
+        field("generate_password", Kind::Bool),
+    ],
+};
+
+pub static UPDATE_USER: Body = Body {
+    name: "UpdateUserRequest",
+    doc: "`PATCH /users/{user}`: only the fields present change; `null` clears\n`name` and \
+          `block_reason`; in `attributes`, a `null` value removes its key.",
+    fields: &[
+        field("username", USERNAME),
+        field("email", EMAIL),
+        field("name", NAME),
+        field("role", Kind::Role),
+        field("attributes", Kind::Object),
+        field("blocked", Kind::Bool),
+        documented(
+            field(
+                "block_reason",
+                Kind::Text {
+                    min: None,
+                    max: Some(256),
+                    pattern: Some("^[^\\x00-\\x1f\\x7f-\\x9f]*$"),
+                    format: None,
+                },
+            ),
+            "Kept while the user is blocked; cleared on unblock",
+        ),
+        field("must_change_password", Kind::Bool),
+        field("password", PASSWORD),
+        field("generate_password", Kind::Bool),
+        documented(
+            field(
+                "current_password",
+                Kind::Text {
+                    min: Some(1),
+                    max: Some(1024),
+                    pattern: None,
+                    format: None,
+                },
+            ),
+            "Required when users change their own password",
+        ),
+    ],
+};
+
+pub static DELETE_USERS: Body = Body {
+    name: "DeleteUsersRequest",
+    doc: "`DELETE /users`",
+    fields: &[
+        required("users", Kind::Strings { min: 1, max: 10000 }),
+        field("dry_run", Kind::Bool),
+    ],
+};
+
+/// Every described body, for the OpenAPI document.
+pub static ALL: [&Body; 4] = [&LOGIN, &CREATE_USER, &UPDATE_USER, &DELETE_USERS];
+
+/// The JSON Schema of `body`: an object of exactly its fields.
+pub fn schema(body: &Body) -> Value {
+    let properties: Map<String, Value> = body
+        .fields
+        .iter()
+        .map(|f| (f.name.to_owned(), property(f)))
+        .collect();
+    let required: Vec<&str> = body
+        .fields
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| f.name)
+        .collect();
+    let mut schema = json!({
+        "type": "object",
+        "description": body.doc,
+        "properties": properties,
+        "additionalProperties": false,
+    });
+    if !required.is_empty() {
+        schema["required"] = json!(required);
+    }
+    schema
+}
+
+fn property(f: &Field) -> Value {
+    // An optional field may also be sent as null.
+    let of = |kind: &str| match f.required {
+        true => json!(kind),
+        false => json!([kind, "null"]),
+    };
+    let mut schema = match f.kind {
+        Kind::Text {
+            min,
+            max,
+            pattern,
+            format,
+        } => {
+            let mut s = json!({"type": of("string")});
+            if let Some(min) = min {
+                s["minLength"] = json!(min);
+            }
+            if let Some(max) = max {
+                s["maxLength"] = json!(max);
+            }
+            if let Some(pattern) = pattern {
+                s["pattern"] = json!(pattern);
+            }
+            if let Some(format) = format {
+                s["format"] = json!(format);
+            }
+            s
+        }
+        Kind::Bool => json!({"type": of("boolean")}),
+        Kind::Object => json!({"type": of("object"), "additionalProperties": true}),
+        Kind::Role if f.required => json!({"$ref": "#/components/schemas/Role"}),
+        Kind::Role => json!({"oneOf": [{"type": "null"}, {"$ref": "#/components/schemas/Role"}]}),
+        Kind::Strings { min, max } => json!({
+            "type": "array", "items": {"type": "string"}, "minItems": min, "maxItems": max,
+        }),
+    };
+    if !f.doc.is_empty() {
+        schema["description"] = json!(f.doc);
+    }
+    schema
+}
+
+/// The name a described body goes by in `#[utoipa::path(request_body = …)]`;
+/// its schema there is a placeholder that `openapi::document_value` replaces
+/// with the one made from the description.
+macro_rules! named {
+    ($ty:ident, $body:ident) => {
+        pub struct $ty;
+
+        impl utoipa::PartialSchema for $ty {
+            fn schema() -> RefOr<Schema> {
+                ObjectBuilder::new().into()
+            }
+        }
+
+        impl utoipa::ToSchema for $ty {
+            fn name() -> Cow<'static, str> {
+                Cow::Borrowed($body.name)
+            }
+        }
+    };
+}
+
+named!(LoginRequest, LOGIN);
+named!(CreateUserRequest, CREATE_USER);
+named!(UpdateUserRequest, UPDATE_USER);
+named!(DeleteUsersRequest, DELETE_USERS);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_request_body_in_the_document_is_made_from_its_description() {
+        let doc = crate::http::openapi::document_value();
+        let mut named = Vec::new();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                let Some(body) = op.get("requestBody") else {
+                    continue;
+                };
+                let reference = body["content"]["application/json"]["schema"]["$ref"]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("{method} {path}: a body without a named schema"));
+                let name = reference.trim_start_matches("#/components/schemas/");
+                let described = ALL
+                    .iter()
+                    .find(|b| b.name == name)
+                    .unwrap_or_else(|| panic!("{method} {path}: {name} is not described"));
+                assert_eq!(doc["components"]["schemas"][name], schema(described));
+                named.push(name.to_owned());
+            }
+        }
+        named.sort();
+        named.dedup();
+        let mut all: Vec<&str> = ALL.iter().map(|b| b.name).collect();
+        all.sort();
+        assert_eq!(named, all, "a description no route uses");
+    }
+
+    #[test]
+    fn a_schema_says_what_is_required_nullable_and_bounded() {
+        let create = schema(&CREATE_USER);
+        assert_eq!(create["required"], json!(["username", "email"]));
+        assert_eq!(create["additionalProperties"], false);
+        assert_eq!(create["properties"]["username"]["type"], "string");
+        assert_eq!(
+            create["properties"]["name"]["type"],
+            json!(["string", "null"])
+        );
+        assert_eq!(create["properties"]["password"]["minLength"], 8);
+        assert_eq!(
+            create["properties"]["role"]["oneOf"][1]["$ref"],
+            "#/components/schemas/Role"
+        );
+        let delete = schema(&DELETE_USERS);
+        assert_eq!(delete["properties"]["users"]["maxItems"], 10000);
+        assert!(schema(&UPDATE_USER).get("required").is_none());
+    }
+}
