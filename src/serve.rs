@@ -26,7 +26,7 @@ pub struct ServeConfig {
 /// How the server writes its log on stderr.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogFormat {
-    /// One line a event, for people (colour on a terminal).
+    /// One line an event, for people (colour on a terminal).
     Text,
     /// One JSON object a line, for log collectors.
     Json,

@@ -83,12 +83,19 @@ impl Backend {
     ) -> Result<Vec<Result<uuid::Uuid>>> {
         match self {
             Backend::Local(service) => {
-                let (outcomes, batch) = service.import(users)?.split();
+                // The same request a server is sent; its answer is made
+                // durable with the next batch's, or after the last.
+                let (response, batch) = service
+                    .execute(&Actor::Operator, Request::Import { users })?
+                    .split();
                 *owed = Some(match owed.take() {
                     Some(earlier) => earlier.then(batch),
                     None => batch,
                 });
-                Ok(outcomes)
+                match response {
+                    Response::Imported(outcomes) => Ok(outcomes),
+                    other => Err(unexpected(&other)),
+                }
             }
             Backend::Remote { caller, .. } => {
                 // What the command's own policy refuses is not sent at all.

@@ -2,7 +2,7 @@
 
 use uuid::Uuid;
 
-use super::{Durable, Service};
+use super::Service;
 use crate::domain::Account;
 use crate::error::{Error, Result};
 use crate::hashing;
@@ -12,11 +12,6 @@ use crate::transfer::{ImportSecret, ImportUser};
 impl Service {
     /// Stores parsed import lines in one transaction, hashing plain passwords
     /// first on every core. One outcome per user, in order.
-    pub fn import(&self, users: Vec<ImportUser>) -> Result<Durable<Vec<Result<Uuid>>>> {
-        let outcomes = self.store_imports(users)?;
-        Ok(Durable::written(outcomes, self.store.clone()))
-    }
-
     pub(super) fn store_imports(&self, users: Vec<ImportUser>) -> Result<Vec<Result<Uuid>>> {
         let hashes = self.hash_imports(&users);
         let mut outcomes: Vec<Result<Uuid>> = Vec::with_capacity(users.len());
