@@ -16,6 +16,14 @@ use crate::error::Error;
 use crate::token::IssuedToken;
 use crate::transfer::ImportUser;
 
+/// How an import ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportEnd {
+    /// An `--atomic` import that did not end whole: what it had stored was
+    /// deleted again.
+    pub rolled_back: bool,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Request {
@@ -33,9 +41,20 @@ pub enum Request {
     ListUsers(ListQuery),
     DeleteMany(DeleteMany),
     Authenticate(Credentials),
+    /// Operator only: begin an import on this admin socket connection;
+    /// its batches (`Import`) go to it until `ImportEnd` (see
+    /// `service::ImportRun`).
+    ImportBegin {
+        atomic: bool,
+    },
     /// Operator only: store parsed import lines.
     Import {
         users: Vec<ImportUser>,
+    },
+    /// Operator only: end this connection's import. `whole` when every line
+    /// was read and the command refused none itself.
+    ImportEnd {
+        whole: bool,
     },
     /// Operator only: a page of accounts, with their hashes, after `after`.
     Export {
@@ -70,6 +89,8 @@ pub enum Response {
     Imported(Vec<Result<Uuid, Error>>),
     Exported(Vec<Account>),
     Check(CheckReport),
+    ImportBegun,
+    ImportEnded(ImportEnd),
     Throttled(Option<crate::throttle::Throttled>),
     /// Whether there was anything to forget.
     Unlocked(bool),
@@ -84,14 +105,16 @@ impl Request {
             | Request::ListUsers(_)
             | Request::Export { .. }
             | Request::Throttled { .. }
-            | Request::Unlock { .. } => false,
+            | Request::Unlock { .. }
+            | Request::ImportBegin { .. } => false,
             Request::DeleteMany(req) => !req.dry_run,
             Request::Check { repair } => *repair,
             Request::CreateUser(_)
             | Request::UpdateUser { .. }
             | Request::DeleteUser { .. }
             | Request::Authenticate(_)
-            | Request::Import { .. } => true,
+            | Request::Import { .. }
+            | Request::ImportEnd { .. } => true,
         }
     }
 }

@@ -19,10 +19,11 @@ use tokio::net::{UnixListener, UnixStream};
 
 use crate::error::{Error, Result};
 use crate::ops::{Request, Response};
-use crate::service::{Actor, Service};
+use crate::service::{Actor, ImportRun, Service};
 
 pub use crate::layout::SOCKET_FILE;
-pub const PROTOCOL_VERSION: u32 = 1;
+/// 2: imports are begun and ended on the connection (`ImportRun`).
+pub const PROTOCOL_VERSION: u32 = 2;
 /// Largest request line accepted (a bulk delete of ~1M names fits).
 const MAX_LINE: u64 = 64 * 1024 * 1024;
 
@@ -139,14 +140,28 @@ async fn handle(stream: UnixStream, service: Arc<Service>) {
     }
     let mut lines = AsyncBufReader::new(tokio::io::AsyncReadExt::take(read, MAX_LINE));
     let mut line = String::new();
+    // The import this connection has begun, if any.
+    let mut import: Option<ImportRun> = None;
     loop {
         line.clear();
         match lines.read_line(&mut line).await {
-            Ok(0) | Err(_) => return,
+            Ok(0) | Err(_) => {
+                // A command that went away mid-import (killed, say) did not
+                // end it whole: an atomic one keeps nothing.
+                if let Some(run) = import.take() {
+                    let worker = service.clone();
+                    let _ = tokio::task::spawn_blocking(move || run.finish(&worker, false)).await;
+                }
+                return;
+            }
             Ok(_) => {}
         }
         let start = std::time::Instant::now();
         let (op, result) = match serde_json::from_str::<WireRequest>(&line) {
+            Ok(wire) if wire.version == PROTOCOL_VERSION && is_import(&wire.request, &import) => {
+                let op = op_name(&wire.request);
+                (op, carry_import(&service, &mut import, wire.request).await)
+            }
             Ok(wire) if wire.version == PROTOCOL_VERSION => {
                 let op = op_name(&wire.request);
                 let worker = service.clone();
@@ -213,6 +228,57 @@ async fn handle(stream: UnixStream, service: Arc<Service>) {
     }
 }
 
+/// Whether `request` belongs to the connection's import (`ImportRun`).
+fn is_import(request: &Request, import: &Option<ImportRun>) -> bool {
+    match request {
+        Request::ImportBegin { .. } | Request::ImportEnd { .. } => true,
+        Request::Import { .. } => import.is_some(),
+        _ => false,
+    }
+}
+
+/// Carries out a request of the connection's import on a blocking thread.
+async fn carry_import(
+    service: &Arc<Service>,
+    import: &mut Option<ImportRun>,
+    request: Request,
+) -> Result<Response> {
+    let worker = service.clone();
+    match request {
+        Request::ImportBegin { atomic } => {
+            let earlier = import.replace(ImportRun::new(atomic));
+            if let Some(run) = earlier {
+                // Begun again without an end: the first did not end whole.
+                let _ = tokio::task::spawn_blocking(move || run.finish(&worker, false)).await;
+            }
+            Ok(Response::ImportBegun)
+        }
+        Request::Import { users } => {
+            let Some(mut run) = import.take() else {
+                return Err(Error::internal("no import under way"));
+            };
+            let (run, outcome) = tokio::task::spawn_blocking(move || {
+                let outcome = run.store(&worker, users);
+                (run, outcome)
+            })
+            .await
+            .map_err(Error::internal)?;
+            *import = Some(run);
+            outcome.map(Response::Imported)
+        }
+        Request::ImportEnd { whole } => {
+            let Some(run) = import.take() else {
+                return Err(Error::usage("no import was begun on this connection"));
+            };
+            tokio::task::spawn_blocking(move || run.finish(&worker, whole))
+                .await
+                .map_err(Error::internal)?
+                .map(Response::ImportEnded)
+        }
+        _ => Err(Error::internal("not a request of an import")),
+    }
+}
+
 fn op_name(request: &Request) -> &'static str {
     match request {
         Request::GetUser { .. } => "get_user",
@@ -222,7 +288,9 @@ fn op_name(request: &Request) -> &'static str {
         Request::ListUsers(_) => "list_users",
         Request::DeleteMany(_) => "delete_many",
         Request::Authenticate(_) => "authenticate",
+        Request::ImportBegin { .. } => "import_begin",
         Request::Import { .. } => "import",
+        Request::ImportEnd { .. } => "import_end",
         Request::Export { .. } => "export",
         Request::Check { .. } => "check",
         Request::Throttled { .. } => "throttled",

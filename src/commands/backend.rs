@@ -5,8 +5,8 @@ use std::time::{Duration, Instant};
 
 use super::unexpected;
 use crate::error::{Error, Result};
-use crate::ops::{DeleteMany, DeleteManyReport, Request, Response};
-use crate::service::{self, Actor, Durable, Service};
+use crate::ops::{DeleteMany, DeleteManyReport, ImportEnd, Request, Response};
+use crate::service::{self, Actor, ImportRun, Service};
 use crate::socket;
 use crate::transfer::ImportUser;
 
@@ -72,32 +72,27 @@ impl Backend {
         }
     }
 
-    /// Stores a batch of imported users. Done locally, the batch is made
-    /// durable with the next one's (`owed` holds what is still owed; wait
-    /// for it after the last); a server makes each batch durable before it
-    /// answers.
+    /// Begins an import, carried out here or by the server holding the
+    /// database (see `service::ImportRun`).
+    pub(super) fn import_begin(&self, atomic: bool) -> Result<Importing> {
+        match self {
+            Backend::Local(_) => Ok(Importing::Here(ImportRun::new(atomic))),
+            Backend::Remote { .. } => match self.call(Request::ImportBegin { atomic })? {
+                Response::ImportBegun => Ok(Importing::There),
+                other => Err(unexpected(&other)),
+            },
+        }
+    }
+
+    /// Stores a batch of the import; one outcome per user, in order.
     pub(super) fn import(
         &self,
+        importing: &mut Importing,
         users: Vec<ImportUser>,
-        owed: &mut Option<Durable<()>>,
     ) -> Result<Vec<Result<uuid::Uuid>>> {
-        match self {
-            Backend::Local(service) => {
-                // The same request a server is sent; its answer is made
-                // durable with the next batch's, or after the last.
-                let (response, batch) = service
-                    .execute(&Actor::Operator, Request::Import { users })?
-                    .split();
-                *owed = Some(match owed.take() {
-                    Some(earlier) => earlier.then(batch),
-                    None => batch,
-                });
-                match response {
-                    Response::Imported(outcomes) => Ok(outcomes),
-                    other => Err(unexpected(&other)),
-                }
-            }
-            Backend::Remote { caller, .. } => {
+        match (self, importing) {
+            (Backend::Local(service), Importing::Here(run)) => run.store(service, users),
+            (Backend::Remote { caller, .. }, Importing::There) => {
                 // What the command's own policy refuses is not sent at all.
                 let mut outcomes: Vec<Option<Result<uuid::Uuid>>> = Vec::with_capacity(users.len());
                 let mut sent = Vec::with_capacity(users.len());
@@ -128,6 +123,22 @@ impl Backend {
                     })
                     .collect()
             }
+            _ => Err(Error::internal("an import begun elsewhere")),
+        }
+    }
+
+    /// Ends the import, durably: `whole` when every line was read and the
+    /// command refused none itself.
+    pub(super) fn import_end(&self, importing: Importing, whole: bool) -> Result<ImportEnd> {
+        match (self, importing) {
+            (Backend::Local(service), Importing::Here(run)) => run.finish(service, whole),
+            (Backend::Remote { .. }, Importing::There) => {
+                match self.call(Request::ImportEnd { whole })? {
+                    Response::ImportEnded(end) => Ok(end),
+                    other => Err(unexpected(&other)),
+                }
+            }
+            _ => Err(Error::internal("an import begun elsewhere")),
         }
     }
 
@@ -150,6 +161,12 @@ impl Backend {
             },
         }
     }
+}
+
+/// An import under way: carried out by this command, or by the server.
+pub(super) enum Importing {
+    Here(ImportRun),
+    There,
 }
 
 /// A username the caller's own configuration reserves is refused here, so a

@@ -9,7 +9,6 @@ use super::emit;
 use super::export::TRANSFER_BATCH;
 use crate::cli::{Format, ImportArgs};
 use crate::error::{Error, Result};
-use crate::ops::DeleteMany;
 use crate::output::Printer;
 use crate::transfer::ImportUser;
 
@@ -88,23 +87,17 @@ pub(super) fn import(
         _ => progress_bar(printer, 0, "{spinner} {pos} lines done"),
     };
     let mut report = ImportReport::default();
-    let mut owed = None;
-    let mut stored: Vec<uuid::Uuid> = Vec::new();
+    let mut importing = backend.import_begin(args.atomic)?;
     let mut batch: Vec<(u64, ImportUser)> = Vec::with_capacity(TRANSFER_BATCH);
     let mut store = |batch: &mut Vec<(u64, ImportUser)>, report: &mut ImportReport| -> Result<()> {
         if batch.is_empty() {
             return Ok(());
         }
         let (lines, users): (Vec<u64>, Vec<ImportUser>) = batch.drain(..).unzip();
-        let outcomes = backend.import(users, &mut owed)?;
+        let outcomes = backend.import(&mut importing, users)?;
         for (line, outcome) in lines.into_iter().zip(outcomes) {
             match outcome {
-                Ok(id) => {
-                    report.imported += 1;
-                    if args.atomic {
-                        stored.push(id);
-                    }
-                }
+                Ok(_) => report.imported += 1,
                 Err(e) => report.refused.push(refused(line, &e)),
             }
         }
@@ -150,22 +143,12 @@ pub(super) fn import(
         store(&mut batch, &mut report)?;
     }
     bar.set_position(report.last_line.unwrap_or(last_line));
-    // Durable before anything is reported as imported.
-    if let Some(owed) = owed {
-        owed.wait()?;
-    }
+    // Durable (or, --atomic and not whole, undone) before anything is
+    // reported as imported.
+    let whole = report.refused.is_empty() && !report.interrupted;
+    let end = backend.import_end(importing, whole)?;
     bar.finish_and_clear();
-    if args.atomic && (!report.refused.is_empty() || report.interrupted) && !stored.is_empty() {
-        for ids in stored.chunks(TRANSFER_BATCH) {
-            let users = ids.iter().map(ToString::to_string).collect();
-            backend.delete_many(
-                DeleteMany {
-                    users,
-                    dry_run: false,
-                },
-                &|_| {},
-            )?;
-        }
+    if end.rolled_back {
         report.imported = 0;
         report.rolled_back = true;
     }

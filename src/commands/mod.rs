@@ -287,6 +287,8 @@ fn unexpected(response: &Response) -> Error {
         Response::DeleteMany(_) => "delete report",
         Response::Token(_) => "token",
         Response::Imported(_) => "import report",
+        Response::ImportBegun => "import begun",
+        Response::ImportEnded(_) => "import end",
         Response::Exported(_) => "export page",
         Response::Check(_) => "check report",
         Response::Throttled(_) => "throttle state",

@@ -21,6 +21,8 @@ pub(super) fn authorize(
         _ if matches!(
             request,
             Request::Import { .. }
+                | Request::ImportBegin { .. }
+                | Request::ImportEnd { .. }
                 | Request::Export { .. }
                 | Request::Check { .. }
                 | Request::Throttled { .. }

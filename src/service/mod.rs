@@ -26,6 +26,7 @@ use crate::throttle::LoginThrottle;
 use crate::token::TokenKeys;
 
 pub use self::durable::Durable;
+pub use self::transfer::ImportRun;
 pub use crate::store::Repair;
 
 /// Names nobody may take, unless configured otherwise.
@@ -214,6 +215,11 @@ impl Service {
                 .map(Response::DeleteMany),
             Request::Authenticate(creds) => self.authenticate(&creds).map(Response::Token),
             Request::Import { users } => self.store_imports(users).map(Response::Imported),
+            // An import run is the state of one admin socket connection (or
+            // of the command itself): the socket carries these out with it.
+            Request::ImportBegin { .. } | Request::ImportEnd { .. } => Err(Error::usage(
+                "an import is begun and ended on an admin socket connection",
+            )),
             Request::Export { after, limit } => self.export(after, limit).map(Response::Exported),
             Request::Check { repair } => {
                 // A repair copies the files aside and may put them back:

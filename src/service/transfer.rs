@@ -2,10 +2,11 @@
 
 use uuid::Uuid;
 
-use super::Service;
+use super::{Actor, DELETE_BATCH, Durable, Service};
 use crate::domain::Account;
 use crate::error::{Error, Result};
 use crate::hashing;
+use crate::ops::{DeleteMany, ImportEnd, Request, Response};
 use crate::store::{Filter, StoreError};
 use crate::transfer::{ImportSecret, ImportUser};
 
@@ -120,5 +121,87 @@ impl Service {
                     .unwrap_or_else(|| Err(Error::internal("a hashing feeder failed")))
             })
             .collect()
+    }
+}
+
+/// An import under way, stored a batch at a time by whoever reads the lines
+/// (the command, or a server on the command's behalf): each batch in a
+/// transaction of its own, all of them made durable once, when it ends.
+/// With `atomic`, an import that does not end whole (a line refused, by the
+/// service or by the command, or the import cut short) deletes again what it
+/// had stored: nothing of it is kept.
+#[derive(Default)]
+pub struct ImportRun {
+    atomic: bool,
+    /// The users stored, while they may yet have to be deleted again.
+    stored: Vec<Uuid>,
+    /// Whether the service refused a line.
+    refused: bool,
+    /// The batches' writes, made durable when the import ends.
+    owed: Option<Durable<()>>,
+}
+
+impl ImportRun {
+    pub fn new(atomic: bool) -> ImportRun {
+        ImportRun {
+            atomic,
+            ..ImportRun::default()
+        }
+    }
+
+    /// Stores a batch; one outcome per user, in order. After a refused line
+    /// an atomic import stores nothing more.
+    pub fn store(
+        &mut self,
+        service: &Service,
+        users: Vec<ImportUser>,
+    ) -> Result<Vec<Result<Uuid>>> {
+        if self.atomic && self.refused {
+            return Ok(users
+                .iter()
+                .map(|_| {
+                    Err(Error::Conflict(
+                        "not stored: an earlier line was refused (--atomic)".to_owned(),
+                    ))
+                })
+                .collect());
+        }
+        let (response, owed) = service
+            .execute(&Actor::Operator, Request::Import { users })?
+            .split();
+        self.owed = Some(match self.owed.take() {
+            Some(earlier) => earlier.then(owed),
+            None => owed,
+        });
+        let Response::Imported(outcomes) = response else {
+            return Err(Error::internal("an import answered with something else"));
+        };
+        for outcome in &outcomes {
+            match outcome {
+                Ok(id) if self.atomic => self.stored.push(*id),
+                Ok(_) => {}
+                Err(_) => self.refused = true,
+            }
+        }
+        Ok(outcomes)
+    }
+
+    /// Ends the import, durably: `whole` when every line was read and the
+    /// caller refused none itself.
+    pub fn finish(mut self, service: &Service, whole: bool) -> Result<ImportEnd> {
+        if let Some(owed) = self.owed.take() {
+            owed.wait()?;
+        }
+        if !self.atomic || (whole && !self.refused) || self.stored.is_empty() {
+            return Ok(ImportEnd { rolled_back: false });
+        }
+        for ids in self.stored.chunks(DELETE_BATCH) {
+            let undo = DeleteMany {
+                users: ids.iter().map(Uuid::to_string).collect(),
+                dry_run: false,
+            };
+            service.delete_many(&undo, &|_| {}, &|| false)?.wait()?;
+        }
+        Ok(ImportEnd { rolled_back: true })
     }
 }

@@ -2345,3 +2345,59 @@ fn refused_lines_are_reported_in_file_order() {
         .collect();
     assert_eq!(order, [1, 2, 3, 4]);
 }
+
+#[test]
+fn an_atomic_import_through_a_server_keeps_nothing_when_the_command_is_killed() {
+    let test = Test::new();
+    let db = test.db();
+    test.import_ok(&db, &line("keep1", json!({})));
+    let list_before = test.list(&db);
+    let server = Server::start(&db);
+
+    // More lines than are read ahead before the database is taken, and the
+    // pipe left open: the server stores batches until the command dies.
+    let mut import = std::process::Command::new(bin());
+    clean_env(&mut import);
+    let mut child = import
+        .arg("--db")
+        .arg(&db)
+        .args(["users", "import", "--atomic", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let lines: String = (0..60_000)
+        .map(|i| line(&format!("early{i:05}"), json!({})))
+        .collect();
+    stdin.write_all(lines.as_bytes()).unwrap();
+    let until = Instant::now() + PATIENCE;
+    while server.ops("import") < 2 {
+        assert!(
+            Instant::now() < until,
+            "no batch reached the server:\n{}",
+            server.log()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    drop(stdin);
+
+    // The server ends the import the command never ended, as not whole.
+    let until = Instant::now() + PATIENCE;
+    loop {
+        let list = test.list(&db);
+        if list == list_before {
+            break;
+        }
+        assert!(
+            Instant::now() < until,
+            "{} users were kept of an --atomic import that never ended:\n{}",
+            list.len() - list_before.len(),
+            server.log()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
