@@ -18,7 +18,7 @@
 //! `RUST_LOG`) removed; every test has its own temporary directory, and a
 //! `Server` guard kills its server if the test fails.
 
-use crate::support::{Process, bin, clean_env, listening_on, spawn_server};
+use crate::support::{Process, bin, clean_env, listening_on, spawn_server, wait_for_admin_socket};
 use std::ffi::OsString;
 use std::fs;
 use std::io::{BufRead, BufReader};
@@ -275,24 +275,7 @@ impl Server {
             base: format!("http://{addr}"),
             log,
         };
-        // The port is announced before the socket is bound: wait for both.
-        let socket = server.socket();
-        let until = Instant::now() + PATIENCE;
-        while !(is_socket(&socket) && mode(&socket) == 0o600) {
-            if let Some(status) = server.process.wait_for_exit(Duration::ZERO) {
-                panic!(
-                    "the server exited ({status:?}) before its admin socket was ready\nlog:\n{}",
-                    server.log()
-                );
-            }
-            assert!(
-                Instant::now() < until,
-                "no admin socket at {}\nlog:\n{}",
-                socket.display(),
-                server.log()
-            );
-            std::thread::sleep(Duration::from_millis(5));
-        }
+        wait_for_admin_socket(&mut server.process, &server.db, &server.log, PATIENCE);
         server
     }
 

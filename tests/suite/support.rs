@@ -239,3 +239,32 @@ pub fn parse_reply(what: &str, bytes: &[u8]) -> Reply {
         body: bytes[split + 4..].to_vec(),
     }
 }
+
+/// Waits until a server just started on `db` has its admin socket in place
+/// and owner-only; a panic showing its log if it exits first or takes longer
+/// than `patience`.
+pub fn wait_for_admin_socket(process: &mut Process, db: &Path, log: &Path, patience: Duration) {
+    use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+    let socket = db.join("usersctl.sock");
+    let ready = || {
+        std::fs::symlink_metadata(&socket)
+            .is_ok_and(|m| m.file_type().is_socket() && m.permissions().mode() & 0o777 == 0o600)
+    };
+    let until = Instant::now() + patience;
+    while !ready() {
+        let log = || std::fs::read_to_string(log).unwrap_or_default();
+        if let Some(status) = process.wait_for_exit(Duration::ZERO) {
+            panic!(
+                "the server exited ({status:?}) before its admin socket was ready\nlog:\n{}",
+                log()
+            );
+        }
+        assert!(
+            Instant::now() < until,
+            "no admin socket at {}\nlog:\n{}",
+            socket.display(),
+            log()
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}

@@ -22,7 +22,9 @@
 //! argon2id hash made here at production cost, so no test pays for thousands of
 //! hashes; bcrypt hashes are made at cost 4.
 
-use crate::support::{Process, bin, clean_env, listening_on, spawn_server, usersctl};
+use crate::support::{
+    Process, bin, clean_env, listening_on, spawn_server, usersctl, wait_for_admin_socket,
+};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsString;
@@ -1787,23 +1789,12 @@ impl Server {
             .expect("the database has a parent directory")
             .join(format!("server-{n}.log"));
         let (process, first_line) = spawn_server(cmd, &log);
-        let server = Server {
+        let mut server = Server {
             base: format!("http://{}", listening_on(&first_line, &log)),
             process,
             log,
         };
-        // The address is announced before the socket is bound: wait for both.
-        let socket = db.join("usersctl.sock");
-        let until = Instant::now() + PATIENCE;
-        while !(socket.exists() && mode(&socket) == 0o600) {
-            assert!(
-                Instant::now() < until,
-                "no admin socket at {}\nlog:\n{}",
-                socket.display(),
-                server.log()
-            );
-            std::thread::sleep(Duration::from_millis(5));
-        }
+        wait_for_admin_socket(&mut server.process, db, &server.log, PATIENCE);
         server
     }
 

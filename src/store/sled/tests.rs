@@ -2,34 +2,10 @@
 //! `store::contract`.
 
 use super::*;
-use crate::domain::Account;
-use crate::domain::{DisplayName, Email, Role, Timestamp, User, Username};
+use crate::domain::{Account, DisplayName, User, Username};
 use crate::store::Store;
+use crate::store::contract::account;
 use std::sync::atomic::AtomicBool;
-
-fn account(name: &str) -> Account {
-    let now = Timestamp::now();
-    Account {
-        tokens_after: None,
-        user: User {
-            id: Uuid::now_v7(),
-            username: Username::parse(name).unwrap(),
-            email: Email::parse(&format!("{name}@example.com")).unwrap(),
-            name: None,
-            role: Role::User,
-            blocked: false,
-            block_reason: None,
-            must_change_password: false,
-            attributes: Default::default(),
-            created_at: now,
-            updated_at: now,
-            password_changed_at: now,
-            last_login_at: None,
-        },
-        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$J8XifSmYz0bEP+4j6xDOkQ$wzhqIZ8P8+HSoD4U92ViaXg/xNnaaSM2BWfPGps+FYM"
-            .to_owned(),
-    }
-}
 
 fn counter(a: &Account) -> u32 {
     a.user
