@@ -7,7 +7,7 @@
 //! "exit 0, nothing on stdout, nothing on stderr", so each test states exactly
 //! what it expects to see.
 
-use crate::support::{bin, clean_env, usersctl};
+use crate::support::{Expect, bin, clean_env, usersctl};
 use std::ffi::OsString;
 use std::fs;
 use std::io::{BufRead, BufReader, Write};
@@ -172,40 +172,6 @@ impl Test {
             .status(5)
             .stderr(AUTH_FAILED)
             .run();
-    }
-}
-
-enum Expect {
-    Exact(String),
-    /// Each of these substrings, in any order; an empty list accepts anything.
-    Has(Vec<String>),
-}
-
-impl Expect {
-    fn has(&mut self, part: &str) {
-        match self {
-            Expect::Has(parts) => parts.push(part.to_owned()),
-            Expect::Exact(_) => *self = Expect::Has(vec![part.to_owned()]),
-        }
-    }
-
-    fn check(&self, stream: &str, actual: &str, context: &dyn Fn() -> String) {
-        match self {
-            Expect::Exact(expected) if expected != actual => panic!(
-                "{stream} differs\nexpected:\n{expected}\nactual:\n{actual}\n{}",
-                context()
-            ),
-            Expect::Has(parts) => {
-                for part in parts {
-                    assert!(
-                        actual.contains(part.as_str()),
-                        "{stream} lacks {part:?}\n{}",
-                        context()
-                    );
-                }
-            }
-            Expect::Exact(_) => {}
-        }
     }
 }
 

@@ -268,3 +268,38 @@ pub fn wait_for_admin_socket(process: &mut Process, db: &Path, log: &Path, patie
         std::thread::sleep(Duration::from_millis(5));
     }
 }
+
+/// What a stream of a command's output must hold.
+pub enum Expect {
+    Exact(String),
+    /// Each of these substrings, in any order; an empty list accepts anything.
+    Has(Vec<String>),
+}
+
+impl Expect {
+    pub fn has(&mut self, part: &str) {
+        match self {
+            Expect::Has(parts) => parts.push(part.to_owned()),
+            Expect::Exact(_) => *self = Expect::Has(vec![part.to_owned()]),
+        }
+    }
+
+    pub fn check(&self, stream: &str, actual: &str, context: &dyn Fn() -> String) {
+        match self {
+            Expect::Exact(expected) if expected != actual => panic!(
+                "{stream} differs\nexpected:\n{expected}\nactual:\n{actual}\n{}",
+                context()
+            ),
+            Expect::Has(parts) => {
+                for part in parts {
+                    assert!(
+                        actual.contains(part.as_str()),
+                        "{stream} lacks {part:?}\n{}",
+                        context()
+                    );
+                }
+            }
+            Expect::Exact(_) => {}
+        }
+    }
+}

@@ -23,7 +23,7 @@
 //! hashes; bcrypt hashes are made at cost 4.
 
 use crate::support::{
-    Process, bin, clean_env, listening_on, spawn_server, usersctl, wait_for_admin_socket,
+    Expect, Process, bin, clean_env, listening_on, spawn_server, usersctl, wait_for_admin_socket,
 };
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
@@ -225,40 +225,6 @@ impl Test {
             .stdin(format!("{password}\n"))
             .stdout(&format!("{username}\n"))
             .run();
-    }
-}
-
-enum Expect {
-    Exact(String),
-    /// Each of these substrings, in any order; an empty list accepts anything.
-    Has(Vec<String>),
-}
-
-impl Expect {
-    fn has(&mut self, part: &str) {
-        match self {
-            Expect::Has(parts) => parts.push(part.to_owned()),
-            Expect::Exact(_) => *self = Expect::Has(vec![part.to_owned()]),
-        }
-    }
-
-    fn check(&self, stream: &str, actual: &str, context: &dyn Fn() -> String) {
-        match self {
-            Expect::Exact(expected) if expected != actual => panic!(
-                "{stream} differs\nexpected:\n{expected}\nactual:\n{actual}\n{}",
-                context()
-            ),
-            Expect::Has(parts) => {
-                for part in parts {
-                    assert!(
-                        actual.contains(part.as_str()),
-                        "{stream} lacks {part:?}\n{}",
-                        context()
-                    );
-                }
-            }
-            Expect::Exact(_) => {}
-        }
     }
 }
 
