@@ -21,7 +21,7 @@ pub struct Body {
     pub fields: &'static [Field],
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub struct Field {
     pub name: &'static str,
     pub kind: Kind,

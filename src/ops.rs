@@ -2,19 +2,18 @@
 //! HTTP handlers and the admin socket all speak these, so one operation is written
 //! once (in `service`) and can travel over any channel unchanged.
 
-use serde::{Deserialize, Deserializer, Serialize};
-use serde_json::{Map, Value};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use uuid::Uuid;
 
 use crate::domain::CheckReport;
-use crate::domain::{
-    Account, Attributes, DisplayName, Email, Password, Role, User, UserRef, Username,
-};
+use crate::domain::{Account, Password, Role, User, UserRef};
 use crate::error::Error;
 use crate::token::IssuedToken;
 use crate::transfer::ImportUser;
+
+pub use crate::domain::{NewUser, PasswordChoice, UserPatch};
 
 /// How an import ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -117,88 +116,6 @@ impl Request {
             | Request::ImportEnd { .. } => true,
         }
     }
-}
-
-/// Where a new password comes from.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PasswordChoice {
-    Given(Password),
-    Generate,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct NewUser {
-    pub username: Username,
-    pub email: Email,
-    #[serde(default)]
-    pub name: Option<DisplayName>,
-    #[serde(default)]
-    pub role: Role,
-    #[serde(default)]
-    pub attributes: Attributes,
-    #[serde(default)]
-    pub must_change_password: bool,
-    pub password: PasswordChoice,
-}
-
-/// A change to a user: each field that is present is changed, the rest kept.
-/// For the nullable fields, `Some(None)` clears the value.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct UserPatch {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<Username>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<Email>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "double_option"
-    )]
-    pub name: Option<Option<DisplayName>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<Role>,
-    /// Merged into the attributes: a `null` value removes its key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attributes: Option<Map<String, Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub blocked: Option<bool>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "double_option"
-    )]
-    pub block_reason: Option<Option<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub must_change_password: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub password: Option<PasswordChoice>,
-    /// Required when users change their own password.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub current_password: Option<Password>,
-}
-
-impl UserPatch {
-    pub fn is_empty(&self) -> bool {
-        self.username.is_none()
-            && self.email.is_none()
-            && self.name.is_none()
-            && self.role.is_none()
-            && self.attributes.is_none()
-            && self.blocked.is_none()
-            && self.block_reason.is_none()
-            && self.must_change_password.is_none()
-            && self.password.is_none()
-    }
-}
-
-/// Distinguishes an absent field (`None`) from an explicit `null` (`Some(None)`).
-fn double_option<'de, D, T>(de: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(de).map(Some)
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

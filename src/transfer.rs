@@ -6,9 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::domain::{
-    Account, Attributes, DisplayName, Email, Password, Role, Timestamp, User, Username,
-};
+use crate::domain::{Account, Password, Profile, Timestamp, User};
 use crate::error::{Error, Result};
 use crate::fields::Fields;
 use crate::hashing;
@@ -46,10 +44,7 @@ impl ImportUser {
         let mut f = Fields::new(map);
         let now = Timestamp::now();
         let id = f.string("id", |s| Uuid::parse_str(s).map_err(|e| e.to_string()));
-        let username = f.required("username", Username::parse);
-        let email = f.required("email", Email::parse);
-        let name = f.nullable("name", DisplayName::parse).flatten();
-        let role = f.string("role", str::parse::<Role>).unwrap_or_default();
+        let profile = Profile::read(&mut f);
         let blocked = f.bool("blocked").unwrap_or(false);
         let block_reason = f
             .nullable("block_reason", |s| {
@@ -63,15 +58,6 @@ impl ImportUser {
                     })
             })
             .flatten();
-        let must_change_password = f.bool("must_change_password").unwrap_or(false);
-        let attributes = match f.object("attributes").map(Attributes::parse) {
-            Some(Ok(a)) => Some(a),
-            Some(Err(m)) => {
-                f.invalid("attributes", &m);
-                None
-            }
-            None => Some(Attributes::default()),
-        };
         let created_at = f.string("created_at", Timestamp::parse).unwrap_or(now);
         let updated_at = f
             .string("updated_at", Timestamp::parse)
@@ -101,27 +87,18 @@ impl ImportUser {
             }
         };
         f.finish()?;
-        let (Some(username), Some(email), Some(attributes), Some(secret)) =
-            (username, email, attributes, secret)
-        else {
+        let (Some(profile), Some(secret)) = (profile, secret) else {
             return Err(Error::internal("fields checked above"));
         };
+        // An id keeps the user's identity across export and import; new users
+        // get a time-ordered one.
         let user = User {
-            // An id keeps the user's identity across export and import; new users
-            // get a time-ordered one.
-            id: id.unwrap_or_else(Uuid::now_v7),
-            username,
-            email,
-            name,
-            role,
             blocked,
             block_reason: if blocked { block_reason } else { None },
-            must_change_password,
-            attributes,
-            created_at,
             updated_at,
             password_changed_at,
             last_login_at,
+            ..profile.into_user(id.unwrap_or_else(Uuid::now_v7), created_at)
         };
         Ok(ImportUser {
             user,
@@ -143,6 +120,7 @@ impl ImportUser {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Role;
 
     const HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$W5u2PHTg5Pi8mYVtVOpfBqzN5Xc1/kHDWTSQu3JWr8o";
 

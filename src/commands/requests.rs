@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use super::backend::{Backend, check_reserved};
 use super::expect_user;
 use crate::cli::{AuthenticateArgs, CreateArgs, KeyValue, PasswordSource, UpdateArgs};
-use crate::domain::{Attributes, Password, PasswordPolicy, UserRef};
+use crate::domain::{Attributes, Password, PasswordPolicy, Profile, UserRef};
 use crate::error::{Error, Result};
 use crate::ops::{Credentials, NewUser, PasswordChoice, Request, UserPatch};
 use crate::prompt::Tty;
@@ -58,12 +58,14 @@ pub(super) fn create_request(
     let password = read_new_password(&args.password, true, &caller.password_policy, &context)?
         .ok_or_else(|| Error::internal("a new user always gets a password"))?;
     Ok(Request::CreateUser(NewUser {
-        username: args.username,
-        email: args.email,
-        name: args.name.and_then(|n| n.0),
-        role: args.role.into(),
-        attributes,
-        must_change_password: args.must_change_password,
+        profile: Profile {
+            username: args.username,
+            email: args.email,
+            name: args.name.and_then(|n| n.0),
+            role: args.role.into(),
+            attributes,
+            must_change_password: args.must_change_password,
+        },
         password,
     }))
 }

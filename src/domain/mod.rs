@@ -3,6 +3,7 @@
 //! so a `Username` anywhere in the program is a valid username.
 
 mod attributes;
+mod change;
 mod check;
 mod email;
 mod name;
@@ -14,6 +15,7 @@ mod user;
 mod username;
 
 pub use attributes::Attributes;
+pub use change::{NewUser, PasswordChoice, Profile, UserPatch};
 pub use check::{CheckReport, Problem};
 pub use email::Email;
 pub use name::DisplayName;

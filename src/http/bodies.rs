@@ -8,36 +8,8 @@ use serde_json::{Map, Value, json};
 use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{ObjectBuilder, Schema};
 
+use crate::domain::{NewUser, UserPatch};
 use crate::fields::{Body, Field, Kind};
-
-const USERNAME_PATTERN: &str = "^[a-zA-Z0-9][a-zA-Z0-9._-]{2,31}$";
-const NAME_PATTERN: &str =
-    "^[^\\x00-\\x1f\\x7f-\\x9f]*[^\\s\\x00-\\x1f\\x7f-\\x9f][^\\x00-\\x1f\\x7f-\\x9f]*$";
-
-const USERNAME: Kind = Kind::Text {
-    min: None,
-    max: None,
-    pattern: Some(USERNAME_PATTERN),
-    format: None,
-};
-const EMAIL: Kind = Kind::Text {
-    min: None,
-    max: Some(254),
-    pattern: None,
-    format: Some("email"),
-};
-const NAME: Kind = Kind::Text {
-    min: None,
-    max: Some(128),
-    pattern: Some(NAME_PATTERN),
-    format: None,
-};
-const PASSWORD: Kind = Kind::Text {
-    min: Some(8),
-    max: Some(1024),
-    pattern: None,
-    format: None,
-};
 
 const fn field(name: &'static str, kind: Kind) -> Field {
     Field {
@@ -71,57 +43,14 @@ pub static LOGIN: Body = Body {
 pub static CREATE_USER: Body = Body {
     name: "CreateUserRequest",
     doc: "`POST /users`: exactly one of `password` and `\"generate_password\": true`.",
-    fields: &[
-        required("username", USERNAME),
-        required("email", EMAIL),
-        field("name", NAME),
-        field("role", Kind::Role),
-        field("attributes", Kind::Object),
-        field("must_change_password", Kind::Bool),
-        field("password", PASSWORD),
-        field("generate_password", Kind::Bool),
-    ],
+    fields: &NewUser::FIELDS,
 };
 
 pub static UPDATE_USER: Body = Body {
     name: "UpdateUserRequest",
     doc: "`PATCH /users/{user}`: only the fields present change; `null` clears\n`name` and \
           `block_reason`; in `attributes`, a `null` value removes its key.",
-    fields: &[
-        field("username", USERNAME),
-        field("email", EMAIL),
-        field("name", NAME),
-        field("role", Kind::Role),
-        field("attributes", Kind::Object),
-        field("blocked", Kind::Bool),
-        documented(
-            field(
-                "block_reason",
-                Kind::Text {
-                    min: None,
-                    max: Some(256),
-                    pattern: Some("^[^\\x00-\\x1f\\x7f-\\x9f]*$"),
-                    format: None,
-                },
-            ),
-            "Kept while the user is blocked; cleared on unblock",
-        ),
-        field("must_change_password", Kind::Bool),
-        field("password", PASSWORD),
-        field("generate_password", Kind::Bool),
-        documented(
-            field(
-                "current_password",
-                Kind::Text {
-                    min: Some(1),
-                    max: Some(1024),
-                    pattern: None,
-                    format: None,
-                },
-            ),
-            "Required when users change their own password",
-        ),
-    ],
+    fields: &UserPatch::FIELDS,
 };
 
 pub static DELETE_USERS: Body = Body {

@@ -28,11 +28,11 @@ use self::body::{JsonObject, Token};
 use self::limits::Limits;
 use self::openapi::{Data, ErrorBody, Health, Revoked, SavedUser, UserPage, Version};
 use crate::domain::User;
-use crate::domain::{Attributes, DisplayName, Email, Password, Role, UserRef, Username};
+use crate::domain::{Password, Role, UserRef};
 use crate::error::{Error, Result};
 use crate::ops::{
-    Credentials, DeleteMany, DeleteManyReport, ListQuery, NewUser, PasswordChoice, Request,
-    Response, Saved, UserPatch,
+    Credentials, DeleteMany, DeleteManyReport, ListQuery, NewUser, Request, Response, Saved,
+    UserPatch,
 };
 use crate::service::{Actor, Service};
 use crate::token::IssuedToken;
@@ -343,55 +343,9 @@ async fn create_user(
     JsonObject(f): JsonObject,
 ) -> Result<HttpResponse> {
     let mut f = f.described_by(&bodies::CREATE_USER);
-    let username = f.required("username", Username::parse);
-    let email = f.required("email", Email::parse);
-    let name = f.nullable("name", DisplayName::parse).flatten();
-    let role = f.string("role", str::parse::<Role>).unwrap_or_default();
-    let attributes = f.object("attributes").map(Attributes::parse);
-    let must_change_password = f.bool("must_change_password").unwrap_or(false);
-    let password = f.string("password", |s| Password::parse(s));
-    let generate = f.bool("generate_password").unwrap_or(false);
-    let password = match (password, generate) {
-        (Some(p), false) => Some(PasswordChoice::Given(p)),
-        (None, true) => Some(PasswordChoice::Generate),
-        (Some(_), true) => {
-            f.invalid(
-                "password",
-                "give a password or \"generate_password\": true, not both",
-            );
-            None
-        }
-        (None, false) => {
-            f.invalid(
-                "password",
-                "is required (or send \"generate_password\": true)",
-            );
-            None
-        }
-    };
-    let attributes = match attributes {
-        Some(Err(m)) => {
-            f.invalid("attributes", &m);
-            None
-        }
-        Some(Ok(a)) => Some(a),
-        None => Some(Attributes::default()),
-    };
+    let new = NewUser::read(&mut f);
     f.finish()?;
-    let (Some(username), Some(email), Some(password), Some(attributes)) =
-        (username, email, password, attributes)
-    else {
-        return Err(Error::internal("fields checked above"));
-    };
-    let new = NewUser {
-        username,
-        email,
-        name,
-        role,
-        attributes,
-        must_change_password,
-        password,
-    };
+    let new = new.ok_or_else(|| Error::internal("fields checked above"))?;
     match app.call(token, Request::CreateUser(new)).await? {
         Response::Saved(saved) => {
             let location = HeaderValue::from_str(&format!("/users/{}", saved.user.id))
@@ -444,32 +398,7 @@ async fn update_user(
 ) -> Result<Json<SavedUser>> {
     let user = user_ref(&user)?;
     let mut f = f.described_by(&bodies::UPDATE_USER);
-    let password = f.string("password", |s| Password::parse(s));
-    let generate = f.bool("generate_password").unwrap_or(false);
-    let password = match (password, generate) {
-        (Some(p), false) => Some(PasswordChoice::Given(p)),
-        (None, true) => Some(PasswordChoice::Generate),
-        (None, false) => None,
-        (Some(_), true) => {
-            f.invalid(
-                "password",
-                "give a password or \"generate_password\": true, not both",
-            );
-            None
-        }
-    };
-    let patch = UserPatch {
-        username: f.string("username", Username::parse),
-        email: f.string("email", Email::parse),
-        name: f.nullable("name", DisplayName::parse),
-        role: f.string("role", str::parse::<Role>),
-        attributes: f.object("attributes"),
-        blocked: f.bool("blocked"),
-        block_reason: f.nullable("block_reason", |s| Ok::<_, String>(s.to_owned())),
-        must_change_password: f.bool("must_change_password"),
-        password,
-        current_password: f.string("current_password", |s| Password::parse(s)),
-    };
+    let patch = UserPatch::read(&mut f);
     f.finish()?;
     match app.call(token, Request::UpdateUser { user, patch }).await? {
         Response::Saved(saved) => Ok(saved_body(saved)),

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use tower::ServiceExt;
 
 use super::{HttpConfig, router};
-use crate::domain::{Email, Password, Role, Username};
+use crate::domain::{Email, Password, Profile, Role, Username};
 use crate::ops::{NewUser, PasswordChoice, Request};
 use crate::service::{self, Actor, Service};
 
@@ -30,12 +30,14 @@ fn app() -> App {
     };
     let service = Service::open(&dir.path().join("db"), config).unwrap();
     let admin = NewUser {
-        username: Username::parse("boss").unwrap(),
-        email: Email::parse("boss@example.com").unwrap(),
-        name: None,
-        role: Role::Admin,
-        attributes: Default::default(),
-        must_change_password: false,
+        profile: Profile {
+            username: Username::parse("boss").unwrap(),
+            email: Email::parse("boss@example.com").unwrap(),
+            name: None,
+            role: Role::Admin,
+            attributes: Default::default(),
+            must_change_password: false,
+        },
         password: PasswordChoice::Given(Password::parse(PASSWORD).unwrap()),
     };
     service

@@ -190,8 +190,8 @@ impl Service {
             Actor::Operator => false,
         };
         if let (true, Request::CreateUser(new)) = (registering, &mut request) {
-            new.role = Role::User;
-            new.must_change_password = false;
+            new.profile.role = Role::User;
+            new.profile.must_change_password = false;
         }
         authorize(actor, &request, &self.config, &|user, session| {
             self.names(user, session)

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::auth::throttle_key;
 use super::{DELETE_BATCH, Durable, Service, not_found};
-use crate::domain::{Account, Attributes, Timestamp, User, UserRef};
+use crate::domain::{Account, Timestamp, User, UserRef};
 use crate::error::{Error, Result};
 use crate::ops::{DeleteMany, DeleteManyReport, ListQuery, NewUser, Page, Saved, UserPatch};
 use crate::store::Filter;
@@ -20,33 +20,21 @@ impl Service {
     }
 
     pub(super) fn create(&self, new: NewUser) -> Result<Saved> {
-        if self.config.reserved.contains(new.username.as_str()) {
+        let profile = new.profile;
+        if self.config.reserved.contains(profile.username.as_str()) {
             return Err(Error::Conflict(format!(
                 "username {} is reserved",
-                new.username
+                profile.username
             )));
         }
-        let (password, generated) =
-            self.choose_password(new.password, &[new.username.as_str(), new.email.as_str()])?;
+        let (password, generated) = self.choose_password(
+            new.password,
+            &[profile.username.as_str(), profile.email.as_str()],
+        )?;
         let password_hash = self.hash(&password)?;
-        let now = Timestamp::now();
         let account = Account {
             tokens_after: None,
-            user: User {
-                id: Uuid::now_v7(),
-                username: new.username,
-                email: new.email,
-                name: new.name,
-                role: new.role,
-                blocked: false,
-                block_reason: None,
-                must_change_password: new.must_change_password,
-                attributes: new.attributes,
-                created_at: now,
-                updated_at: now,
-                password_changed_at: now,
-                last_login_at: None,
-            },
+            user: profile.into_user(Uuid::now_v7(), Timestamp::now()),
             password_hash,
         };
         self.store.insert(&account)?;
@@ -114,7 +102,7 @@ impl Service {
                     "the password changed meanwhile; try again".to_owned(),
                 ));
             }
-            apply(acct, &patch, new_hash.as_deref(), own, now)
+            patch.apply(acct, new_hash.as_deref(), own, now)
         })?;
         Ok(Saved {
             user: account.user,
@@ -263,67 +251,6 @@ impl Service {
         }
         Ok(report)
     }
-}
-
-/// The pure part of an update: the next state of `acct`. It may run more than
-/// once inside a store transaction, so it only computes.
-fn apply(
-    acct: &Account,
-    patch: &UserPatch,
-    new_hash: Option<&str>,
-    own: bool,
-    now: Timestamp,
-) -> Result<Account> {
-    let mut next = acct.clone();
-    let u = &mut next.user;
-    if let Some(v) = &patch.username {
-        u.username = v.clone();
-    }
-    if let Some(v) = &patch.email {
-        u.email = v.clone();
-    }
-    if let Some(v) = &patch.name {
-        u.name = v.clone();
-    }
-    if let Some(v) = patch.role {
-        u.role = v;
-    }
-    if let Some(map) = &patch.attributes {
-        u.attributes =
-            Attributes::merged(&u.attributes, map).map_err(|m| Error::invalid("attributes", m))?;
-    }
-    if let Some(blocked) = patch.blocked {
-        u.blocked = blocked;
-        if !blocked {
-            u.block_reason = None;
-        }
-    }
-    if let Some(reason) = &patch.block_reason {
-        u.block_reason = reason.clone();
-    }
-    // A reason describes a block: an unblocked user has none.
-    if !u.blocked {
-        u.block_reason = None;
-    }
-    if let Some(v) = patch.must_change_password {
-        u.must_change_password = v;
-    }
-    if let Some(hash) = new_hash {
-        next.password_hash = hash.to_owned();
-        u.password_changed_at = now;
-        // A new password the user chose itself satisfies the demand for one; a
-        // password an operator or admin sets is still the user's to change.
-        if own && patch.must_change_password.is_none() {
-            u.must_change_password = false;
-        }
-    }
-    u.updated_at = now;
-    // Blocking ends every token issued so far, for good: unblocking does not
-    // bring them back.
-    if patch.blocked == Some(true) && !acct.user.blocked {
-        next.tokens_after = Some(now);
-    }
-    Ok(next)
 }
 
 /// What became of one name in a bulk delete.
