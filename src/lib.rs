@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod database;
 pub mod domain;
 pub mod error;
 pub mod fields;

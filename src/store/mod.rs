@@ -11,6 +11,7 @@
 //! records and token holders, a flag that no token was ever revoked) is the
 //! sled backend's own business.
 
+pub mod postgres;
 pub mod sled;
 
 #[cfg(test)]

@@ -129,5 +129,5 @@ fn a_commit_cut_short_by_shutdown_does_not_stall_later_flushes() {
 crate::store::contract::store_contract!(|| {
     let dir = tempfile::tempdir().unwrap();
     let store: Arc<dyn Store> = Arc::new(SledStore::open(&dir.path().join("db")).unwrap());
-    (Box::new(dir) as Box<dyn std::any::Any>, store)
+    Some((Box::new(dir) as Box<dyn std::any::Any>, store))
 });

@@ -1,0 +1,500 @@
+//! The store interface in SQL. Every read goes to the database (several
+//! processes share it: nothing read earlier can be trusted later), and
+//! every change that takes more than one statement is one transaction.
+
+use std::collections::{HashMap, HashSet};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use tokio_postgres::types::ToSql;
+use deadpool_postgres::Transaction;
+use tokio_postgres::IsolationLevel;
+use uuid::Uuid;
+
+use super::row::{self, INSERT, INSERT_TYPES, SELECT, Values};
+use super::{Failure, PostgresStore, taken};
+use crate::domain::{Account, ExportLine, Role, Timestamp, UserRef};
+use crate::store::{
+    Change, CheckReport, Commit, ExportBatch, Filter, Holder, Result, Store, StoreError as Error,
+    Taken,
+};
+
+/// Rows fetched at a time by export and check.
+const FETCH: i32 = 1000;
+
+impl Store for PostgresStore {
+    fn get(&self, user: &UserRef) -> Result<Option<Account>> {
+        self.run(self.with_client(async |c| {
+            let (sql, key) = by_ref(user);
+            let row = c
+                .query_opt(&sql, &[key.as_ref()])
+                .await?;
+            Ok(row.as_ref().map(row::account).transpose()?)
+        }))
+    }
+
+    /// Read from the database on every request: another instance may have
+    /// blocked, demoted or deleted the user a moment ago.
+    fn holder(&self, id: Uuid) -> Result<Option<Holder>> {
+        self.run(self.with_client(async |c| {
+            let row = c
+                .query_opt(
+                    "SELECT role, blocked, must_change_password, password_changed_at, tokens_after
+                     FROM users WHERE id = $1",
+                    &[&id],
+                )
+                .await?;
+            let Some(row) = row else { return Ok(None) };
+            let role: String = row.get(0);
+            let millis = |t: SystemTime| Timestamp::from_system_time(t).unix_millis();
+            Ok(Some(Holder {
+                role: role.parse::<Role>().map_err(Error::Internal)?,
+                blocked: row.get(1),
+                must_change_password: row.get(2),
+                password_changed_at: millis(row.get(3)),
+                tokens_after: row.get::<_, Option<SystemTime>>(4).map(millis),
+            }))
+        }))
+    }
+
+    fn insert(&self, account: &Account) -> Result<()> {
+        let values = Values::of(account);
+        let sql = format!(
+            "INSERT INTO users ({INSERT}) VALUES ({})",
+            (1..=INSERT_TYPES.len())
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        self.run(self.transaction(async |tx| {
+            match tx.execute(&sql, &values.params()).await {
+                Ok(_) => Ok(()),
+                Err(e) => match taken(&e, account) {
+                    Some(t) => Err(Failure::Store(Error::Taken(t))),
+                    None => Err(Failure::Db(e)),
+                },
+            }
+        }))
+    }
+
+    /// One statement for the batch (`unnest` of one array a column), which
+    /// skips each account that takes what a stored one, or an earlier one in
+    /// the batch, holds; then what each skipped one took is looked up.
+    fn insert_many(
+        &self,
+        accounts: &[Account],
+        fresh: &[bool],
+    ) -> Result<Vec<std::result::Result<(), Taken>>> {
+        if accounts.is_empty() {
+            return Ok(Vec::new());
+        }
+        let columns = Columns::of(accounts);
+        let columns: Vec<&(dyn ToSql + Sync)> = columns.iter().map(|c| c.as_ref()).collect();
+        let sql = format!(
+            "INSERT INTO users ({INSERT}) SELECT * FROM unnest({}) ON CONFLICT DO NOTHING RETURNING id",
+            INSERT_TYPES
+                .iter()
+                .enumerate()
+                .map(|(i, t)| format!("${}::{t}[]", i + 1))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        self.run(self.transaction(async |tx| {
+            let stored: HashSet<Uuid> = tx
+                .query(&sql, &columns)
+                .await?
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+            let skipped: Vec<&Account> = accounts
+                .iter()
+                .filter(|a| !stored.contains(&a.user.id))
+                .collect();
+            let holders = if skipped.is_empty() {
+                Vec::new()
+            } else {
+                let ids: Vec<Uuid> = skipped.iter().map(|a| a.user.id).collect();
+                let names: Vec<&str> = skipped.iter().map(|a| a.user.username.as_str()).collect();
+                let emails: Vec<String> = skipped.iter().map(|a| a.user.email.key()).collect();
+                tx.query(
+                    "SELECT id, username, email_key FROM users
+                     WHERE id = ANY($1) OR username = ANY($2) OR email_key = ANY($3)",
+                    &[&ids, &names, &emails],
+                )
+                .await?
+            };
+            let held = |column: usize, value: &str| {
+                holders.iter().any(|r| r.get::<_, &str>(column) == value)
+            };
+            let held_id = |id: Uuid| holders.iter().any(|r| r.get::<_, Uuid>(0) == id);
+            accounts
+                .iter()
+                .enumerate()
+                .map(|(i, a)| {
+                    let u = &a.user;
+                    if stored.contains(&u.id) {
+                        Ok(Ok(()))
+                    } else if !fresh.get(i).copied().unwrap_or(false) && held_id(u.id) {
+                        Ok(Err(Taken::Id(u.id)))
+                    } else if held(1, u.username.as_str()) {
+                        Ok(Err(Taken::Username(u.username.clone())))
+                    } else if held(2, &u.email.key()) {
+                        Ok(Err(Taken::Email(u.email.clone())))
+                    } else {
+                        Err(Failure::Store(Error::Internal(format!(
+                            "user {} was neither stored nor in conflict",
+                            u.id
+                        ))))
+                    }
+                })
+                .collect()
+        }))
+    }
+
+    /// Reads the account with a row lock, computes its next state, writes
+    /// it; the database's constraints keep usernames and emails unique.
+    fn update(&self, user: &UserRef, change: &Change<'_>) -> Result<Account> {
+        let (select, key) = by_ref(user);
+        let select = format!("{select} FOR UPDATE");
+        let update = format!(
+            "UPDATE users SET ({INSERT}) = ({}) WHERE id = $18",
+            (1..=INSERT_TYPES.len())
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        self.run(self.transaction(async |tx| {
+            let Some(row) = tx.query_opt(&select, &[key.as_ref()]).await? else {
+                return Err(Failure::Store(Error::NotFound(user.clone())));
+            };
+            let current = row::account(&row)?;
+            let next = change(&current).map_err(Error::Refused)?;
+            let values = Values::of(&next);
+            let mut params: Vec<&(dyn ToSql + Sync)> = values.params().to_vec();
+            params.push(&current.user.id);
+            match tx.execute(&update, &params).await {
+                Ok(_) => Ok(next.clone()),
+                Err(e) => match taken(&e, &next) {
+                    Some(t) => Err(Failure::Store(Error::Taken(t))),
+                    None => Err(Failure::Db(e)),
+                },
+            }
+        }))
+    }
+
+    /// Every name is resolved (and its row locked) before anything is
+    /// removed, so two names of one user both find it.
+    fn delete_many(&self, users: &[UserRef], dry_run: bool) -> Result<Vec<Option<Account>>> {
+        let (mut ids, mut names, mut emails) = (Vec::new(), Vec::new(), Vec::new());
+        for user in users {
+            match user {
+                UserRef::Id(id) => ids.push(*id),
+                UserRef::Username(n) => names.push(n.as_str().to_owned()),
+                UserRef::Email(e) => emails.push(e.key()),
+            }
+        }
+        let select = format!(
+            "SELECT {SELECT} FROM users
+             WHERE id = ANY($1) OR username = ANY($2) OR email_key = ANY($3)
+             ORDER BY id{}",
+            if dry_run { "" } else { " FOR UPDATE" }
+        );
+        self.run(self.transaction(async |tx| {
+            let found = tx
+                .query(&select, &[&ids, &names, &emails])
+                .await?
+                .iter()
+                .map(row::account)
+                .collect::<Result<Vec<_>>>()?;
+            let by_id: HashMap<Uuid, &Account> = found.iter().map(|a| (a.user.id, a)).collect();
+            let by_name: HashMap<&str, &Account> = found
+                .iter()
+                .map(|a| (a.user.username.as_str(), a))
+                .collect();
+            let by_email: HashMap<String, &Account> =
+                found.iter().map(|a| (a.user.email.key(), a)).collect();
+            let outcomes: Vec<Option<Account>> = users
+                .iter()
+                .map(|user| {
+                    match user {
+                        UserRef::Id(id) => by_id.get(id),
+                        UserRef::Username(n) => by_name.get(n.as_str()),
+                        UserRef::Email(e) => by_email.get(&e.key()),
+                    }
+                    .map(|a| (*a).clone())
+                })
+                .collect();
+            if !dry_run {
+                let doomed: Vec<Uuid> = by_id.keys().copied().collect();
+                tx.execute("DELETE FROM users WHERE id = ANY($1)", &[&doomed])
+                    .await?;
+            }
+            Ok(outcomes)
+        }))
+    }
+
+    /// The filters are pushed down; the id index gives the order and the
+    /// cursor.
+    fn page(&self, filter: &Filter, after: Option<Uuid>, limit: usize) -> Result<Vec<Account>> {
+        let role = filter.role.map(Role::as_str);
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let mut clauses = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
+        if let Some(after) = &after {
+            params.push(after);
+            clauses.push(format!("id > ${}", params.len()));
+        }
+        if let Some(role) = &role {
+            params.push(role);
+            clauses.push(format!("role = ${}", params.len()));
+        }
+        if let Some(blocked) = &filter.blocked {
+            params.push(blocked);
+            clauses.push(format!("blocked = ${}", params.len()));
+        }
+        if let Some(text) = &filter.search {
+            params.push(text);
+            let n = params.len();
+            clauses.push(format!(
+                "(strpos(username, ${n}) > 0 OR strpos(email_key, ${n}) > 0 \
+                 OR strpos(search_name, ${n}) > 0)"
+            ));
+        }
+        params.push(&limit);
+        let sql = format!(
+            "SELECT {SELECT} FROM users {} ORDER BY id LIMIT ${}",
+            if clauses.is_empty() {
+                String::new()
+            } else {
+                format!("WHERE {}", clauses.join(" AND "))
+            },
+            params.len()
+        );
+        self.run(self.with_client(async |c| {
+            Ok(c.query(&sql, &params)
+                .await?
+                .iter()
+                .map(row::account)
+                .collect::<Result<Vec<_>>>()?)
+        }))
+    }
+
+    /// One consistent snapshot, read `FETCH` rows at a time.
+    fn export_lines(&self, lines: u64, batch: &mut ExportBatch<'_>) -> Result<u64> {
+        let lines = lines.max(1);
+        self.run(async {
+            let mut client = self.client().await?;
+            let tx = snapshot(&mut client).await.map_err(|e| self.error(e))?;
+            let sql = format!("SELECT {SELECT} FROM users ORDER BY id");
+            let portal = tx.bind(&sql, &[]).await.map_err(|e| self.error(e))?;
+            let (mut buf, mut count) = (Vec::new(), 0u64);
+            loop {
+                let rows = tx
+                    .query_portal(&portal, FETCH)
+                    .await
+                    .map_err(|e| self.error(e))?;
+                for row in &rows {
+                    let account = row::account(row)?;
+                    let line = ExportLine {
+                        user: &account.user,
+                        password_hash: &account.password_hash,
+                    };
+                    serde_json::to_writer(&mut buf, &line)
+                        .map_err(|e| Error::Internal(e.to_string()))?;
+                    buf.push(b'\n');
+                    count += 1;
+                    if count % lines == 0 {
+                        batch(&mut buf)?;
+                    }
+                }
+                if rows.len() < FETCH as usize {
+                    break;
+                }
+            }
+            if !buf.is_empty() {
+                batch(&mut buf)?;
+            }
+            Ok(count)
+        })
+    }
+
+    fn revoke(&self, jti: &str, expires_at: u64) -> Result<()> {
+        let expires = UNIX_EPOCH + Duration::from_secs(expires_at);
+        self.run(self.transaction(async |tx| {
+            tx.execute(
+                "INSERT INTO revoked_tokens (jti, expires_at) VALUES ($1, $2)
+                 ON CONFLICT (jti) DO NOTHING",
+                &[&jti, &expires],
+            )
+            .await?;
+            // Revoked tokens that have expired anyway are forgotten.
+            tx.execute("DELETE FROM revoked_tokens WHERE expires_at < now()", &[])
+                .await?;
+            Ok(())
+        }))
+    }
+
+    fn is_revoked(&self, jti: &str) -> Result<bool> {
+        self.run(self.with_client(async |c| {
+            Ok(c.query_opt("SELECT 1 FROM revoked_tokens WHERE jti = $1", &[&jti])
+                .await?
+                .is_some())
+        }))
+    }
+
+    /// Whether the database answers, and takes writes (a standby does not).
+    fn health(&self) -> Result<()> {
+        self.run(self.with_client(async |c| {
+            let row = c
+                .query_one("SELECT current_setting('transaction_read_only')", &[])
+                .await?;
+            if row.get::<_, &str>(0) == "on" {
+                return Err(Failure::Store(Error::Unavailable(format!(
+                    "{}: the database is read-only (a standby?)",
+                    self.shown
+                ))));
+            }
+            Ok(())
+        }))
+    }
+
+    /// The constraints keep the indexes right; what is left to check is
+    /// each row (written by hand, say) and the two keys computed here.
+    /// `repair` recomputes the keys and forgets expired revocations.
+    fn check(&self, repair: bool) -> Result<CheckReport> {
+        self.run(async {
+            self.run_check(repair).await
+        })
+    }
+
+    /// A committed transaction is durable: nothing is left to flush.
+    fn flush(&self) -> Result<()> {
+        Ok(())
+    }
+
+    fn commit(&self) -> Commit<'_> {
+        Box::pin(std::future::ready(Ok(())))
+    }
+}
+
+impl PostgresStore {
+    async fn run_check(&self, repair: bool) -> Result<CheckReport> {
+        let mut report = CheckReport::default();
+        let mut stale: Vec<(Uuid, String, Option<String>)> = Vec::new();
+        {
+            let mut client = self.client().await?;
+            let tx = snapshot(&mut client).await.map_err(|e| self.error(e))?;
+            let sql = format!("SELECT {SELECT}, email_key, search_name FROM users ORDER BY id");
+            let portal = tx.bind(&sql, &[]).await.map_err(|e| self.error(e))?;
+            loop {
+                let rows = tx
+                    .query_portal(&portal, FETCH)
+                    .await
+                    .map_err(|e| self.error(e))?;
+                for row in &rows {
+                    report.users += 1;
+                    match row::account(row) {
+                        Ok(account) => {
+                            let u = &account.user;
+                            let email_key = u.email.key();
+                            let search = u.name.as_ref().map(|n| n.as_str().to_lowercase());
+                            let stored_key: &str = row.get("email_key");
+                            let stored_search: Option<&str> = row.get("search_name");
+                            if stored_key != email_key || stored_search != search.as_deref() {
+                                report.problem(
+                                    "stale key",
+                                    format!(
+                                        "user {} has an email or name key that does not match",
+                                        u.id
+                                    ),
+                                );
+                                stale.push((u.id, email_key, search));
+                            }
+                        }
+                        Err(e) => report.problem("unreadable user", e.to_string()),
+                    }
+                }
+                if rows.len() < FETCH as usize {
+                    break;
+                }
+            }
+        }
+        if repair {
+            self.transaction(async |tx| {
+                for (id, key, search) in &stale {
+                    tx.execute(
+                        "UPDATE users SET email_key = $2, search_name = $3 WHERE id = $1",
+                        &[id, key, search],
+                    )
+                    .await?;
+                }
+                tx.execute("DELETE FROM revoked_tokens WHERE expires_at < now()", &[])
+                    .await?;
+                Ok(())
+            })
+            .await?;
+            report.repaired = true;
+        }
+        Ok(report)
+    }
+}
+
+/// A read-only transaction that sees one moment throughout.
+async fn snapshot(
+    client: &mut deadpool_postgres::Object,
+) -> std::result::Result<Transaction<'_>, tokio_postgres::Error> {
+    client
+        .build_transaction()
+        .isolation_level(IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()
+        .await
+}
+
+/// The query for the account `user` names, and its one parameter.
+fn by_ref(user: &UserRef) -> (String, Box<dyn ToSql + Sync>) {
+    match user {
+        UserRef::Id(id) => (format!("SELECT {SELECT} FROM users WHERE id = $1"), Box::new(*id)),
+        UserRef::Username(n) => (
+            format!("SELECT {SELECT} FROM users WHERE username = $1"),
+            Box::new(n.as_str().to_owned()),
+        ),
+        UserRef::Email(e) => (
+            format!("SELECT {SELECT} FROM users WHERE email_key = $1"),
+            Box::new(e.key()),
+        ),
+    }
+}
+
+/// An array a column, for `insert_many`'s `unnest`.
+struct Columns;
+
+impl Columns {
+    fn of(accounts: &[Account]) -> Vec<Box<dyn ToSql + Sync>> {
+        let v: Vec<Values> = accounts.iter().map(Values::of).collect();
+        fn col<T: ToSql + Sync + 'static>(
+            v: &[Values],
+            f: impl Fn(&Values) -> T,
+        ) -> Box<dyn ToSql + Sync> {
+            Box::new(v.iter().map(f).collect::<Vec<T>>())
+        }
+        vec![
+            col(&v, |r| r.id),
+            col(&v, |r| r.username.clone()),
+            col(&v, |r| r.email.clone()),
+            col(&v, |r| r.email_key.clone()),
+            col(&v, |r| r.name.clone()),
+            col(&v, |r| r.search_name.clone()),
+            col(&v, |r| r.role.to_owned()),
+            col(&v, |r| r.blocked),
+            col(&v, |r| r.block_reason.clone()),
+            col(&v, |r| r.must_change_password),
+            col(&v, |r| r.attributes.clone()),
+            col(&v, |r| r.password_hash.clone()),
+            col(&v, |r| r.tokens_after),
+            col(&v, |r| r.created_at),
+            col(&v, |r| r.updated_at),
+            col(&v, |r| r.password_changed_at),
+            col(&v, |r| r.last_login_at),
+        ]
+    }
+}

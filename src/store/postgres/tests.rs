@@ -1,0 +1,188 @@
+//! The PostgreSQL backend's tests, each in a schema of its own on the
+//! server `USERSCTL_TEST_DATABASE_URL` names (`.ci/postgres start` makes
+//! one). Without it they say so and pass: CI sets it, and fails when the
+//! PostgreSQL tests did not run (`.ci/run`).
+
+use std::sync::Arc;
+
+use super::*;
+use crate::domain::UserRef;
+use crate::store::{Store, StoreError};
+
+/// A schema of its own on the test server, dropped when it goes.
+pub struct TestSchema {
+    admin: PostgresUrl,
+    pub name: String,
+    pub url: PostgresUrl,
+}
+
+impl TestSchema {
+    /// `None` (and a line on stderr) when no test server is configured.
+    pub fn new() -> Option<TestSchema> {
+        let Ok(url) = std::env::var("USERSCTL_TEST_DATABASE_URL") else {
+            eprintln!("USERSCTL_TEST_DATABASE_URL is not set: PostgreSQL test skipped");
+            return None;
+        };
+        let admin = PostgresUrl::new(&url).expect("USERSCTL_TEST_DATABASE_URL is a postgres URL");
+        let name = format!("t_{}", uuid::Uuid::new_v4().simple());
+        psql(&admin, &format!("CREATE SCHEMA {name}"));
+        let sep = if url.contains('?') { '&' } else { '?' };
+        // Its own application name too, so that a test can end its own
+        // connections alone.
+        let url = PostgresUrl::new(&format!(
+            "{url}{sep}options=-csearch_path%3D{name}&application_name={name}"
+        ))
+        .unwrap();
+        Some(TestSchema { admin, name, url })
+    }
+
+    /// A store on the schema, migrated.
+    pub fn store(&self) -> PostgresStore {
+        let store = PostgresStore::connect(&self.url).unwrap();
+        migrate(&store).unwrap();
+        store
+    }
+}
+
+impl Drop for TestSchema {
+    fn drop(&mut self) {
+        psql(&self.admin, &format!("DROP SCHEMA {} CASCADE", self.name));
+    }
+}
+
+/// One statement on the test server.
+fn psql(url: &PostgresUrl, sql: &str) {
+    let store = PostgresStore::connect(url).unwrap();
+    store
+        .run(store.with_client(async |c| {
+            Ok(c.batch_execute(sql).await?)
+        }))
+        .unwrap();
+}
+
+/// Runs `test` with a migrated store, when there is a test server.
+fn with_store(test: impl FnOnce(&PostgresStore, &TestSchema)) {
+    if let Some(schema) = TestSchema::new() {
+        let store = schema.store();
+        test(&store, &schema);
+    }
+}
+
+#[test]
+fn migrate_is_idempotent_and_other_commands_name_it() {
+    let Some(schema) = TestSchema::new() else { return };
+    let Err(e) = PostgresStore::open(&schema.url) else {
+        panic!("an empty database was opened")
+    };
+    assert!(e.to_string().contains("usersctl migrate"), "{e}");
+    let store = PostgresStore::connect(&schema.url).unwrap();
+    let first = migrate(&store).unwrap();
+    assert_eq!((first.from, first.to), (0, SCHEMA_VERSION));
+    let again = migrate(&store).unwrap();
+    assert_eq!((again.from, again.to), (SCHEMA_VERSION, SCHEMA_VERSION));
+    PostgresStore::open(&schema.url).unwrap();
+    // A newer schema than this usersctl knows is refused.
+    psql(
+        &schema.url,
+        &format!("UPDATE usersctl_schema SET version = {}", SCHEMA_VERSION + 1),
+    );
+    let Err(e) = PostgresStore::open(&schema.url) else {
+        panic!("a newer schema was opened")
+    };
+    assert!(e.to_string().contains("upgrade usersctl"), "{e}");
+}
+
+#[test]
+fn migrations_from_many_places_at_once_end_in_one_schema() {
+    let Some(schema) = TestSchema::new() else { return };
+    let url = Arc::new(schema.url.clone());
+    let runs: Vec<_> = (0..6)
+        .map(|_| {
+            let url = url.clone();
+            std::thread::spawn(move || {
+                let store = PostgresStore::connect(&url).unwrap();
+                migrate(&store)
+            })
+        })
+        .collect();
+    let outcomes: Vec<_> = runs.into_iter().map(|r| r.join().unwrap()).collect();
+    for outcome in &outcomes {
+        let migrated = outcome.as_ref().expect("every migrate succeeds");
+        assert_eq!(migrated.to, SCHEMA_VERSION);
+    }
+    assert_eq!(
+        outcomes
+            .iter()
+            .filter(|o| o.as_ref().unwrap().from == 0)
+            .count(),
+        1,
+        "exactly one applied the steps: {outcomes:?}"
+    );
+    PostgresStore::open(&schema.url).unwrap();
+}
+
+#[test]
+fn an_unreachable_server_or_a_wrong_password_is_one_line_without_the_password() {
+    // Nothing listens on port 1.
+    let url = PostgresUrl::new("postgres://app:hunter2secret@127.0.0.1:1/users").unwrap();
+    let e = PostgresStore::open(&url).err().expect("no server there");
+    let text = e.to_string();
+    assert!(matches!(e, StoreError::Unavailable(_)), "{e:?}");
+    assert!(text.contains("postgres://app@127.0.0.1:1/users"), "{text}");
+    assert!(!text.contains("hunter2secret") && !text.contains('\n'), "{text}");
+    let Ok(real) = std::env::var("USERSCTL_TEST_DATABASE_URL") else {
+        return;
+    };
+    let wrong = format!(
+        "postgres://postgres:wrongpw@{}",
+        real.split_once('@').unwrap().1
+    );
+    let e = PostgresStore::open(&PostgresUrl::new(&wrong).unwrap())
+        .err()
+        .expect("a wrong password is refused");
+    let text = e.to_string();
+    assert!(text.contains("password"), "{text}");
+    assert!(!text.contains("wrongpw"), "{text}");
+    let missing = PostgresUrl::new(&format!(
+        "{}/no_such_db",
+        real.rsplit_once('/').unwrap().0
+    ))
+    .unwrap();
+    let e = PostgresStore::open(&missing).err().expect("no such database");
+    assert!(e.to_string().contains("no_such_db"), "{e}");
+}
+
+#[test]
+fn a_terminated_connection_is_replaced() {
+    with_store(|store, schema| {
+        store.health().unwrap();
+        let kill = format!(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE application_name = '{}' AND pid <> pg_backend_pid()",
+            schema.name
+        );
+        store
+            .run(store.with_client(async |c| {
+                c.batch_execute(&kill)
+                .await?;
+                Ok(())
+            }))
+            .unwrap();
+        // The pool notices the dead connections and makes new ones; a read
+        // on one that died is made again on a new one.
+        for _ in 0..20 {
+            store.health().unwrap();
+        }
+        let account = crate::store::contract::account("survivor");
+        store.insert(&account).unwrap();
+        store.run(store.with_client(async |c| Ok(c.batch_execute(&kill).await?))).unwrap();
+        assert!(store.get(&UserRef::Id(account.user.id)).unwrap().is_some());
+    });
+}
+
+crate::store::contract::store_contract!(|| {
+    TestSchema::new().map(|schema| {
+        let store: Arc<dyn Store> = Arc::new(schema.store());
+        (Box::new(schema) as Box<dyn std::any::Any>, store)
+    })
+});
