@@ -9,6 +9,7 @@ use std::time::Duration;
 use clap::builder::BoolishValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::database::Database;
 use crate::domain::{DisplayName, Email, Role, UserRef, Username};
 
 pub const EXIT_CODES: &str = "\
@@ -28,15 +29,19 @@ Exit codes:
     version,
     about = "Manage user accounts from a terminal, from scripts, and over HTTP",
     long_about = "Manage user accounts from a terminal, from scripts, and over HTTP.\n\n\
-        Data lives in an embedded database directory (--db). Passwords are never taken \
-        as arguments: they are prompted for, read with --password-stdin, or generated.",
+        Data lives in an embedded database directory (--db), or in PostgreSQL \
+        (--db postgres://…) for several servers on one database. Passwords are never \
+        taken as arguments: they are prompted for, read with --password-stdin, or generated.",
     after_long_help = EXIT_CODES,
     propagate_version = true
 )]
 pub struct Cli {
-    /// Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]
-    #[arg(long, env = "USERSCTL_DB", global = true, value_name = "PATH")]
-    pub db: Option<PathBuf>,
+    /// Database directory, or a postgres:// URL (put a URL with a password in
+    /// USERSCTL_DB, or the password in PGPASSWORD, not on the command line)
+    /// [default: the platform data directory, e.g. ~/.local/share/usersctl]
+    #[arg(long, env = "USERSCTL_DB", global = true, value_name = "PATH|URL",
+          hide_env_values = true, value_parser = DatabaseParser)]
+    pub db: Option<Database>,
 
     /// Make the database if --db names none (only `user create` and `users import` do so unasked)
     #[arg(long, env = "USERSCTL_INIT", global = true, value_parser = BoolishValueParser::new())]
@@ -97,6 +102,9 @@ pub enum Command {
     Authenticate(AuthenticateArgs),
     /// Run the HTTP interface on the same database
     Serve(ServeArgs),
+    /// Create or upgrade the schema of a PostgreSQL database (safe to run
+    /// from several places at once)
+    Migrate,
     /// Verify that records and indexes agree and every hash parses
     Check {
         /// Rebuild the username and email indexes from the records first,
@@ -494,5 +502,23 @@ mod tests {
         assert_eq!(parse_duration("15m").unwrap(), Duration::from_secs(900));
         assert!(parse_duration("0s").is_err());
         assert!(parse_duration("soon").is_err());
+    }
+}
+
+/// `--db`: never refuses (a URL is never echoed back in an argument error,
+/// as it may hold a password); see `Database::from_arg`.
+#[derive(Debug, Clone, Copy)]
+pub struct DatabaseParser;
+
+impl clap::builder::TypedValueParser for DatabaseParser {
+    type Value = Database;
+
+    fn parse_ref(
+        &self,
+        _cmd: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Database, clap::Error> {
+        Ok(Database::from_arg(value))
     }
 }

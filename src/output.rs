@@ -15,6 +15,7 @@ use crate::domain::User;
 use crate::error::Error;
 use crate::ops::{Data, SavedUser, UserPage};
 use crate::ops::{DeleteManyReport, Page, Saved};
+use crate::service::Migrated;
 use crate::token::IssuedToken;
 
 pub struct Printer {
@@ -247,6 +248,33 @@ impl Printer {
                 self.note(&summary);
                 Ok(())
             }
+        }
+    }
+
+    /// What `migrate` did: a line for people, an object for scripts.
+    pub fn migrated(&self, out: &mut dyn Write, db: &str, migrated: Migrated) -> io::Result<()> {
+        let (from, to) = match migrated {
+            Migrated::Schema { from, to } => (Some(from), Some(to)),
+            Migrated::Embedded => (None, None),
+        };
+        match self.format {
+            Format::Json => self.json(
+                out,
+                &serde_json::json!({"database": db, "from_version": from, "version": to}),
+            ),
+            _ => match (from, to) {
+                (Some(from), Some(to)) if from == to => {
+                    writeln!(out, "{db}: schema version {to}, current; nothing to do")
+                }
+                (Some(0), Some(to)) => writeln!(out, "{db}: schema created (version {to})"),
+                (Some(from), Some(to)) => {
+                    writeln!(out, "{db}: schema upgraded from version {from} to {to}")
+                }
+                _ => writeln!(
+                    out,
+                    "{db}: an embedded database; usersctl keeps its schema itself, nothing to do"
+                ),
+            },
         }
     }
 

@@ -4,10 +4,10 @@
 //! wires (`http`, `socket`) know nothing of each other or of the process.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::database::Database;
 use crate::error::{Error, Result};
 use crate::http;
 pub use crate::http::HttpConfig;
@@ -16,7 +16,7 @@ use crate::service::{self, Service};
 /// Everything `serve` is told, from its flags and the environment.
 #[derive(Debug, Clone)]
 pub struct ServeConfig {
-    pub db: PathBuf,
+    pub db: Database,
     pub bind: SocketAddr,
     pub log_format: LogFormat,
     pub http: HttpConfig,
@@ -46,7 +46,6 @@ pub fn run(config: ServeConfig) -> Result<()> {
         service: config,
         ..
     } = config;
-    let db = db.as_path();
     if config.token_ttl > config.max_token_ttl {
         return Err(Error::usage(format!(
             "--token-ttl must be at most {}",
@@ -54,7 +53,7 @@ pub fn run(config: ServeConfig) -> Result<()> {
         )));
     }
     limit_malloc_arenas();
-    let service = Arc::new(Service::open(db, config)?);
+    let service = Arc::new(Service::open(&db, config)?);
     // Refuse a bad secret (short, readable by others) now, not at the first login.
     service.keys()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -65,14 +64,23 @@ pub fn run(config: ServeConfig) -> Result<()> {
         .build()
         .map_err(Error::internal)?;
     runtime.block_on(async {
-        // Operator commands on the same --db are carried out here meanwhile;
-        // the socket is ready before the server says it is listening.
-        let admin = crate::socket::bind(db)?;
+        // Operator commands on the same --db directory are carried out here
+        // meanwhile; the socket is ready before the server says it is
+        // listening. On PostgreSQL every command uses the database itself.
+        let admin = match &db {
+            Database::Dir(dir) => Some((dir, crate::socket::bind(dir)?)),
+            Database::Postgres(_) => None,
+        };
         let listener = tokio::net::TcpListener::bind(bind)
             .await
             .map_err(|e| Error::Internal(format!("cannot listen on {bind}: {e}")))?;
         let addr = listener.local_addr()?;
-        let admin_task = tokio::spawn(crate::socket::serve(admin, service.clone()));
+        let admin_task = admin.map(|(dir, socket)| {
+            (
+                dir,
+                tokio::spawn(crate::socket::serve(socket, service.clone())),
+            )
+        });
         let shutdown = http::server::shutdown_signal()?;
         // On stdout, whatever the log filter: scripts and tests read the port here.
         println!("listening on http://{addr}");
@@ -90,8 +98,10 @@ pub fn run(config: ServeConfig) -> Result<()> {
             });
         };
         http::server::run(listener, app, shutdown).await;
-        admin_task.abort();
-        let _ = std::fs::remove_file(crate::socket::socket_path(db));
+        if let Some((dir, task)) = admin_task {
+            task.abort();
+            let _ = std::fs::remove_file(crate::socket::socket_path(dir));
+        }
         Ok::<_, Error>(())
     })?;
     // Work still running on blocking threads (a password check, say) was

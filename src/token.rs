@@ -19,6 +19,8 @@ use crate::error::{Error, Result};
 pub const ISSUER: &str = "usersctl";
 pub use crate::layout::SECRET_FILE;
 pub const SECRET_ENV: &str = "USERSCTL_JWT_SECRET";
+/// A file holding the secret, for secret stores that mount files.
+pub const SECRET_FILE_ENV: &str = "USERSCTL_JWT_SECRET_FILE";
 const MIN_SECRET_BYTES: usize = 32;
 const LEEWAY_SECS: u64 = 5;
 /// Verified tokens remembered at once (a few MiB at most).
@@ -77,11 +79,35 @@ impl TokenKeys {
     /// Loads the signing secret: `USERSCTL_JWT_SECRET` if set, else the secret
     /// file in the database directory, created on first use.
     pub fn load(dir: &Path) -> Result<TokenKeys> {
-        let secret = match std::env::var(SECRET_ENV) {
-            Ok(value) => value.into_bytes(),
-            Err(_) => load_or_create_secret(dir)?,
+        let secret = match given_secret()? {
+            Some(secret) => secret,
+            None => load_or_create_secret(dir)?,
         };
         Self::from_secret(&secret)
+    }
+
+    /// Loads a secret every process on a shared database must be given
+    /// alike (`USERSCTL_JWT_SECRET` or `USERSCTL_JWT_SECRET_FILE`): one
+    /// made up here would sign tokens the other instances refuse.
+    pub fn load_shared() -> Result<TokenKeys> {
+        match given_secret()? {
+            Some(secret) => Self::from_secret(&secret),
+            None => Err(Error::usage(format!(
+                "a shared database needs the token signing secret given, the same to every \
+                 instance: set {SECRET_ENV} or {SECRET_FILE_ENV}"
+            ))),
+        }
+    }
+
+    /// Tells secrets apart without giving them away: an HMAC of a fixed
+    /// message under the secret.
+    pub fn fingerprint(&self) -> Result<String> {
+        jsonwebtoken::crypto::sign(
+            b"usersctl token secret fingerprint, v1",
+            &self.encoding,
+            Algorithm::HS256,
+        )
+        .map_err(|e| Error::Internal(format!("cannot fingerprint the token secret: {e}")))
     }
 
     pub fn from_secret(secret: &[u8]) -> Result<TokenKeys> {
@@ -167,6 +193,27 @@ impl TokenKeys {
                 Error::Unauthorized(why.to_owned())
             })
     }
+}
+
+/// The secret given in the environment (directly, or as a file), if any.
+fn given_secret() -> Result<Option<Vec<u8>>> {
+    if let Ok(value) = std::env::var(SECRET_ENV) {
+        return Ok(Some(value.into_bytes()));
+    }
+    let Some(path) = std::env::var_os(SECRET_FILE_ENV) else {
+        return Ok(None);
+    };
+    let mut secret = std::fs::read(&path).map_err(|e| {
+        Error::usage(format!(
+            "cannot read {SECRET_FILE_ENV} ({}): {e}",
+            Path::new(&path).display()
+        ))
+    })?;
+    // A file written by `echo` ends with a newline that is not the secret's.
+    while secret.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+        secret.pop();
+    }
+    Ok(Some(secret))
 }
 
 fn load_or_create_secret(dir: &Path) -> Result<Vec<u8>> {

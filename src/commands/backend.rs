@@ -4,6 +4,7 @@
 use std::time::{Duration, Instant};
 
 use super::unexpected;
+use crate::database::Database;
 use crate::error::{Error, Result};
 use crate::ops::{DeleteMany, DeleteManyReport, ImportEnd, Request, Response};
 use crate::service::{self, Actor, ImportRun, Service};
@@ -26,17 +27,18 @@ pub(super) enum Backend {
 impl Backend {
     /// Opens the database, or finds the server holding it. Held by another
     /// command, it is tried again until `wait` has passed.
-    pub(super) fn open(
-        db: &std::path::Path,
-        config: service::Config,
-        wait: Duration,
-    ) -> Result<Backend> {
+    pub(super) fn open(db: &Database, config: service::Config, wait: Duration) -> Result<Backend> {
+        // Any number of processes share a PostgreSQL database: no lock to
+        // wait for, no server to ask.
+        let Database::Dir(dir) = db else {
+            return Ok(Backend::Local(Box::new(Service::open(db, config)?)));
+        };
         let deadline = Instant::now() + wait;
         loop {
             match Service::open(db, config.clone()) {
                 Ok(service) => return Ok(Backend::Local(Box::new(service))),
                 Err(Error::Locked(why)) => {
-                    match socket::Client::connect(db).map_err(|e| match e {
+                    match socket::Client::connect(dir).map_err(|e| match e {
                         // A server that holds the database and does not answer:
                         // the lock's message names the process.
                         Error::Locked(hung) => Error::Locked(format!("{why} ({hung})")),

@@ -16,6 +16,7 @@ use self::import::import;
 use self::list::{delete_many, list};
 use self::requests::{authenticate_request, confirm, create_request, update_request};
 use crate::cli::{Cli, Command, Format, ListArgs, LogFormat, UserCommand, UsersCommand};
+use crate::database::Database;
 use crate::domain::{PasswordPolicy, UserRef};
 use crate::error::{Error, Result};
 use crate::ops::{Request, Response};
@@ -29,7 +30,7 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<()> {
     let config = service_config(&cli);
     let db = match cli.db.clone() {
         Some(db) => db,
-        None => default_db_dir()?,
+        None => Database::Dir(default_db_dir()?),
     };
     match cli.command {
         Command::Serve(args) => crate::serve::run(ServeConfig {
@@ -46,6 +47,11 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<()> {
             },
             service: config,
         }),
+        Command::Migrate => {
+            let out = &mut io::stdout().lock();
+            let migrated = service::migrate(&db)?;
+            emit(printer.migrated(out, &db.shown(), migrated))
+        }
         command => {
             crate::interrupt::install();
             let caller = config.clone();
@@ -253,7 +259,7 @@ fn run_operation(
                 other => Err(unexpected(&other)),
             }
         }
-        Command::Serve(_) => Err(Error::internal("serve is not an operation")),
+        Command::Serve(_) | Command::Migrate => Err(Error::internal("not an operation")),
     }
 }
 

@@ -28,7 +28,8 @@ fn app() -> App {
         create: true,
         ..service::Config::default()
     };
-    let service = Service::open(&dir.path().join("db"), config).unwrap();
+    let db = crate::database::Database::Dir(dir.path().join("db"));
+    let service = Service::open(&db, config).unwrap();
     let admin = NewUser {
         profile: Profile {
             username: Username::parse("boss").unwrap(),

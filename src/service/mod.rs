@@ -9,7 +9,6 @@ mod transfer;
 mod users;
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -17,10 +16,12 @@ use uuid::Uuid;
 
 use self::auth::login_names;
 use self::authorize::authorize;
+use crate::database::Database;
 use crate::domain::{PasswordPolicy, Role, UserRef};
 use crate::error::{Error, Result};
 use crate::ops::{Request, Response};
 use crate::pool::HashPool;
+use crate::store::postgres::PostgresStore;
 use crate::store::{OpenOptions, SledStore, Store, StoreError};
 use crate::throttle::LoginThrottle;
 use crate::token::TokenKeys;
@@ -43,6 +44,8 @@ pub const DEFAULT_RESERVED: &[&str] = &[
     "abuse",
     "noreply",
 ];
+/// The setting that holds the token secret's fingerprint.
+const SECRET_FINGERPRINT: &str = "token_secret_fingerprint";
 /// How many names one bulk-delete transaction covers.
 const DELETE_BATCH: usize = 1000;
 
@@ -99,18 +102,43 @@ pub struct Session {
 
 pub struct Service {
     store: Arc<dyn Store>,
-    /// The database directory, where the token secret is kept.
-    dir: PathBuf,
+    /// Where the data lives (a directory keeps the token secret too).
+    db: Database,
     config: Config,
     keys: OnceLock<Arc<TokenKeys>>,
     hash_pool: OnceLock<HashPool>,
     throttle: LoginThrottle,
 }
 
+/// What `usersctl migrate` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Migrated {
+    /// A PostgreSQL schema, from one version to another (equal: it was
+    /// current already).
+    Schema { from: i32, to: i32 },
+    /// An embedded database keeps its own schema, upgraded when opened.
+    Embedded,
+}
+
+/// Creates or upgrades the schema of `db` (`usersctl migrate`).
+pub fn migrate(db: &Database) -> Result<Migrated> {
+    match db {
+        Database::Dir(_) => Ok(Migrated::Embedded),
+        Database::Postgres(url) => {
+            let store = PostgresStore::connect(url)?;
+            let done = crate::store::postgres::migrate(&store)?;
+            Ok(Migrated::Schema {
+                from: done.from,
+                to: done.to,
+            })
+        }
+    }
+}
+
 impl Service {
-    pub fn open(dir: &Path, config: Config) -> Result<Service> {
-        Ok(Service {
-            store: Arc::new(SledStore::open_with(
+    pub fn open(db: &Database, config: Config) -> Result<Service> {
+        let store: Arc<dyn Store> = match db {
+            Database::Dir(dir) => Arc::new(SledStore::open_with(
                 dir,
                 OpenOptions {
                     cache_bytes: config.cache_bytes.unwrap_or(crate::store::CACHE_BYTES),
@@ -118,7 +146,11 @@ impl Service {
                     create: config.create,
                 },
             )?),
-            dir: dir.to_owned(),
+            Database::Postgres(url) => Arc::new(PostgresStore::open(url)?),
+        };
+        Ok(Service {
+            store,
+            db: db.clone(),
             config,
             keys: OnceLock::new(),
             hash_pool: OnceLock::new(),
@@ -142,7 +174,24 @@ impl Service {
         if let Some(keys) = self.keys.get() {
             return Ok(keys.clone());
         }
-        let keys = Arc::new(TokenKeys::load(&self.dir)?);
+        let keys = Arc::new(match &self.db {
+            Database::Dir(dir) => TokenKeys::load(dir)?,
+            Database::Postgres(_) => {
+                // Every instance must sign with the same secret: the first
+                // to start records its fingerprint, the others compare.
+                let keys = TokenKeys::load_shared()?;
+                let ours = keys.fingerprint()?;
+                if self.store.settle(SECRET_FINGERPRINT, &ours)? != ours {
+                    return Err(Error::usage(format!(
+                        "the token signing secret differs from the one the other instances \
+                         on {} use; give every instance the same {}",
+                        self.db.shown(),
+                        crate::token::SECRET_ENV
+                    )));
+                }
+                keys
+            }
+        });
         Ok(self.keys.get_or_init(|| keys).clone())
     }
 

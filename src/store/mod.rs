@@ -80,6 +80,11 @@ pub trait Store: Send + Sync {
 
     fn is_revoked(&self, jti: &str) -> Result<bool>;
 
+    /// Stores `value` as the setting `name` unless one is stored already;
+    /// answers the stored value (so that processes sharing a database can
+    /// tell whether they were configured alike).
+    fn settle(&self, name: &str, value: &str) -> Result<String>;
+
     /// Whether the database answers and can write.
     fn health(&self) -> Result<()>;
 

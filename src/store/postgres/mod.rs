@@ -29,7 +29,7 @@ use tokio_postgres::{Client, NoTls, Transaction};
 use crate::database::PostgresUrl;
 use crate::store::{Result, StoreError as Error, Taken};
 
-pub use schema::{SCHEMA_VERSION, migrate};
+pub use schema::{Migrated, SCHEMA_VERSION, migrate};
 
 /// Connections a process keeps at most: a server's requests wait for one
 /// beyond that (the database's own limit is shared by every instance).
@@ -74,7 +74,10 @@ impl PostgresStore {
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(CONNECT_TIMEOUT);
         }
-        if matches!(config.get_ssl_mode(), tokio_postgres::config::SslMode::Require) {
+        if matches!(
+            config.get_ssl_mode(),
+            tokio_postgres::config::SslMode::Require
+        ) {
             return Err(Error::Unavailable(format!(
                 "{shown}: sslmode=require, but this usersctl connects without TLS; \
                  use sslmode=disable (or prefer) on a trusted network, or a TLS proxy"
@@ -152,7 +155,8 @@ impl PostgresStore {
             match outcome {
                 Ok(value) => return Ok(value),
                 Err(Failure::Store(e)) => return Err(e),
-                Err(Failure::Db(e) | Failure::Commit(e)) if retryable(&e) && attempt < ATTEMPTS => {}
+                Err(Failure::Db(e) | Failure::Commit(e)) if retryable(&e) && attempt < ATTEMPTS => {
+                }
                 // Lost before the commit was sent: nothing was written.
                 Err(Failure::Db(e)) if lost(&e) && attempt < 3 => {}
                 Err(Failure::Db(e) | Failure::Commit(e)) => return Err(self.error(e)),
@@ -289,12 +293,12 @@ fn lost(e: &tokio_postgres::Error) -> bool {
 fn connection_error(shown: &str, e: &tokio_postgres::Error) -> Error {
     if let Some(db) = e.as_db_error() {
         let code = db.code();
+        // A wrong password or user is said as such; anything else (no
+        // such database, too many connections) in the server's words.
         let why = if *code == SqlState::INVALID_PASSWORD
             || *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION
         {
             format!("the login was refused ({})", db.message())
-        } else if *code == SqlState::INVALID_CATALOG_NAME {
-            db.message().to_owned()
         } else {
             db.message().to_owned()
         };

@@ -150,7 +150,8 @@ pub(super) fn account(row: &Row) -> Result<Account> {
         Ok(_) => return Err(bad("attributes", "not a JSON object".to_owned())),
         Err(e) => return Err(bad("attributes", e.to_string())),
     };
-    let flag = |i: usize| -> Result<bool> { row.try_get(i).map_err(|e| bad("flag", e.to_string())) };
+    let flag =
+        |i: usize| -> Result<bool> { row.try_get(i).map_err(|e| bad("flag", e.to_string())) };
     Ok(Account {
         user: User {
             id,

@@ -5,17 +5,17 @@
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use tokio_postgres::types::ToSql;
 use deadpool_postgres::Transaction;
 use tokio_postgres::IsolationLevel;
+use tokio_postgres::types::ToSql;
 use uuid::Uuid;
 
 use super::row::{self, INSERT, INSERT_TYPES, SELECT, Values};
 use super::{Failure, PostgresStore, taken};
 use crate::domain::{Account, ExportLine, Role, Timestamp, UserRef};
 use crate::store::{
-    Change, CheckReport, Commit, ExportBatch, Filter, Holder, Result, Store, StoreError as Error,
-    Taken,
+    Change, CheckReport, Commit, ExportBatch, Filter, Holder, Problem, Result, Store,
+    StoreError as Error, Taken,
 };
 
 /// Rows fetched at a time by export and check.
@@ -25,9 +25,7 @@ impl Store for PostgresStore {
     fn get(&self, user: &UserRef) -> Result<Option<Account>> {
         self.run(self.with_client(async |c| {
             let (sql, key) = by_ref(user);
-            let row = c
-                .query_opt(&sql, &[key.as_ref()])
-                .await?;
+            let row = c.query_opt(&sql, &[key.as_ref()]).await?;
             Ok(row.as_ref().map(row::account).transpose()?)
         }))
     }
@@ -65,15 +63,15 @@ impl Store for PostgresStore {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        self.run(self.transaction(async |tx| {
-            match tx.execute(&sql, &values.params()).await {
+        self.run(
+            self.transaction(async |tx| match tx.execute(&sql, &values.params()).await {
                 Ok(_) => Ok(()),
                 Err(e) => match taken(&e, account) {
                     Some(t) => Err(Failure::Store(Error::Taken(t))),
                     None => Err(Failure::Db(e)),
                 },
-            }
-        }))
+            }),
+        )
     }
 
     /// One statement for the batch (`unnest` of one array a column), which
@@ -335,9 +333,25 @@ impl Store for PostgresStore {
 
     fn is_revoked(&self, jti: &str) -> Result<bool> {
         self.run(self.with_client(async |c| {
-            Ok(c.query_opt("SELECT 1 FROM revoked_tokens WHERE jti = $1", &[&jti])
-                .await?
-                .is_some())
+            Ok(
+                c.query_opt("SELECT 1 FROM revoked_tokens WHERE jti = $1", &[&jti])
+                    .await?
+                    .is_some(),
+            )
+        }))
+    }
+
+    fn settle(&self, name: &str, value: &str) -> Result<String> {
+        self.run(self.transaction(async |tx| {
+            tx.execute(
+                "INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+                &[&name, &value],
+            )
+            .await?;
+            let row = tx
+                .query_one("SELECT value FROM settings WHERE name = $1", &[&name])
+                .await?;
+            Ok(row.get::<_, String>(0))
         }))
     }
 
@@ -361,9 +375,7 @@ impl Store for PostgresStore {
     /// each row (written by hand, say) and the two keys computed here.
     /// `repair` recomputes the keys and forgets expired revocations.
     fn check(&self, repair: bool) -> Result<CheckReport> {
-        self.run(async {
-            self.run_check(repair).await
-        })
+        self.run(async { self.run_check(repair).await })
     }
 
     /// A committed transaction is durable: nothing is left to flush.
@@ -400,13 +412,18 @@ impl PostgresStore {
                             let stored_key: &str = row.get("email_key");
                             let stored_search: Option<&str> = row.get("search_name");
                             if stored_key != email_key || stored_search != search.as_deref() {
-                                report.problem(
-                                    "stale key",
-                                    format!(
-                                        "user {} has an email or name key that does not match",
+                                let problem = Problem {
+                                    kind: "stale key".to_owned(),
+                                    detail: format!(
+                                        "user {} has an email or name key that does not match it",
                                         u.id
                                     ),
-                                );
+                                };
+                                // What --repair mends is reported as mended.
+                                match repair {
+                                    true => report.repairs.push(problem),
+                                    false => report.problems.push(problem),
+                                }
                                 stale.push((u.id, email_key, search));
                             }
                         }
@@ -453,7 +470,10 @@ async fn snapshot(
 /// The query for the account `user` names, and its one parameter.
 fn by_ref(user: &UserRef) -> (String, Box<dyn ToSql + Sync>) {
     match user {
-        UserRef::Id(id) => (format!("SELECT {SELECT} FROM users WHERE id = $1"), Box::new(*id)),
+        UserRef::Id(id) => (
+            format!("SELECT {SELECT} FROM users WHERE id = $1"),
+            Box::new(*id),
+        ),
         UserRef::Username(n) => (
             format!("SELECT {SELECT} FROM users WHERE username = $1"),
             Box::new(n.as_str().to_owned()),

@@ -54,9 +54,7 @@ impl Drop for TestSchema {
 fn psql(url: &PostgresUrl, sql: &str) {
     let store = PostgresStore::connect(url).unwrap();
     store
-        .run(store.with_client(async |c| {
-            Ok(c.batch_execute(sql).await?)
-        }))
+        .run(store.with_client(async |c| Ok(c.batch_execute(sql).await?)))
         .unwrap();
 }
 
@@ -70,7 +68,9 @@ fn with_store(test: impl FnOnce(&PostgresStore, &TestSchema)) {
 
 #[test]
 fn migrate_is_idempotent_and_other_commands_name_it() {
-    let Some(schema) = TestSchema::new() else { return };
+    let Some(schema) = TestSchema::new() else {
+        return;
+    };
     let Err(e) = PostgresStore::open(&schema.url) else {
         panic!("an empty database was opened")
     };
@@ -84,7 +84,10 @@ fn migrate_is_idempotent_and_other_commands_name_it() {
     // A newer schema than this usersctl knows is refused.
     psql(
         &schema.url,
-        &format!("UPDATE usersctl_schema SET version = {}", SCHEMA_VERSION + 1),
+        &format!(
+            "UPDATE usersctl_schema SET version = {}",
+            SCHEMA_VERSION + 1
+        ),
     );
     let Err(e) = PostgresStore::open(&schema.url) else {
         panic!("a newer schema was opened")
@@ -94,7 +97,9 @@ fn migrate_is_idempotent_and_other_commands_name_it() {
 
 #[test]
 fn migrations_from_many_places_at_once_end_in_one_schema() {
-    let Some(schema) = TestSchema::new() else { return };
+    let Some(schema) = TestSchema::new() else {
+        return;
+    };
     let url = Arc::new(schema.url.clone());
     let runs: Vec<_> = (0..6)
         .map(|_| {
@@ -129,7 +134,10 @@ fn an_unreachable_server_or_a_wrong_password_is_one_line_without_the_password() 
     let text = e.to_string();
     assert!(matches!(e, StoreError::Unavailable(_)), "{e:?}");
     assert!(text.contains("postgres://app@127.0.0.1:1/users"), "{text}");
-    assert!(!text.contains("hunter2secret") && !text.contains('\n'), "{text}");
+    assert!(
+        !text.contains("hunter2secret") && !text.contains('\n'),
+        "{text}"
+    );
     let Ok(real) = std::env::var("USERSCTL_TEST_DATABASE_URL") else {
         return;
     };
@@ -143,12 +151,11 @@ fn an_unreachable_server_or_a_wrong_password_is_one_line_without_the_password() 
     let text = e.to_string();
     assert!(text.contains("password"), "{text}");
     assert!(!text.contains("wrongpw"), "{text}");
-    let missing = PostgresUrl::new(&format!(
-        "{}/no_such_db",
-        real.rsplit_once('/').unwrap().0
-    ))
-    .unwrap();
-    let e = PostgresStore::open(&missing).err().expect("no such database");
+    let missing =
+        PostgresUrl::new(&format!("{}/no_such_db", real.rsplit_once('/').unwrap().0)).unwrap();
+    let e = PostgresStore::open(&missing)
+        .err()
+        .expect("no such database");
     assert!(e.to_string().contains("no_such_db"), "{e}");
 }
 
@@ -163,8 +170,7 @@ fn a_terminated_connection_is_replaced() {
         );
         store
             .run(store.with_client(async |c| {
-                c.batch_execute(&kill)
-                .await?;
+                c.batch_execute(&kill).await?;
                 Ok(())
             }))
             .unwrap();
@@ -175,7 +181,9 @@ fn a_terminated_connection_is_replaced() {
         }
         let account = crate::store::contract::account("survivor");
         store.insert(&account).unwrap();
-        store.run(store.with_client(async |c| Ok(c.batch_execute(&kill).await?))).unwrap();
+        store
+            .run(store.with_client(async |c| Ok(c.batch_execute(&kill).await?)))
+            .unwrap();
         assert!(store.get(&UserRef::Id(account.user.id)).unwrap().is_some());
     });
 }

@@ -252,6 +252,23 @@ impl Store for SledStore {
         Ok(count)
     }
 
+    fn settle(&self, name: &str, value: &str) -> Result<String> {
+        let engine = self.writer()?;
+        let key = format!("setting:{name}");
+        let stored = match engine
+            .db
+            .compare_and_swap(key.as_bytes(), None::<&[u8]>, Some(value.as_bytes()))
+            .map_err(|e| self.fail(e))?
+        {
+            Ok(()) => value.to_owned(),
+            Err(current) => {
+                String::from_utf8_lossy(&current.current.unwrap_or_default()).into_owned()
+            }
+        };
+        self.group_flush()?;
+        Ok(stored)
+    }
+
     fn check(&self, repair: bool) -> Result<CheckReport> {
         self.verify(repair)
     }
