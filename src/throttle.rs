@@ -26,18 +26,57 @@ use serde::{Deserialize, Serialize};
 use crate::domain::Timestamp;
 use crate::error::{Error, Result};
 
-const FREE_FAILURES: u32 = 5;
-const MAX_FAILURES_PER_HOUR: u32 = 100;
-const HOUR: Duration = Duration::from_secs(3600);
-const MAX_DELAY: Duration = Duration::from_secs(30);
+pub const FREE_FAILURES: u32 = 5;
+pub const MAX_FAILURES_PER_HOUR: u32 = 100;
+/// How long a failure counts against a name over all addresses.
+pub const HOUR: Duration = Duration::from_secs(3600);
+pub const MAX_DELAY: Duration = Duration::from_secs(30);
 /// How long an attempt waits for those in flight before being turned away.
-const MAX_QUEUE_WAIT: Duration = Duration::from_secs(10);
+pub const MAX_QUEUE_WAIT: Duration = Duration::from_secs(10);
 /// Entries are pruned once the table holds this many.
 const PRUNE_AT: usize = 10_000;
 
 /// Where an attempt comes from: a client address, or (`None`) the operator's
 /// own command line.
 pub type Client = Option<IpAddr>;
+
+/// Where failed logins are counted: in this process (`LoginThrottle`, for a
+/// database one process holds), or in a database every instance shares, so
+/// that N instances do not give an attacker N allowances. Each backend
+/// provides its own (`Store::login_limit`).
+pub trait LoginLimit: Send + Sync {
+    /// Admits one login attempt for `name` from `client`; `end` must follow.
+    fn begin(&self, name: &str, client: Client) -> Result<()>;
+
+    /// The attempt ended: with the right password (`Some(true)`), a wrong
+    /// one (`Some(false)`), or before any check (`None`: it does not count).
+    fn end(&self, name: &str, client: Client, verified: Option<bool>);
+
+    /// How `names` stand, if any of them is held back anywhere.
+    fn throttled(&self, names: &[&str]) -> Result<Option<Throttled>>;
+
+    /// Forgets every failure counted against `names`; says whether any
+    /// address had failed on them since its last success.
+    fn unlock(&self, names: &[&str]) -> Result<bool>;
+}
+
+impl LoginLimit for LoginThrottle {
+    fn begin(&self, name: &str, client: Client) -> Result<()> {
+        LoginThrottle::begin(self, name, client)
+    }
+
+    fn end(&self, name: &str, client: Client, verified: Option<bool>) {
+        LoginThrottle::end(self, name, client, verified)
+    }
+
+    fn throttled(&self, names: &[&str]) -> Result<Option<Throttled>> {
+        Ok(LoginThrottle::throttled(self, names))
+    }
+
+    fn unlock(&self, names: &[&str]) -> Result<bool> {
+        Ok(LoginThrottle::unlock(self, names))
+    }
+}
 
 #[derive(Default)]
 pub struct LoginThrottle {
@@ -76,12 +115,14 @@ pub struct Throttled {
     pub until: Timestamp,
 }
 
-fn delay(failures: u32) -> Duration {
+/// The wait after `failures` in a row.
+pub fn delay(failures: u32) -> Duration {
     let doublings = failures.saturating_sub(FREE_FAILURES).min(5);
     (Duration::from_secs(1) * 2u32.pow(doublings)).min(MAX_DELAY)
 }
 
-fn rate_limited(wait: Duration) -> Error {
+/// The error of an attempt that must wait `wait`.
+pub fn rate_limited(wait: Duration) -> Error {
     Error::RateLimited {
         message: "too many failed logins for this name from your address; wait before trying again"
             .to_owned(),

@@ -41,7 +41,7 @@ impl Service {
         // from (see `throttle`): whether the name is an account, or which
         // account, makes no difference to it.
         let client = creds.client;
-        self.throttle.begin(&login, client)?;
+        self.store.login_limit().begin(&login, client)?;
         // An unknown user costs a verify too, against a dummy hash.
         let verified = match &account {
             Some(a) => self.verify(&creds.password, &a.password_hash),
@@ -56,18 +56,18 @@ impl Service {
             Ok(v) => v,
             Err(e) => {
                 // Turned away before any check: not a failed login.
-                self.throttle.end(&login, client, None);
+                self.store.login_limit().end(&login, client, None);
                 return Err(e);
             }
         };
         let account = match account {
             Some(a) if verified && !a.user.blocked => a,
             _ => {
-                self.throttle.end(&login, client, Some(false));
+                self.store.login_limit().end(&login, client, Some(false));
                 return Err(Error::AuthFailed);
             }
         };
-        self.throttle.end(&login, client, Some(true));
+        self.store.login_limit().end(&login, client, Some(true));
         let rehash = if hashing::needs_rehash(&account.password_hash) {
             Some(self.hash(&creds.password)?)
         } else {

@@ -23,7 +23,6 @@ use crate::ops::{Request, Response};
 use crate::pool::HashPool;
 use crate::store::postgres::PostgresStore;
 use crate::store::{OpenOptions, SledStore, Store, StoreError};
-use crate::throttle::LoginThrottle;
 use crate::token::TokenKeys;
 
 pub use self::durable::Durable;
@@ -107,7 +106,6 @@ pub struct Service {
     config: Config,
     keys: OnceLock<Arc<TokenKeys>>,
     hash_pool: OnceLock<HashPool>,
-    throttle: LoginThrottle,
 }
 
 /// What `usersctl migrate` did.
@@ -154,7 +152,6 @@ impl Service {
             config,
             keys: OnceLock::new(),
             hash_pool: OnceLock::new(),
-            throttle: LoginThrottle::default(),
         })
     }
 
@@ -287,14 +284,16 @@ impl Service {
                 let account = self.store.get(&user)?.ok_or_else(|| not_found(&user))?;
                 let names = login_names(&account.user);
                 Ok(Response::Throttled(
-                    self.throttle.throttled(&[&names[0], &names[1]]),
+                    self.store
+                        .login_limit()
+                        .throttled(&[&names[0], &names[1]])?,
                 ))
             }
             Request::Unlock { user } => {
                 let account = self.store.get(&user)?.ok_or_else(|| not_found(&user))?;
                 let names = login_names(&account.user);
                 Ok(Response::Unlocked(
-                    self.throttle.unlock(&[&names[0], &names[1]]),
+                    self.store.login_limit().unlock(&[&names[0], &names[1]])?,
                 ))
             }
         }

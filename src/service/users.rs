@@ -75,9 +75,10 @@ impl Service {
                 // Guessing the current password with a stolen token is a login
                 // attempt like any other, and throttled as one.
                 let key = throttle_key(current.user.id);
-                self.throttle.begin(&key, None)?;
+                self.store.login_limit().begin(&key, None)?;
                 let verified = self.verify(proof, &current.password_hash);
-                self.throttle
+                self.store
+                    .login_limit()
                     .end(&key, None, verified.as_ref().ok().copied());
                 if !verified? {
                     return Err(Error::Forbidden("current_password is wrong".to_owned()));

@@ -80,6 +80,10 @@ pub trait Store: Send + Sync {
 
     fn is_revoked(&self, jti: &str) -> Result<bool>;
 
+    /// Where failed logins are counted: one limit for every process on
+    /// the database (SPEC section 6).
+    fn login_limit(&self) -> &dyn crate::throttle::LoginLimit;
+
     /// Stores `value` as the setting `name` unless one is stored already;
     /// answers the stored value (so that processes sharing a database can
     /// tell whether they were configured alike).

@@ -17,6 +17,7 @@ mod schema;
 mod store;
 #[cfg(test)]
 mod tests;
+mod throttle;
 
 use std::future::Future;
 use std::str::FromStr;

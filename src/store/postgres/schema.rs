@@ -45,12 +45,23 @@ const STEPS: &[&str] = &[
         expires_at timestamptz NOT NULL
     )",
     "CREATE INDEX revoked_tokens_expiry ON revoked_tokens (expires_at)",
-    "CREATE TABLE login_failures (
+    // Failed logins by name as typed and client address ('' for the
+    // command line), and attempts being checked (see `throttle`).
+    "CREATE TABLE login_attempts (
+        name text NOT NULL,
+        client text NOT NULL,
+        failures integer NOT NULL DEFAULT 0,
+        pending integer NOT NULL DEFAULT 0,
+        pending_since timestamptz,
+        next_allowed timestamptz NOT NULL,
+        last_failure timestamptz NOT NULL,
+        PRIMARY KEY (name, client)
+    )",
+    // Failures by name over all addresses, in an hour's window.
+    "CREATE TABLE login_windows (
         name text PRIMARY KEY,
-        failures integer NOT NULL,
         window_start timestamptz NOT NULL,
-        in_flight integer NOT NULL DEFAULT 0,
-        held_until timestamptz
+        failures integer NOT NULL
     )",
     "CREATE TABLE settings (
         name text PRIMARY KEY,

@@ -17,6 +17,7 @@ use crate::store::{
     Change, CheckReport, Commit, ExportBatch, Filter, Holder, Problem, Result, Store,
     StoreError as Error, Taken,
 };
+use crate::throttle::LoginLimit;
 
 /// Rows fetched at a time by export and check.
 const FETCH: i32 = 1000;
@@ -339,6 +340,10 @@ impl Store for PostgresStore {
                     .is_some(),
             )
         }))
+    }
+
+    fn login_limit(&self) -> &dyn LoginLimit {
+        self
     }
 
     fn settle(&self, name: &str, value: &str) -> Result<String> {

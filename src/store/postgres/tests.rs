@@ -194,3 +194,53 @@ crate::store::contract::store_contract!(|| {
         (Box::new(schema) as Box<dyn std::any::Any>, store)
     })
 });
+
+#[test]
+fn one_login_limit_holds_across_processes() {
+    use crate::throttle::LoginLimit;
+    let Some(schema) = TestSchema::new() else {
+        return;
+    };
+    // Two stores on one database stand for two instances.
+    let instances = [Arc::new(schema.store()), Arc::new(schema.store())];
+    let client: crate::throttle::Client = Some("203.0.113.9".parse().unwrap());
+    let attempts: Vec<_> = (0..40)
+        .map(|i| {
+            let store = instances[i % 2].clone();
+            std::thread::spawn(move || match store.begin("alice", client) {
+                Ok(()) => {
+                    // The password check takes a while; then it fails.
+                    std::thread::sleep(std::time::Duration::from_millis(30));
+                    store.end("alice", client, Some(false));
+                    true
+                }
+                Err(_) => false,
+            })
+        })
+        .collect();
+    let checked = attempts
+        .into_iter()
+        .map(|a| a.join().unwrap())
+        .filter(|&c| c)
+        .count();
+    assert_eq!(checked, 5, "checked {checked} of 40 wrong passwords");
+    // Held back on both instances, from that address alone.
+    for store in &instances {
+        let err = store.begin("alice", client).unwrap_err();
+        assert!(matches!(err, crate::Error::RateLimited { .. }), "{err:?}");
+        store
+            .begin("alice", Some("198.51.100.7".parse().unwrap()))
+            .unwrap();
+        store.end("alice", Some("198.51.100.7".parse().unwrap()), None);
+    }
+    let seen = instances[1].throttled(&["alice"]).unwrap().unwrap();
+    assert_eq!((seen.failures, seen.addresses), (5, 1));
+    assert!(
+        instances[0]
+            .unlock(&["alice", "alice@example.com"])
+            .unwrap()
+    );
+    assert!(instances[1].throttled(&["alice"]).unwrap().is_none());
+    instances[1].begin("alice", client).unwrap();
+    instances[1].end("alice", client, Some(true));
+}

@@ -78,6 +78,8 @@ pub struct SledStore {
     /// Whether any token has been revoked: until one is, checking a token
     /// needs no lookup.
     revoked_any: AtomicBool,
+    /// Failed logins, counted in memory: only this process logs in here.
+    throttle: crate::throttle::LoginThrottle,
     /// What the open found and mended, for `check` to report.
     recovery: Recovery,
     /// The users held, as the last clean close counted them (or a repair),
@@ -194,6 +196,7 @@ impl SledStore {
             hot: Mutex::default(),
             holders: Mutex::default(),
             revoked_any: AtomicBool::new(true),
+            throttle: crate::throttle::LoginThrottle::default(),
             users_counted: recovery.users,
             users_added: Default::default(),
             recovery,

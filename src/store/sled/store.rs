@@ -252,6 +252,11 @@ impl Store for SledStore {
         Ok(count)
     }
 
+    /// In memory: one process holds the database.
+    fn login_limit(&self) -> &dyn crate::throttle::LoginLimit {
+        &self.throttle
+    }
+
     fn settle(&self, name: &str, value: &str) -> Result<String> {
         let engine = self.writer()?;
         let key = format!("setting:{name}");
