@@ -134,7 +134,14 @@ fn limit_malloc_arenas() {
 
 fn init_tracing(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"))
+        // The PostgreSQL driver's debug lines carry query parameters, among
+        // them password hashes: never logged, whatever RUST_LOG asks.
+        .add_directive(
+            "tokio_postgres=info"
+                .parse()
+                .unwrap_or_else(|_| tracing::Level::INFO.into()),
+        );
     use std::io::IsTerminal;
     let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let builder = tracing_subscriber::fmt()

@@ -56,7 +56,7 @@ const ADMITTED_CALLS: usize = 2 * BLOCKING_THREADS;
 impl AppState {
     /// Runs `request` for whoever `token` names.
     async fn call(&self, token: Option<String>, request: Request) -> Result<Response> {
-        let inline = matches!(request, Request::GetUser { .. });
+        let inline = matches!(request, Request::GetUser { .. }) && self.service.lookups_are_local();
         let run = move |service: &Service| {
             let actor = match token {
                 Some(t) => Actor::User(service.session(&t)?),
@@ -66,7 +66,7 @@ impl AppState {
         };
         if inline {
             // A few lookups by key that neither write nor hash, in a store whose
-            // pages sit in memory: cheaper done here than the two thread
+            // pages sit in memory (not over a network): cheaper done here than the two thread
             // switches a blocking call costs (measured: they were half of all
             // CPU time under load). Everything that writes, hashes or scans
             // goes to a blocking thread.

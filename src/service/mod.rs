@@ -155,6 +155,12 @@ impl Service {
         })
     }
 
+    /// Whether reading one user by key is answered from memory and local
+    /// pages, cheap enough for an async worker (see `Store::lookups_are_local`).
+    pub fn lookups_are_local(&self) -> bool {
+        self.store.lookups_are_local()
+    }
+
     /// Whether the database answers and can write.
     pub fn health(&self) -> Result<()> {
         Ok(self.store.health()?)

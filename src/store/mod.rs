@@ -92,6 +92,11 @@ pub trait Store: Send + Sync {
     /// Whether the database answers and can write.
     fn health(&self) -> Result<()>;
 
+    /// Whether `get` and `holder` are answered from this process's memory
+    /// and pages (cheap enough to call on an async worker), rather than over
+    /// a network.
+    fn lookups_are_local(&self) -> bool;
+
     /// Verifies the stored data (with `repair`, mends what it can first).
     fn check(&self, repair: bool) -> Result<CheckReport>;
 

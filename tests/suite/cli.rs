@@ -7,7 +7,7 @@
 //! "exit 0, nothing on stdout, nothing on stderr", so each test states exactly
 //! what it expects to see.
 
-use crate::support::{Expect, bin, clean_env, usersctl};
+use crate::support::{self, Expect, TestDb, bin, clean_env, usersctl};
 use std::ffi::OsString;
 use std::fs;
 use std::io::{BufRead, BufReader, Write};
@@ -31,6 +31,7 @@ const AUTH_FAILED: &str = "usersctl: error: invalid username or password\n";
 // ---------------------------------------------------------------------------
 
 struct Test {
+    db: TestDb,
     dir: TempDir,
 }
 
@@ -44,10 +45,13 @@ impl Test {
         test
     }
 
-    /// A test whose `db()` does not exist yet.
+    /// A test whose `db()` does not exist yet (on PostgreSQL: an empty
+    /// schema, migrated).
     fn without_database() -> Test {
+        let dir = TempDir::new().expect("a temporary directory");
         Test {
-            dir: TempDir::new().expect("a temporary directory"),
+            db: TestDb::new(dir.path()),
+            dir,
         }
     }
 
@@ -55,9 +59,13 @@ impl Test {
         self.dir.path().join(rel)
     }
 
-    /// The database directory every run uses unless told otherwise.
+    /// The database directory every run uses unless told otherwise, for
+    /// tests of what the embedded database keeps on disk (on sled alone).
     fn db(&self) -> PathBuf {
-        self.path("db")
+        self.db
+            .dir()
+            .expect("a test of the embedded database's files")
+            .to_owned()
     }
 
     fn args<I, S>(&self, args: I) -> Run<'_>
@@ -262,7 +270,7 @@ impl Run<'_> {
     fn command(&self) -> std::process::Command {
         let mut cmd = usersctl();
         if self.use_db {
-            cmd.arg("--db").arg(self.test.db());
+            self.test.db.apply(&mut cmd);
         }
         cmd.args(&self.args);
         for (key, value) in &self.envs {
@@ -1721,6 +1729,9 @@ fn a_list_fits_80_columns_and_never_cuts_a_username_or_an_id() {
 
 #[test]
 fn a_list_on_a_terminal_follows_its_width() {
+    if support::sled_only("a terminal") {
+        return;
+    }
     let test = Test::new();
     let users = create_wordy(&test);
     for width in [80u16, 100, 200] {
@@ -2403,6 +2414,9 @@ fn a_token_lifetime_must_be_a_duration_of_at_most_30_days() {
 
 #[test]
 fn a_signing_secret_from_the_environment_replaces_the_secret_file() {
+    if support::sled_only("the secret file") {
+        return;
+    }
     let test = Test::new();
     test.create("alice");
     test.authenticate("alice", PASSWORD)
@@ -2481,6 +2495,9 @@ fn no_output_ever_contains_the_password_or_its_hash() {
 
 #[test]
 fn the_database_directory_is_owner_only_and_the_token_secret_is_0600() {
+    if support::sled_only("the files") {
+        return;
+    }
     let test = Test::without_database();
     let db = test.db();
     assert!(!db.exists());
@@ -2501,6 +2518,9 @@ fn the_database_directory_is_owner_only_and_the_token_secret_is_0600() {
 
 #[test]
 fn a_token_secret_readable_by_others_is_refused() {
+    if support::sled_only("the secret file") {
+        return;
+    }
     let test = Test::new();
     test.create("alice");
     test.assert_login("alice", PASSWORD);
@@ -2538,6 +2558,9 @@ fn modes_under(dir: &Path) -> Vec<(PathBuf, u32)> {
 
 #[test]
 fn every_file_of_a_database_is_for_its_owner_alone_whatever_the_umask() {
+    if support::sled_only("the files") {
+        return;
+    }
     let test = Test::without_database();
     // Started as a service manager or a shell with umask 022 would start it.
     let run = |args: &str| {
@@ -2578,6 +2601,9 @@ fn every_file_of_a_database_is_for_its_owner_alone_whatever_the_umask() {
 
 #[test]
 fn a_database_others_could_read_is_made_owner_only_with_a_warning() {
+    if support::sled_only("the files") {
+        return;
+    }
     let test = Test::without_database();
     // What `mkdir` and systemd's StateDirectory= make, and files an older
     // version left readable.
@@ -2627,6 +2653,9 @@ fn a_database_others_could_read_is_made_owner_only_with_a_warning() {
 
 #[test]
 fn a_database_or_token_secret_of_another_user_is_refused() {
+    if support::sled_only("the files") {
+        return;
+    }
     if !rustix::process::geteuid().is_root() {
         eprintln!("not root: files of another user cannot be made here; skipped");
         return;
@@ -2660,6 +2689,9 @@ fn a_database_or_token_secret_of_another_user_is_refused() {
 
 #[test]
 fn a_token_secret_that_is_a_link_is_refused() {
+    if support::sled_only("the secret file") {
+        return;
+    }
     let test = Test::new();
     test.create("alice");
     test.assert_login("alice", PASSWORD);
@@ -2712,6 +2744,9 @@ fn quiet_suppresses_notes_but_not_answers() {
 
 #[test]
 fn each_global_option_can_be_set_by_its_environment_variable() {
+    if support::sled_only("a directory in USERSCTL_DB") {
+        return;
+    }
     let test = Test::new();
     let db = test.db();
     test.args(["user", "create", "alice", "--email", "alice@example.com"])
@@ -2821,6 +2856,9 @@ fn hold_lock(test: &Test) -> Reaper {
 
 #[test]
 fn a_locked_database_fails_at_once_with_exit_6() {
+    if support::sled_only("the lock") {
+        return;
+    }
     let test = Test::new();
     test.create_many(&["alice"]);
     let locker = hold_lock(&test);
@@ -2861,6 +2899,9 @@ fn hold_open(stdin: &mut std::process::ChildStdin) {
 
 #[test]
 fn a_database_held_by_another_usersctl_names_that_process() {
+    if support::sled_only("the lock") {
+        return;
+    }
     let test = Test::new();
     test.create_many(&["alice"]);
     // An import streaming a stdin that stays open holds the database meanwhile.
@@ -2904,6 +2945,9 @@ fn a_database_held_by_another_usersctl_names_that_process() {
 
 #[test]
 fn a_lock_held_by_another_program_does_not_name_a_stale_process() {
+    if support::sled_only("the lock") {
+        return;
+    }
     let test = Test::new();
     test.create_many(&["alice"]);
     let locker = hold_lock(&test);
@@ -2916,6 +2960,9 @@ fn a_lock_held_by_another_program_does_not_name_a_stale_process() {
 
 #[test]
 fn a_database_path_that_is_a_file_is_unavailable() {
+    if support::sled_only("the files") {
+        return;
+    }
     let test = Test::without_database();
     fs::write(test.db(), "not a database").unwrap();
     test.args(["users", "list"])
@@ -3226,6 +3273,9 @@ fn run_on_terminal_meanwhile(
 /// meanwhile (not waiting at all) goes through.
 #[test]
 fn a_person_at_a_prompt_does_not_hold_the_database() {
+    if support::sled_only("the lock") {
+        return;
+    }
     let test = Test::new();
     test.create("alice");
     let own = |args: &[&str]| -> Vec<OsString> {
@@ -3268,6 +3318,9 @@ fn a_person_at_a_prompt_does_not_hold_the_database() {
 
 #[test]
 fn declining_the_confirmation_on_a_terminal_exits_130_and_deletes_nothing() {
+    if support::sled_only("a terminal") {
+        return;
+    }
     let test = Test::new();
     test.create("alice");
     let term = on_terminal(
@@ -3287,6 +3340,9 @@ fn declining_the_confirmation_on_a_terminal_exits_130_and_deletes_nothing() {
 
 #[test]
 fn confirming_on_a_terminal_deletes() {
+    if support::sled_only("a terminal") {
+        return;
+    }
     let test = Test::new();
     test.create_many(&["alice", "bob", "carol"]);
     let term = on_terminal(
@@ -3309,6 +3365,9 @@ fn confirming_on_a_terminal_deletes() {
 
 #[test]
 fn a_password_typed_twice_at_the_prompt_creates_the_user() {
+    if support::sled_only("a terminal") {
+        return;
+    }
     let test = Test::new();
     let typed = format!("{PASSWORD}\n");
     let term = on_terminal(
@@ -3352,6 +3411,9 @@ fn a_password_typed_twice_at_the_prompt_creates_the_user() {
 
 #[test]
 fn ctrl_c_at_a_prompt_exits_130_and_changes_nothing() {
+    if support::sled_only("a terminal") {
+        return;
+    }
     let test = Test::new();
     test.create("alice");
     let term = on_terminal(&test, &["user", "delete", "alice"], &[("[y/N]", "\x03")]);
@@ -3367,6 +3429,9 @@ fn ctrl_c_at_a_prompt_exits_130_and_changes_nothing() {
 
 #[test]
 fn ctrl_c_at_the_password_prompt_leaves_the_terminal_echoing() {
+    if support::sled_only("a terminal") {
+        return;
+    }
     let test = Test::new();
     let term = on_terminal(
         &test,
@@ -3379,6 +3444,9 @@ fn ctrl_c_at_the_password_prompt_leaves_the_terminal_echoing() {
 
 #[test]
 fn ctrl_c_at_the_confirmation_leaves_the_cursor_visible() {
+    if support::sled_only("a terminal") {
+        return;
+    }
     let test = Test::new();
     test.create("alice");
     let term = on_terminal(&test, &["user", "delete", "alice"], &[("[y/N]", "\x03")]);
@@ -3421,6 +3489,9 @@ fn import_many(test: &Test, n: usize) {
 /// before them, not a finished bar with "0s left".
 #[test]
 fn the_import_bar_moves_as_lines_are_stored() {
+    if support::sled_only("a terminal") {
+        return;
+    }
     let test = Test::new();
     test.create("alice");
     let export = test.args(["users", "export"]).any_stdout().run().stdout;
@@ -3460,6 +3531,9 @@ fn the_import_bar_moves_as_lines_are_stored() {
 /// to a file still sees them and can answer.
 #[test]
 fn prompts_work_with_stderr_redirected() {
+    if support::sled_only("a terminal") {
+        return;
+    }
     let test = Test::new();
     test.create("alice");
     let script = format!(
@@ -3502,6 +3576,9 @@ fn prompts_work_with_stderr_redirected() {
 /// itself, renamed on the way.
 #[test]
 fn an_import_from_a_pipe_waits_for_a_writer_holding_the_database() {
+    if support::sled_only("the lock") {
+        return;
+    }
     let test = Test::new();
     import_many(&test, 3000);
     let rename = "import json, sys\n\
@@ -3633,17 +3710,17 @@ fn a_list_piped_into_delete_many_deletes_every_match() {
     let test = Test::new();
     import_many(&test, 100_000);
     let bin = bin();
-    let db = test.db();
+    let d = test.db.shell_flag();
     for _ in 0..3 {
         test.create_many(&["zed"]);
         let out = std::process::Command::new("bash")
             .arg("-c")
             .arg(format!(
-                "set -o pipefail; {b} --db {d} -o name users list --search zed | {b} --db {d} -q users delete-many --from - --yes",
+                "set -o pipefail; {b} {d} -o name users list --search zed | {b} {d} -q users delete-many --from - --yes",
                 b = bin.display(),
-                d = db.display()
             ))
             .env_remove("USERSCTL_WAIT")
+            .envs(test.db.envs())
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(0), "{out:?}");
@@ -3652,10 +3729,10 @@ fn a_list_piped_into_delete_many_deletes_every_match() {
     let out = std::process::Command::new("bash")
         .arg("-c")
         .arg(format!(
-            "set -o pipefail; {b} --db {d} -o name users list --search user | {b} --db {d} -q -o json users delete-many --from - --yes",
+            "set -o pipefail; {b} {d} -o name users list --search user | {b} {d} -q -o json users delete-many --from - --yes",
             b = bin.display(),
-            d = db.display()
         ))
+        .envs(test.db.envs())
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{out:?}");
@@ -3666,6 +3743,9 @@ fn a_list_piped_into_delete_many_deletes_every_match() {
 
 #[test]
 fn a_command_waits_for_a_database_another_command_holds() {
+    if support::sled_only("the lock") {
+        return;
+    }
     let test = Test::new();
     test.create("alice");
     // An import streaming a stdin that stays open holds the database meanwhile.
@@ -3753,6 +3833,9 @@ fn delete_many_counts_users_not_names() {
 
 #[test]
 fn the_confirmation_counts_distinct_users() {
+    if support::sled_only("a terminal") {
+        return;
+    }
     let test = Test::new();
     let alice = test.create("alice");
     test.create("bob");
@@ -3782,6 +3865,9 @@ fn the_confirmation_counts_distinct_users() {
 
 #[test]
 fn a_taken_or_reserved_name_is_refused_before_the_password_prompt() {
+    if support::sled_only("a terminal") {
+        return;
+    }
     let test = Test::new();
     test.create("alice");
     for (args, message) in [
@@ -3810,6 +3896,9 @@ fn a_taken_or_reserved_name_is_refused_before_the_password_prompt() {
 
 #[test]
 fn a_password_pasted_twice_at_once_answers_both_prompts() {
+    if support::sled_only("a terminal") {
+        return;
+    }
     let test = Test::new();
     let pasted = format!("{PASSWORD}\n{PASSWORD}\n");
     let term = on_terminal(
@@ -3836,6 +3925,9 @@ fn a_password_pasted_twice_at_once_answers_both_prompts() {
 
 #[test]
 fn password_stdin_on_a_terminal_is_not_echoed() {
+    if support::sled_only("a terminal") {
+        return;
+    }
     let test = Test::new();
     let typed = format!("{PASSWORD}\n");
     let term = on_terminal(
@@ -3896,6 +3988,9 @@ fn interrupt_bulk_delete(test: &Test, total: usize, prompt: &str) -> (Terminal, 
 
 #[test]
 fn ctrl_c_during_a_bulk_delete_reports_what_was_deleted() {
+    if support::sled_only("a terminal") {
+        return;
+    }
     let test = Test::new();
     let total = 60_000;
     import_many(&test, total);
@@ -3910,6 +4005,9 @@ fn ctrl_c_during_a_bulk_delete_reports_what_was_deleted() {
 /// in one request, and Ctrl-C asks it to stop after the batch in hand.
 #[test]
 fn ctrl_c_during_a_bulk_delete_through_a_server_reports_what_was_deleted() {
+    if support::sled_only("the admin socket") {
+        return;
+    }
     let test = Test::new();
     let total = 60_000;
     import_many(&test, total);
@@ -3940,6 +4038,9 @@ fn ctrl_c_during_a_bulk_delete_through_a_server_reports_what_was_deleted() {
 
 #[test]
 fn ctrl_c_during_an_import_reports_what_was_imported() {
+    if support::sled_only("a terminal") {
+        return;
+    }
     let test = Test::new();
     test.create("alice");
     let export = test.args(["users", "export"]).any_stdout().run().stdout;

@@ -11,7 +11,7 @@
 //! than 503 fails the test at once, because nothing a client sends may ever
 //! cause an internal error.
 
-use crate::support::{self, Process, Reply, listening_on, spawn_server, usersctl};
+use crate::support::{self, Process, Reply, TestDb, listening_on, spawn_server, usersctl};
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
@@ -34,7 +34,7 @@ const PASSWORD: &str = "Tr0ub4dor&3horse";
 const NEW_PASSWORD: &str = "N3w-Secret-Phrase!";
 const WRONG_PASSWORD: &str = "definitely-not-it-42";
 /// The signing secret of servers whose tokens a test forges.
-const SECRET: &str = "usersctl http tests: a signing secret of 32+ bytes";
+const SECRET: &str = support::SHARED_SECRET;
 /// Largest request body the server accepts.
 const BODY_LIMIT: usize = 64 * 1024;
 
@@ -43,14 +43,17 @@ const BODY_LIMIT: usize = 64 * 1024;
 // ---------------------------------------------------------------------------
 
 struct Test {
+    db: TestDb,
     dir: TempDir,
 }
 
 impl Test {
     /// A fresh database with one admin, `admin` / `PASSWORD`.
     fn new() -> Test {
+        let dir = TempDir::new().expect("a temporary directory");
         let test = Test {
-            dir: TempDir::new().expect("a temporary directory"),
+            db: TestDb::new(dir.path()),
+            dir,
         };
         test.cli(
             &[
@@ -68,16 +71,12 @@ impl Test {
         test
     }
 
-    fn db(&self) -> PathBuf {
-        self.dir.path().join("db")
-    }
-
     /// Runs the command line on this database with `stdin` as its first line of
     /// input; it must exit 0. Returns its stdout.
     fn cli(&self, args: &[&str], stdin: &str) -> String {
-        let mut child = usersctl()
-            .arg("--db")
-            .arg(self.db())
+        let mut child = self
+            .db
+            .apply(&mut usersctl())
             .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -144,8 +143,9 @@ impl Serve<'_> {
         let n = SERVERS_STARTED.fetch_add(1, Ordering::Relaxed);
         let log = self.test.dir.path().join(format!("server-{n}.log"));
         let mut cmd = usersctl();
-        cmd.arg("--db")
-            .arg(self.test.db())
+        self.test
+            .db
+            .apply(&mut cmd)
             .args(["serve", "--bind", "127.0.0.1:0", "--rate-limit"])
             .arg(self.rate_limit.to_string())
             .args(&self.args)
@@ -584,8 +584,13 @@ fn serve_on_a_mistyped_db_refuses_to_start_and_makes_nothing() {
 
 #[test]
 fn serve_init_starts_on_a_new_database() {
+    if support::on_postgres() {
+        return; // a directory made on demand: the embedded database's
+    }
+    let dir = TempDir::new().expect("a temporary directory");
     let test = Test {
-        dir: TempDir::new().expect("a temporary directory"),
+        db: TestDb::new(dir.path()),
+        dir,
     };
     let server = test.serve().arg("--init").start();
     server.get("/health").send().status(200);
@@ -595,7 +600,7 @@ fn serve_init_starts_on_a_new_database() {
         .json(json!({"username": ADMIN, "password": PASSWORD}))
         .send()
         .status(401);
-    assert!(test.db().join("sled").is_dir());
+    assert!(test.db.dir().unwrap().join("sled").is_dir());
 }
 
 /// One JSON shape everywhere: what `-o json` prints is the body the HTTP
@@ -715,9 +720,9 @@ fn server_logs_written_to_a_file_are_plain_text() {
 #[test]
 fn bind_takes_a_host_name() {
     let test = Test::new();
-    let mut child = usersctl()
-        .arg("--db")
-        .arg(test.db())
+    let mut child = test
+        .db
+        .apply(&mut usersctl())
         .args(["serve", "--bind", "localhost:0"])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -738,9 +743,9 @@ fn bind_takes_a_host_name() {
     assert!(addr.ip().is_loopback(), "{addr}");
     assert_ne!(addr.port(), 0);
 
-    let out = usersctl()
-        .arg("--db")
-        .arg(test.db())
+    let out = test
+        .db
+        .apply(&mut usersctl())
         .args(["serve", "--bind", "no-such-host.invalid:8080"])
         .output()
         .unwrap();
@@ -2897,9 +2902,9 @@ fn x_forwarded_for_names_the_client_only_behind_a_trusted_proxy() {
 fn a_trusted_proxy_must_be_an_address_or_a_network() {
     let test = Test::new();
     for bad in ["proxy.example.com", "10.0.0.0/33", "10.0.0.1,"] {
-        let out = usersctl()
-            .arg("--db")
-            .arg(test.db())
+        let out = test
+            .db
+            .apply(&mut usersctl())
             .args(["serve", "--trusted-proxy", bad])
             .output()
             .unwrap();

@@ -303,3 +303,177 @@ impl Expect {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// The database a test runs on: sled, or PostgreSQL
+// ---------------------------------------------------------------------------
+
+/// The signing secret every process of a test on PostgreSQL shares unless
+/// the test gives its own (a shared database requires one).
+pub const SHARED_SECRET: &str = "usersctl suite: the secret every instance on a test schema shares";
+
+/// Whether the suite runs on PostgreSQL: `USERSCTL_TEST_BACKEND=postgres`,
+/// with `USERSCTL_TEST_DATABASE_URL` naming the server (`.ci/test` sets
+/// both for its second pass).
+pub fn on_postgres() -> bool {
+    std::env::var("USERSCTL_TEST_BACKEND").is_ok_and(|b| b == "postgres")
+}
+
+/// The test server's URL, when there is one.
+pub fn postgres_url() -> Option<String> {
+    std::env::var("USERSCTL_TEST_DATABASE_URL").ok()
+}
+
+/// Ends a test at once when the suite runs on PostgreSQL, for what only the
+/// embedded database has (its files, its lock, its admin socket) or what
+/// does not touch the database at all (prompts on a terminal), which the
+/// sled pass covers.
+pub fn sled_only(why: &str) -> bool {
+    let skip = on_postgres();
+    if skip {
+        eprintln!("on sled alone: {why}");
+    }
+    skip
+}
+
+/// One database for one test: a directory (sled), or a schema of its own
+/// on the test server, migrated, and dropped when the test ends.
+pub enum TestDb {
+    Dir(PathBuf),
+    Schema {
+        admin: String,
+        name: String,
+        url: String,
+    },
+}
+
+impl TestDb {
+    /// The backend the suite runs on; a directory is `dir/db`, not yet made.
+    pub fn new(dir: &Path) -> TestDb {
+        if on_postgres() {
+            TestDb::schema()
+        } else {
+            TestDb::Dir(dir.join("db"))
+        }
+    }
+
+    /// A schema of its own on the test server, migrated.
+    pub fn schema() -> TestDb {
+        let admin = postgres_url()
+            .expect("USERSCTL_TEST_BACKEND=postgres needs USERSCTL_TEST_DATABASE_URL");
+        let name = format!("s_{}", uuid::Uuid::new_v4().simple());
+        admin_sql(&admin, &format!("CREATE SCHEMA {name}"));
+        let sep = if admin.contains('?') { '&' } else { '?' };
+        let url = format!("{admin}{sep}options=-csearch_path%3D{name}&application_name={name}");
+        let db = TestDb::Schema { admin, name, url };
+        let out = db.apply(&mut usersctl()).arg("migrate").output().unwrap();
+        assert!(out.status.success(), "migrate: {out:?}");
+        db
+    }
+
+    /// Points `cmd` at the database: `--db DIR`, or (so that no password
+    /// is in argv) `USERSCTL_DB` and the shared secret. A test's own `--db`
+    /// or environment, given after, wins.
+    pub fn apply<'c>(&self, cmd: &'c mut Command) -> &'c mut Command {
+        match self {
+            TestDb::Dir(dir) => cmd.arg("--db").arg(dir),
+            TestDb::Schema { url, .. } => cmd
+                .env("USERSCTL_DB", url)
+                .env("USERSCTL_JWT_SECRET", SHARED_SECRET),
+        }
+    }
+
+    /// `--db DIR` for a shell command line (nothing on PostgreSQL, whose
+    /// URL goes in the environment: see `envs`).
+    pub fn shell_flag(&self) -> String {
+        match self {
+            TestDb::Dir(dir) => format!("--db '{}'", dir.display()),
+            TestDb::Schema { .. } => String::new(),
+        }
+    }
+
+    /// What a shell command line must have in its environment.
+    pub fn envs(&self) -> Vec<(&'static str, String)> {
+        match self {
+            TestDb::Dir(_) => Vec::new(),
+            TestDb::Schema { url, .. } => vec![
+                ("USERSCTL_DB", url.clone()),
+                ("USERSCTL_JWT_SECRET", SHARED_SECRET.to_owned()),
+            ],
+        }
+    }
+
+    /// The directory, for tests of what sled keeps on disk.
+    pub fn dir(&self) -> Option<&Path> {
+        match self {
+            TestDb::Dir(dir) => Some(dir),
+            TestDb::Schema { .. } => None,
+        }
+    }
+
+    /// The URL, with its password (for the tests' own connections).
+    pub fn url(&self) -> Option<&str> {
+        match self {
+            TestDb::Dir(_) => None,
+            TestDb::Schema { url, .. } => Some(url),
+        }
+    }
+
+    /// Runs `sql` on the test's schema.
+    pub fn sql(&self, sql: &str) -> Vec<Vec<Option<String>>> {
+        admin_query(self.url().expect("a PostgreSQL test"), sql)
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let TestDb::Schema { admin, name, .. } = self {
+            // Sessions still on the schema (a server killed mid-request)
+            // do not hold the drop up.
+            admin_sql(
+                admin,
+                &format!(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                     WHERE application_name = '{name}';
+                     DROP SCHEMA {name} CASCADE"
+                ),
+            );
+        }
+    }
+}
+
+/// Runs statements on the test server, as the test's own client.
+pub fn admin_sql(url: &str, sql: &str) {
+    admin_query(url, sql);
+}
+
+/// The rows of the last statement in `sql`, as text.
+pub fn admin_query(url: &str, sql: &str) -> Vec<Vec<Option<String>>> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+            .await
+            .expect("the test server answers");
+        let driver = tokio::spawn(connection);
+        let messages = client
+            .simple_query(sql)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        drop(client);
+        let _ = driver.await;
+        messages
+            .into_iter()
+            .filter_map(|m| match m {
+                tokio_postgres::SimpleQueryMessage::Row(row) => Some(
+                    (0..row.len())
+                        .map(|i| row.get(i).map(str::to_owned))
+                        .collect(),
+                ),
+                _ => None,
+            })
+            .collect()
+    })
+}

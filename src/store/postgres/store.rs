@@ -23,6 +23,10 @@ use crate::throttle::LoginLimit;
 const FETCH: i32 = 1000;
 
 impl Store for PostgresStore {
+    fn lookups_are_local(&self) -> bool {
+        false
+    }
+
     fn get(&self, user: &UserRef) -> Result<Option<Account>> {
         self.run(self.with_client(async |c| {
             let (sql, key) = by_ref(user);

@@ -38,6 +38,10 @@ impl Store for SledStore {
             .map_err(Error::Unavailable)
     }
 
+    fn lookups_are_local(&self) -> bool {
+        true
+    }
+
     fn get(&self, user: &UserRef) -> Result<Option<Account>> {
         let engine = self.engine()?;
         self.lookup(&engine, user)?
