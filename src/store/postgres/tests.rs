@@ -20,6 +20,11 @@ impl TestSchema {
     /// `None` (and a line on stderr) when no test server is configured.
     pub fn new() -> Option<TestSchema> {
         let Ok(url) = std::env::var("USERSCTL_TEST_DATABASE_URL") else {
+            // CI asks for them to run; elsewhere they are skipped, and say so.
+            assert!(
+                std::env::var_os("USERSCTL_TEST_REQUIRE_POSTGRES").is_none(),
+                "USERSCTL_TEST_REQUIRE_POSTGRES is set but USERSCTL_TEST_DATABASE_URL is not"
+            );
             eprintln!("USERSCTL_TEST_DATABASE_URL is not set: PostgreSQL test skipped");
             return None;
         };
