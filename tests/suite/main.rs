@@ -10,6 +10,7 @@ mod faults;
 mod fuzz;
 mod generated;
 mod http;
+mod instances;
 mod readme;
 mod reliability;
 mod socket;

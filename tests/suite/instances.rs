@@ -1,0 +1,346 @@
+//! Several `usersctl serve` instances on one PostgreSQL database agree at
+//! once: what one is told (a logout, a block, a deletion, a demotion, a
+//! demand for a new password) the other knows on its next request; the login
+//! limit is one limit; a unique email is unique however the creates race;
+//! and an instance with another signing secret refuses to start. PostgreSQL
+//! only (a directory is one process's): `.ci/test` runs this module in its
+//! PostgreSQL pass.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use tempfile::TempDir;
+
+use crate::support::{self, Process, TestDb, listening_on, spawn_server, usersctl};
+
+const PASSWORD: &str = "Tr0ub4dor&3horse";
+
+struct Test {
+    db: TestDb,
+    dir: TempDir,
+}
+
+impl Test {
+    /// A schema with one admin, `admin`; `None` on the sled pass.
+    fn new() -> Option<Test> {
+        if !support::on_postgres() {
+            eprintln!(
+                "instances share a PostgreSQL database: run with USERSCTL_TEST_BACKEND=postgres"
+            );
+            return None;
+        }
+        let test = Test {
+            db: TestDb::schema(),
+            dir: TempDir::new().unwrap(),
+        };
+        let out = test
+            .db
+            .apply(&mut usersctl())
+            .args(["user", "create", "admin", "--email", "admin@example.com"])
+            .args(["--role", "admin", "--password-stdin"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .and_then(|mut child| {
+                use std::io::Write;
+                child
+                    .stdin
+                    .take()
+                    .unwrap()
+                    .write_all(format!("{PASSWORD}\n").as_bytes())?;
+                child.wait_with_output()
+            })
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        Some(test)
+    }
+
+    /// An instance on the test's database, with `env` besides.
+    fn start(&self, name: &str, env: &[(&str, &str)]) -> Instance {
+        let log = self.dir.path().join(format!("{name}.log"));
+        let mut cmd = usersctl();
+        self.db
+            .apply(&mut cmd)
+            .args(["serve", "--bind", "127.0.0.1:0", "--rate-limit", "0"])
+            .args(["--token-rate-limit", "0"])
+            .envs(env.iter().copied());
+        let (process, first) = spawn_server(cmd, &log);
+        let addr = listening_on(&first, &log);
+        Instance {
+            _process: process,
+            addr,
+            log,
+            agent: ureq::AgentBuilder::new()
+                .timeout(Duration::from_secs(30))
+                .build(),
+        }
+    }
+}
+
+struct Instance {
+    _process: Process,
+    addr: SocketAddr,
+    log: PathBuf,
+    agent: ureq::Agent,
+}
+
+impl Instance {
+    /// Sends a request; answers the status and the JSON body (`Null` if none).
+    fn send(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let url = format!("http://{}{path}", self.addr);
+        let mut request = self.agent.request(method, &url);
+        if let Some(token) = token {
+            request = request.set("Authorization", &format!("Bearer {token}"));
+        }
+        let result = match body {
+            Some(body) => request.send_json(body),
+            None => request.call(),
+        };
+        let response = match result {
+            Ok(r) | Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!(
+                "{method} {path}: {e}\nlog:\n{}",
+                std::fs::read_to_string(&self.log).unwrap_or_default()
+            ),
+        };
+        let status = response.status();
+        let text = response.into_string().unwrap_or_default();
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    fn login(&self, user: &str, password: &str) -> String {
+        let (status, body) = self.send(
+            "POST",
+            "/authenticate",
+            None,
+            Some(json!({"username": user, "password": password})),
+        );
+        assert_eq!(status, 200, "{body}");
+        body["data"]["token"].as_str().unwrap().to_owned()
+    }
+
+    fn create(&self, admin: &str, username: &str, extra: Value) -> Value {
+        let mut body = json!({
+            "username": username,
+            "email": format!("{username}@example.com"),
+            "password": PASSWORD,
+        });
+        body.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        let (status, body) = self.send("POST", "/users", Some(admin), Some(body));
+        assert_eq!(status, 201, "{body}");
+        body["data"].clone()
+    }
+}
+
+#[test]
+fn a_token_revoked_on_one_instance_is_refused_by_the_other_at_once() {
+    let Some(test) = Test::new() else { return };
+    let (a, b) = (test.start("a", &[]), test.start("b", &[]));
+    let admin = a.login("admin", PASSWORD);
+    a.create(&admin, "alice", json!({}));
+    let alice = b.login("alice", PASSWORD);
+    assert_eq!(a.send("GET", "/users/alice", Some(&alice), None).0, 200);
+    assert_eq!(b.send("POST", "/logout", Some(&alice), None).0, 200);
+    let (status, body) = a.send("GET", "/users/alice", Some(&alice), None);
+    assert_eq!(status, 401, "{body}");
+}
+
+#[test]
+fn what_one_instance_takes_away_the_other_refuses_on_the_next_request() {
+    let Some(test) = Test::new() else { return };
+    let (a, b) = (test.start("a", &[]), test.start("b", &[]));
+    let admin = a.login("admin", PASSWORD);
+    for name in ["blocked", "deleted", "demoted", "renewing"] {
+        let role = if name == "demoted" { "admin" } else { "user" };
+        a.create(&admin, name, json!({"role": role}));
+    }
+    let token = |name| b.login(name, PASSWORD);
+    let (blocked, deleted, demoted, renewing) = (
+        token("blocked"),
+        token("deleted"),
+        token("demoted"),
+        token("renewing"),
+    );
+    // Each works on b first.
+    for (name, t) in [
+        ("blocked", &blocked),
+        ("deleted", &deleted),
+        ("renewing", &renewing),
+    ] {
+        let (status, body) = b.send("GET", &format!("/users/{name}"), Some(t), None);
+        assert_eq!(status, 200, "{name}: {body}");
+    }
+    b.create(&demoted, "made-by-an-admin", json!({}));
+    // a changes them.
+    let patch = |user: &str, body: Value| {
+        let (status, reply) = a.send("PATCH", &format!("/users/{user}"), Some(&admin), Some(body));
+        assert_eq!(status, 200, "{reply}");
+    };
+    patch("blocked", json!({"blocked": true}));
+    patch("demoted", json!({"role": "user"}));
+    patch("renewing", json!({"must_change_password": true}));
+    assert_eq!(
+        a.send("DELETE", "/users/deleted", Some(&admin), None).0,
+        200
+    );
+    // b refuses at once.
+    let (status, body) = b.send("GET", "/users/blocked", Some(&blocked), None);
+    assert_eq!(
+        (status, body["message"].as_str()),
+        (403, Some("account is blocked"))
+    );
+    assert_eq!(b.send("GET", "/users/deleted", Some(&deleted), None).0, 401);
+    let new = json!({"username": "fred", "email": "fred@example.com", "password": PASSWORD});
+    let (status, body) = b.send("POST", "/users", Some(&demoted), Some(new));
+    assert_eq!(status, 403, "{body}");
+    let (status, body) = b.send("GET", "/users/admin", Some(&renewing), None);
+    assert_eq!(status, 403, "{body}");
+    // A password change is still open to the user told to make one.
+    let (status, body) = b.send(
+        "PATCH",
+        "/users/renewing",
+        Some(&renewing),
+        Some(json!({"current_password": PASSWORD, "password": "An0ther-Good-Phrase"})),
+    );
+    assert_eq!(status, 200, "{body}");
+}
+
+#[test]
+fn forty_wrong_passwords_over_two_instances_get_at_most_five_checked() {
+    let Some(test) = Test::new() else { return };
+    let instances = Arc::new([test.start("a", &[]), test.start("b", &[])]);
+    let attempts: Vec<_> = (0..40)
+        .map(|i| {
+            let instances = instances.clone();
+            std::thread::spawn(move || {
+                instances[i % 2]
+                    .send(
+                        "POST",
+                        "/authenticate",
+                        None,
+                        Some(json!({"username": "admin", "password": format!("wrong-{i}")})),
+                    )
+                    .0
+            })
+        })
+        .collect();
+    let statuses: Vec<u16> = attempts.into_iter().map(|t| t.join().unwrap()).collect();
+    let checked = statuses.iter().filter(|&&s| s == 401).count();
+    assert!(
+        statuses.iter().all(|s| [401, 429, 503].contains(s)),
+        "{statuses:?}"
+    );
+    assert!(
+        checked <= 5,
+        "{checked} wrong passwords checked: {statuses:?}"
+    );
+    assert!(checked >= 1, "{statuses:?}");
+    // Held back on both, from this address.
+    for instance in instances.iter() {
+        let (status, _) = instance.send(
+            "POST",
+            "/authenticate",
+            None,
+            Some(json!({"username": "admin", "password": PASSWORD})),
+        );
+        assert_eq!(status, 429);
+    }
+}
+
+#[test]
+fn a_thousand_racing_creates_of_one_email_over_two_instances_make_one_user() {
+    let Some(test) = Test::new() else { return };
+    let instances = Arc::new([test.start("a", &[]), test.start("b", &[])]);
+    let admin = Arc::new(instances[0].login("admin", PASSWORD));
+    let workers: Vec<_> = (0..16)
+        .map(|w| {
+            let (instances, admin) = (instances.clone(), admin.clone());
+            std::thread::spawn(move || {
+                (0..1000 / 16 + 1)
+                    .map(|i| w + 16 * i)
+                    .filter(|n| *n < 1000)
+                    .map(|n| {
+                        // The same address, in one case or another.
+                        let email = if n % 2 == 0 {
+                            "Same@Example.com"
+                        } else {
+                            "same@example.COM"
+                        };
+                        instances[n % 2]
+                            .send(
+                                "POST",
+                                "/users",
+                                Some(&admin),
+                                Some(json!({"username": format!("racer{n}"), "email": email,
+                                            "generate_password": true})),
+                            )
+                            .0
+                    })
+                    .collect::<Vec<u16>>()
+            })
+        })
+        .collect();
+    let statuses: Vec<u16> = workers
+        .into_iter()
+        .flat_map(|w| w.join().unwrap())
+        .collect();
+    assert_eq!(statuses.len(), 1000);
+    assert_eq!(
+        statuses.iter().filter(|&&s| s == 201).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(statuses.iter().filter(|&&s| s == 409).count(), 999);
+    let (_, page) = instances[1].send(
+        "GET",
+        "/users?search=same%40example.com",
+        Some(&admin),
+        None,
+    );
+    assert_eq!(page["data"].as_array().unwrap().len(), 1, "{page}");
+    let rows = test
+        .db
+        .sql("SELECT count(*) FROM users WHERE email_key = 'same@example.com'");
+    assert_eq!(rows[0][0].as_deref(), Some("1"));
+}
+
+#[test]
+fn an_instance_with_another_signing_secret_refuses_to_start() {
+    let Some(test) = Test::new() else { return };
+    let _a = test.start("a", &[]);
+    let out = test
+        .db
+        .apply(&mut usersctl())
+        .env(
+            "USERSCTL_JWT_SECRET",
+            "another secret, long enough to be accepted here",
+        )
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("token signing secret differs"), "{stderr}");
+    assert!(!stderr.contains("another secret"), "{stderr}");
+    // And none at all is refused too.
+    let out = test
+        .db
+        .apply(&mut usersctl())
+        .env_remove("USERSCTL_JWT_SECRET")
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("USERSCTL_JWT_SECRET"));
+}
