@@ -21,7 +21,7 @@ Register-ArgumentCompleter -Native -CommandName 'usersctl' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'usersctl' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)')
@@ -38,12 +38,13 @@ Register-ArgumentCompleter -Native -CommandName 'usersctl' -ScriptBlock {
             [CompletionResult]::new('users', 'users', [CompletionResultType]::ParameterValue, 'List users, and bulk operations')
             [CompletionResult]::new('authenticate', 'authenticate', [CompletionResultType]::ParameterValue, 'Check a password and print a token and its expiry')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the HTTP interface on the same database')
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Create or upgrade the schema of a PostgreSQL database (safe to run from several places at once)')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Verify that records and indexes agree and every hash parses')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'usersctl;user' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)')
@@ -65,7 +66,7 @@ Register-ArgumentCompleter -Native -CommandName 'usersctl' -ScriptBlock {
             break
         }
         'usersctl;user;get' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)')
@@ -85,7 +86,7 @@ Register-ArgumentCompleter -Native -CommandName 'usersctl' -ScriptBlock {
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Display name')
             [CompletionResult]::new('--role', '--role', [CompletionResultType]::ParameterName, 'role')
             [CompletionResult]::new('--attr', '--attr', [CompletionResultType]::ParameterName, 'Set an attribute (repeatable); the value is stored as a string')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)')
@@ -112,7 +113,7 @@ Register-ArgumentCompleter -Native -CommandName 'usersctl' -ScriptBlock {
             [CompletionResult]::new('--unset-attr', '--unset-attr', [CompletionResultType]::ParameterName, 'Remove an attribute (repeatable)')
             [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why the user is blocked (shown to operators only)')
             [CompletionResult]::new('--must-change-password', '--must-change-password', [CompletionResultType]::ParameterName, 'Require (true) or stop requiring (false) a new password at next login')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)')
@@ -133,7 +134,7 @@ Register-ArgumentCompleter -Native -CommandName 'usersctl' -ScriptBlock {
             break
         }
         'usersctl;user;delete' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)')
@@ -151,7 +152,7 @@ Register-ArgumentCompleter -Native -CommandName 'usersctl' -ScriptBlock {
             break
         }
         'usersctl;user;unlock' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)')
@@ -194,7 +195,7 @@ Register-ArgumentCompleter -Native -CommandName 'usersctl' -ScriptBlock {
             break
         }
         'usersctl;users' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)')
@@ -219,7 +220,7 @@ Register-ArgumentCompleter -Native -CommandName 'usersctl' -ScriptBlock {
             [CompletionResult]::new('--search', '--search', [CompletionResultType]::ParameterName, 'Only users whose username, email or name contains TEXT (case-insensitive)')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Page size, 1 to 1000 [default: 100 for a table; -o name and -o json list every match]')
             [CompletionResult]::new('--cursor', '--cursor', [CompletionResultType]::ParameterName, 'Continue after the page that printed this cursor')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)')
@@ -239,7 +240,7 @@ Register-ArgumentCompleter -Native -CommandName 'usersctl' -ScriptBlock {
         }
         'usersctl;users;delete-many' {
             [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Read users from FILE, one per line ("-" for stdin)')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)')
@@ -258,7 +259,7 @@ Register-ArgumentCompleter -Native -CommandName 'usersctl' -ScriptBlock {
             break
         }
         'usersctl;users;import' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)')
@@ -276,7 +277,7 @@ Register-ArgumentCompleter -Native -CommandName 'usersctl' -ScriptBlock {
         }
         'usersctl;users;export' {
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Write to FILE (created owner-only; never through a symbolic link) instead of stdout')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)')
@@ -317,7 +318,7 @@ Register-ArgumentCompleter -Native -CommandName 'usersctl' -ScriptBlock {
         }
         'usersctl;authenticate' {
             [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Token lifetime, e.g. 15m, 1h, 7d [default: 1h]')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)')
@@ -340,7 +341,7 @@ Register-ArgumentCompleter -Native -CommandName 'usersctl' -ScriptBlock {
             [CompletionResult]::new('--trusted-proxy', '--trusted-proxy', [CompletionResultType]::ParameterName, 'Proxies (addresses or networks such as 10.0.0.0/8, comma-separated) whose X-Forwarded-For names the client')
             [CompletionResult]::new('--token-ttl', '--token-ttl', [CompletionResultType]::ParameterName, 'Lifetime of issued tokens, e.g. 15m, 1h')
             [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Log format')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)')
@@ -356,8 +357,24 @@ Register-ArgumentCompleter -Native -CommandName 'usersctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'usersctl;migrate' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)')
+            [CompletionResult]::new('--min-password-length', '--min-password-length', [CompletionResultType]::ParameterName, 'Minimum length of new passwords, in characters')
+            [CompletionResult]::new('--reserved-names', '--reserved-names', [CompletionResultType]::ParameterName, 'Comma-separated usernames nobody may take [default: root, administrator, system, …]')
+            [CompletionResult]::new('--init', '--init', [CompletionResultType]::ParameterName, 'Make the database if --db names none (only `user create` and `users import` do so unasked)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only what was asked for: no notes, summaries or progress bars')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only what was asked for: no notes, summaries or progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'usersctl;check' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)')
@@ -379,6 +396,7 @@ Register-ArgumentCompleter -Native -CommandName 'usersctl' -ScriptBlock {
             [CompletionResult]::new('users', 'users', [CompletionResultType]::ParameterValue, 'List users, and bulk operations')
             [CompletionResult]::new('authenticate', 'authenticate', [CompletionResultType]::ParameterValue, 'Check a password and print a token and its expiry')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the HTTP interface on the same database')
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Create or upgrade the schema of a PostgreSQL database (safe to run from several places at once)')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Verify that records and indexes agree and every hash parses')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -429,6 +447,9 @@ Register-ArgumentCompleter -Native -CommandName 'usersctl' -ScriptBlock {
             break
         }
         'usersctl;help;serve' {
+            break
+        }
+        'usersctl;help;migrate' {
             break
         }
         'usersctl;help;check' {

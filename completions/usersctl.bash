@@ -25,6 +25,9 @@ _usersctl() {
             usersctl,help)
                 cmd="usersctl__subcmd__help"
                 ;;
+            usersctl,migrate)
+                cmd="usersctl__subcmd__migrate"
+                ;;
             usersctl,serve)
                 cmd="usersctl__subcmd__serve"
                 ;;
@@ -42,6 +45,9 @@ _usersctl() {
                 ;;
             usersctl__subcmd__help,help)
                 cmd="usersctl__subcmd__help__subcmd__help"
+                ;;
+            usersctl__subcmd__help,migrate)
+                cmd="usersctl__subcmd__help__subcmd__migrate"
                 ;;
             usersctl__subcmd__help,serve)
                 cmd="usersctl__subcmd__help__subcmd__serve"
@@ -152,7 +158,7 @@ _usersctl() {
 
     case "${cmd}" in
         usersctl)
-            opts="-o -q -h -V --db --init --output --quiet --wait --min-password-length --reserved-names --help --version user users authenticate serve check help"
+            opts="-o -q -h -V --db --init --output --quiet --wait --min-password-length --reserved-names --help --version user users authenticate serve migrate check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -270,7 +276,7 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__help)
-            opts="user users authenticate serve check help"
+            opts="user users authenticate serve migrate check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -312,6 +318,20 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usersctl__subcmd__help__subcmd__migrate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -486,6 +506,44 @@ _usersctl() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usersctl__subcmd__migrate)
+            opts="-o -q -h -V --db --init --output --quiet --wait --min-password-length --reserved-names --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-password-length)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reserved-names)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -18,7 +18,7 @@ set edit:completion:arg-completer[usersctl] = {|@words|
     }
     var completions = [
         &'usersctl'= {
-            cand --db 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand --db 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]'
             cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
             cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
             cand --wait 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)'
@@ -35,11 +35,12 @@ set edit:completion:arg-completer[usersctl] = {|@words|
             cand users 'List users, and bulk operations'
             cand authenticate 'Check a password and print a token and its expiry'
             cand serve 'Run the HTTP interface on the same database'
+            cand migrate 'Create or upgrade the schema of a PostgreSQL database (safe to run from several places at once)'
             cand check 'Verify that records and indexes agree and every hash parses'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'usersctl;user'= {
-            cand --db 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand --db 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]'
             cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
             cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
             cand --wait 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)'
@@ -60,7 +61,7 @@ set edit:completion:arg-completer[usersctl] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'usersctl;user;get'= {
-            cand --db 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand --db 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]'
             cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
             cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
             cand --wait 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)'
@@ -79,7 +80,7 @@ set edit:completion:arg-completer[usersctl] = {|@words|
             cand --name 'Display name'
             cand --role 'role'
             cand --attr 'Set an attribute (repeatable); the value is stored as a string'
-            cand --db 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand --db 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]'
             cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
             cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
             cand --wait 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)'
@@ -105,7 +106,7 @@ set edit:completion:arg-completer[usersctl] = {|@words|
             cand --unset-attr 'Remove an attribute (repeatable)'
             cand --reason 'Why the user is blocked (shown to operators only)'
             cand --must-change-password 'Require (true) or stop requiring (false) a new password at next login'
-            cand --db 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand --db 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]'
             cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
             cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
             cand --wait 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)'
@@ -125,7 +126,7 @@ set edit:completion:arg-completer[usersctl] = {|@words|
             cand --version 'Print version'
         }
         &'usersctl;user;delete'= {
-            cand --db 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand --db 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]'
             cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
             cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
             cand --wait 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)'
@@ -142,7 +143,7 @@ set edit:completion:arg-completer[usersctl] = {|@words|
             cand --version 'Print version'
         }
         &'usersctl;user;unlock'= {
-            cand --db 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand --db 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]'
             cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
             cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
             cand --wait 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)'
@@ -177,7 +178,7 @@ set edit:completion:arg-completer[usersctl] = {|@words|
         &'usersctl;user;help;help'= {
         }
         &'usersctl;users'= {
-            cand --db 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand --db 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]'
             cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
             cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
             cand --wait 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)'
@@ -201,7 +202,7 @@ set edit:completion:arg-completer[usersctl] = {|@words|
             cand --search 'Only users whose username, email or name contains TEXT (case-insensitive)'
             cand --limit 'Page size, 1 to 1000 [default: 100 for a table; -o name and -o json list every match]'
             cand --cursor 'Continue after the page that printed this cursor'
-            cand --db 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand --db 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]'
             cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
             cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
             cand --wait 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)'
@@ -220,7 +221,7 @@ set edit:completion:arg-completer[usersctl] = {|@words|
         }
         &'usersctl;users;delete-many'= {
             cand --from 'Read users from FILE, one per line ("-" for stdin)'
-            cand --db 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand --db 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]'
             cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
             cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
             cand --wait 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)'
@@ -238,7 +239,7 @@ set edit:completion:arg-completer[usersctl] = {|@words|
             cand --version 'Print version'
         }
         &'usersctl;users;import'= {
-            cand --db 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand --db 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]'
             cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
             cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
             cand --wait 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)'
@@ -255,7 +256,7 @@ set edit:completion:arg-completer[usersctl] = {|@words|
         }
         &'usersctl;users;export'= {
             cand --to 'Write to FILE (created owner-only; never through a symbolic link) instead of stdout'
-            cand --db 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand --db 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]'
             cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
             cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
             cand --wait 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)'
@@ -289,7 +290,7 @@ set edit:completion:arg-completer[usersctl] = {|@words|
         }
         &'usersctl;authenticate'= {
             cand --ttl 'Token lifetime, e.g. 15m, 1h, 7d [default: 1h]'
-            cand --db 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand --db 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]'
             cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
             cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
             cand --wait 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)'
@@ -311,7 +312,7 @@ set edit:completion:arg-completer[usersctl] = {|@words|
             cand --trusted-proxy 'Proxies (addresses or networks such as 10.0.0.0/8, comma-separated) whose X-Forwarded-For names the client'
             cand --token-ttl 'Lifetime of issued tokens, e.g. 15m, 1h'
             cand --log-format 'Log format'
-            cand --db 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand --db 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]'
             cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
             cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
             cand --wait 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)'
@@ -326,8 +327,23 @@ set edit:completion:arg-completer[usersctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'usersctl;migrate'= {
+            cand --db 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --wait 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)'
+            cand --min-password-length 'Minimum length of new passwords, in characters'
+            cand --reserved-names 'Comma-separated usernames nobody may take [default: root, administrator, system, …]'
+            cand --init 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+            cand -q 'Print only what was asked for: no notes, summaries or progress bars'
+            cand --quiet 'Print only what was asked for: no notes, summaries or progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'usersctl;check'= {
-            cand --db 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand --db 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]'
             cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
             cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
             cand --wait 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)'
@@ -348,6 +364,7 @@ set edit:completion:arg-completer[usersctl] = {|@words|
             cand users 'List users, and bulk operations'
             cand authenticate 'Check a password and print a token and its expiry'
             cand serve 'Run the HTTP interface on the same database'
+            cand migrate 'Create or upgrade the schema of a PostgreSQL database (safe to run from several places at once)'
             cand check 'Verify that records and indexes agree and every hash parses'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -385,6 +402,8 @@ set edit:completion:arg-completer[usersctl] = {|@words|
         &'usersctl;help;authenticate'= {
         }
         &'usersctl;help;serve'= {
+        }
+        &'usersctl;help;migrate'= {
         }
         &'usersctl;help;check'= {
         }

@@ -24,7 +24,7 @@ function __fish_usersctl_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c usersctl -n "__fish_usersctl_needs_command" -l db -d 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r -F
+complete -c usersctl -n "__fish_usersctl_needs_command" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
 complete -c usersctl -n "__fish_usersctl_needs_command" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
 wide\t'Tables with every column (for `users list`: name, last login, id)'
 json\t'JSON on stdout (and errors as JSON on stderr)'
@@ -40,9 +40,10 @@ complete -c usersctl -n "__fish_usersctl_needs_command" -f -a "user" -d 'Show, c
 complete -c usersctl -n "__fish_usersctl_needs_command" -f -a "users" -d 'List users, and bulk operations'
 complete -c usersctl -n "__fish_usersctl_needs_command" -f -a "authenticate" -d 'Check a password and print a token and its expiry'
 complete -c usersctl -n "__fish_usersctl_needs_command" -f -a "serve" -d 'Run the HTTP interface on the same database'
+complete -c usersctl -n "__fish_usersctl_needs_command" -f -a "migrate" -d 'Create or upgrade the schema of a PostgreSQL database (safe to run from several places at once)'
 complete -c usersctl -n "__fish_usersctl_needs_command" -f -a "check" -d 'Verify that records and indexes agree and every hash parses'
 complete -c usersctl -n "__fish_usersctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete unlock help" -l db -d 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r -F
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete unlock help" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete unlock help" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
 wide\t'Tables with every column (for `users list`: name, last login, id)'
 json\t'JSON on stdout (and errors as JSON on stderr)'
@@ -60,7 +61,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_s
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete unlock help" -f -a "delete" -d 'Delete one user'
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete unlock help" -f -a "unlock" -d 'Forget the failed logins a running server counted against the user\'s names'
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete unlock help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from get" -l db -d 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r -F
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from get" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from get" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
 wide\t'Tables with every column (for `users list`: name, last login, id)'
 json\t'JSON on stdout (and errors as JSON on stderr)'
@@ -77,7 +78,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from create" -l role -r -f -a "admin\t''
 user\t''"
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from create" -l attr -d 'Set an attribute (repeatable); the value is stored as a string' -r
-complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from create" -l db -d 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r -F
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from create" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
 wide\t'Tables with every column (for `users list`: name, last login, id)'
 json\t'JSON on stdout (and errors as JSON on stderr)'
@@ -102,7 +103,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from update" -l reason -d 'Why the user is blocked (shown to operators only)' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from update" -l must-change-password -d 'Require (true) or stop requiring (false) a new password at next login' -r -f -a "true\t''
 false\t''"
-complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from update" -l db -d 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r -F
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from update" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from update" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
 wide\t'Tables with every column (for `users list`: name, last login, id)'
 json\t'JSON on stdout (and errors as JSON on stderr)'
@@ -119,7 +120,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from update" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from update" -s V -l version -d 'Print version'
-complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from delete" -l db -d 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r -F
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from delete" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
 wide\t'Tables with every column (for `users list`: name, last login, id)'
 json\t'JSON on stdout (and errors as JSON on stderr)'
@@ -132,7 +133,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
-complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from unlock" -l db -d 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r -F
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from unlock" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from unlock" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
 wide\t'Tables with every column (for `users list`: name, last login, id)'
 json\t'JSON on stdout (and errors as JSON on stderr)'
@@ -150,7 +151,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete one user'
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "unlock" -d 'Forget the failed logins a running server counted against the user\'s names'
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many import export help" -l db -d 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r -F
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many import export help" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many import export help" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
 wide\t'Tables with every column (for `users list`: name, last login, id)'
 json\t'JSON on stdout (and errors as JSON on stderr)'
@@ -172,7 +173,7 @@ user\t''"
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l search -d 'Only users whose username, email or name contains TEXT (case-insensitive)' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l limit -d 'Page size, 1 to 1000 [default: 100 for a table; -o name and -o json list every match]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l cursor -d 'Continue after the page that printed this cursor' -r
-complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l db -d 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r -F
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
 wide\t'Tables with every column (for `users list`: name, last login, id)'
 json\t'JSON on stdout (and errors as JSON on stderr)'
@@ -188,7 +189,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -l from -d 'Read users from FILE, one per line ("-" for stdin)' -r -F
-complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -l db -d 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r -F
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
 wide\t'Tables with every column (for `users list`: name, last login, id)'
 json\t'JSON on stdout (and errors as JSON on stderr)'
@@ -202,7 +203,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -s V -l version -d 'Print version'
-complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from import" -l db -d 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r -F
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from import" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from import" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
 wide\t'Tables with every column (for `users list`: name, last login, id)'
 json\t'JSON on stdout (and errors as JSON on stderr)'
@@ -216,7 +217,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from import" -s V -l version -d 'Print version'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from export" -l to -d 'Write to FILE (created owner-only; never through a symbolic link) instead of stdout' -r -F
-complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from export" -l db -d 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r -F
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from export" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from export" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
 wide\t'Tables with every column (for `users list`: name, last login, id)'
 json\t'JSON on stdout (and errors as JSON on stderr)'
@@ -235,7 +236,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "export" -d 'Write every user, with its password hash, as JSON Lines'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand authenticate" -l ttl -d 'Token lifetime, e.g. 15m, 1h, 7d [default: 1h]' -r
-complete -c usersctl -n "__fish_usersctl_using_subcommand authenticate" -l db -d 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r -F
+complete -c usersctl -n "__fish_usersctl_using_subcommand authenticate" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand authenticate" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
 wide\t'Tables with every column (for `users list`: name, last login, id)'
 json\t'JSON on stdout (and errors as JSON on stderr)'
@@ -255,7 +256,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l trusted-prox
 complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l token-ttl -d 'Lifetime of issued tokens, e.g. 15m, 1h' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l log-format -d 'Log format' -r -f -a "text\t''
 json\t''"
-complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l db -d 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r -F
+complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
 wide\t'Tables with every column (for `users list`: name, last login, id)'
 json\t'JSON on stdout (and errors as JSON on stderr)'
@@ -268,7 +269,19 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l init -d 'Mak
 complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
 complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -s V -l version -d 'Print version'
-complete -c usersctl -n "__fish_usersctl_using_subcommand check" -l db -d 'Database directory [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r -F
+complete -c usersctl -n "__fish_usersctl_using_subcommand migrate" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand migrate" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+wide\t'Tables with every column (for `users list`: name, last login, id)'
+json\t'JSON on stdout (and errors as JSON on stderr)'
+name\t'One username per line'"
+complete -c usersctl -n "__fish_usersctl_using_subcommand migrate" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand migrate" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand migrate" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand migrate" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand migrate" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
+complete -c usersctl -n "__fish_usersctl_using_subcommand migrate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c usersctl -n "__fish_usersctl_using_subcommand migrate" -s V -l version -d 'Print version'
+complete -c usersctl -n "__fish_usersctl_using_subcommand check" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand check" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
 wide\t'Tables with every column (for `users list`: name, last login, id)'
 json\t'JSON on stdout (and errors as JSON on stderr)'
@@ -282,12 +295,13 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand check" -l init -d 'Mak
 complete -c usersctl -n "__fish_usersctl_using_subcommand check" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
 complete -c usersctl -n "__fish_usersctl_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usersctl -n "__fish_usersctl_using_subcommand check" -s V -l version -d 'Print version'
-complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users authenticate serve check help" -f -a "user" -d 'Show, create, change or delete one user'
-complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users authenticate serve check help" -f -a "users" -d 'List users, and bulk operations'
-complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users authenticate serve check help" -f -a "authenticate" -d 'Check a password and print a token and its expiry'
-complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users authenticate serve check help" -f -a "serve" -d 'Run the HTTP interface on the same database'
-complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users authenticate serve check help" -f -a "check" -d 'Verify that records and indexes agree and every hash parses'
-complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users authenticate serve check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users authenticate serve migrate check help" -f -a "user" -d 'Show, create, change or delete one user'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users authenticate serve migrate check help" -f -a "users" -d 'List users, and bulk operations'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users authenticate serve migrate check help" -f -a "authenticate" -d 'Check a password and print a token and its expiry'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users authenticate serve migrate check help" -f -a "serve" -d 'Run the HTTP interface on the same database'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users authenticate serve migrate check help" -f -a "migrate" -d 'Create or upgrade the schema of a PostgreSQL database (safe to run from several places at once)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users authenticate serve migrate check help" -f -a "check" -d 'Verify that records and indexes agree and every hash parses'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users authenticate serve migrate check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "get" -d 'Show one user, named by id, username or email'
 complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "create" -d 'Create a user'
 complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "update" -d 'Change only the fields named'

@@ -187,7 +187,8 @@ async fn version() -> Json<Data<Version>> {
 
 /// 200 while the database answers, 503 otherwise.
 #[utoipa::path(get, path = "/health", tag = "meta", responses(
-    (status = 200, body = Health), (status = 503, body = Health),
+    (status = 200, body = Health),
+    (status = 503, body = Health, headers(("Retry-After" = u64, description = "Seconds to wait"))),
     (status = "default", description = "Error (rate limit)", body = ErrorBody)))]
 async fn health(State(app): State<AppState>) -> HttpResponse {
     let service = app.service.clone();
@@ -198,7 +199,13 @@ async fn health(State(app): State<AppState>) -> HttpResponse {
     };
     match tokio::task::spawn_blocking(move || service.health()).await {
         Ok(Ok(())) => status("ok").into_response(),
-        _ => (StatusCode::SERVICE_UNAVAILABLE, status("unavailable")).into_response(),
+        // Unavailable for now (a database restarting, say): when to look again.
+        _ => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(axum::http::header::RETRY_AFTER, "1")],
+            status("unavailable"),
+        )
+            .into_response(),
     }
 }
 

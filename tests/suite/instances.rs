@@ -36,7 +36,12 @@ impl Test {
             db: TestDb::schema(),
             dir: TempDir::new().unwrap(),
         };
-        let out = test
+        test.create_admin();
+        Some(test)
+    }
+
+    fn create_admin(&self) {
+        let out = self
             .db
             .apply(&mut usersctl())
             .args(["user", "create", "admin", "--email", "admin@example.com"])
@@ -55,7 +60,6 @@ impl Test {
             })
             .unwrap();
         assert!(out.status.success(), "{out:?}");
-        Some(test)
     }
 
     /// An instance on the test's database, with `env` besides.
@@ -343,4 +347,93 @@ fn an_instance_with_another_signing_secret_refuses_to_start() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     assert!(String::from_utf8_lossy(&out.stderr).contains("USERSCTL_JWT_SECRET"));
+}
+
+/// PostgreSQL stopped under load: requests are answered 503 in JSON with
+/// `Retry-After`, `/health` says 503, no acknowledged write is lost; started
+/// again, the same server process serves writes, with no restart.
+#[test]
+fn postgres_stopped_under_load_is_503_and_back_the_same_server_writes_again() {
+    if !support::on_postgres() {
+        return;
+    }
+    let cluster = support::Cluster::start();
+    let test = Test {
+        db: TestDb::schema_on(&cluster.url),
+        dir: TempDir::new().unwrap(),
+    };
+    test.create_admin();
+    let server = Arc::new(test.start("a", &[]));
+    let admin = Arc::new(server.login("admin", PASSWORD));
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writers: Vec<_> = (0..4)
+        .map(|w| {
+            let (server, admin, stop) = (server.clone(), admin.clone(), stop.clone());
+            std::thread::spawn(move || {
+                let mut outcomes = Vec::new();
+                for i in 0.. {
+                    if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                        break;
+                    }
+                    let name = format!("w{w}-{i}");
+                    let body = json!({"username": name, "email": format!("{name}@example.com"),
+                                      "generate_password": true});
+                    let (status, reply) = server.send("POST", "/users", Some(&admin), Some(body));
+                    outcomes.push((name, status, reply));
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                outcomes
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    cluster.pause();
+    std::thread::sleep(Duration::from_millis(1500));
+    let health = server
+        .agent
+        .get(&format!("http://{}/health", server.addr))
+        .call();
+    let Err(ureq::Error::Status(503, reply)) = health else {
+        panic!("/health with the database stopped: {health:?}")
+    };
+    assert!(reply.header("retry-after").is_some());
+    cluster.resume();
+    // The same process serves again once the database is back.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while server.send("GET", "/health", None, None).0 != 200 {
+        assert!(std::time::Instant::now() < deadline, "never healthy again");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let outcomes: Vec<(String, u16, Value)> = writers
+        .into_iter()
+        .flat_map(|w| w.join().unwrap())
+        .collect();
+    let refused: Vec<&Value> = outcomes
+        .iter()
+        .filter(|(_, s, _)| *s == 503)
+        .map(|(_, _, b)| b)
+        .collect();
+    assert!(!refused.is_empty(), "no write met the stopped database");
+    for body in &refused {
+        assert_eq!(body["error"], "unavailable", "{body}");
+    }
+    assert!(
+        outcomes.iter().all(|(_, s, _)| [201, 503].contains(s)),
+        "{:?}",
+        outcomes.iter().map(|(_, s, _)| s).collect::<Vec<_>>()
+    );
+    let acknowledged: Vec<&String> = outcomes
+        .iter()
+        .filter(|(_, s, _)| *s == 201)
+        .map(|(n, _, _)| n)
+        .collect();
+    assert!(acknowledged.len() > 10, "{}", acknowledged.len());
+    for name in &acknowledged {
+        let (status, body) = server.send("GET", &format!("/users/{name}"), Some(&admin), None);
+        assert_eq!(status, 200, "{name} was acknowledged and lost: {body}");
+    }
+    // And writes after the restart are stored.
+    server.create(&admin, "after-the-restart", json!({}));
 }

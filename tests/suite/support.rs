@@ -359,8 +359,15 @@ impl TestDb {
 
     /// A schema of its own on the test server, migrated.
     pub fn schema() -> TestDb {
-        let admin = postgres_url()
-            .expect("USERSCTL_TEST_BACKEND=postgres needs USERSCTL_TEST_DATABASE_URL");
+        TestDb::schema_on(
+            &postgres_url()
+                .expect("USERSCTL_TEST_BACKEND=postgres needs USERSCTL_TEST_DATABASE_URL"),
+        )
+    }
+
+    /// A schema of its own on the server `admin` names, migrated.
+    pub fn schema_on(admin: &str) -> TestDb {
+        let admin = admin.to_owned();
         let name = format!("s_{}", uuid::Uuid::new_v4().simple());
         admin_sql(&admin, &format!("CREATE SCHEMA {name}"));
         let sep = if admin.contains('?') { '&' } else { '?' };
@@ -429,8 +436,9 @@ impl Drop for TestDb {
     fn drop(&mut self) {
         if let TestDb::Schema { admin, name, .. } = self {
             // Sessions still on the schema (a server killed mid-request)
-            // do not hold the drop up.
-            admin_sql(
+            // do not hold the drop up; a server already gone (a test's own
+            // cluster, stopped) leaves nothing to drop.
+            let _ = try_admin_query(
                 admin,
                 &format!(
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
@@ -449,22 +457,24 @@ pub fn admin_sql(url: &str, sql: &str) {
 
 /// The rows of the last statement in `sql`, as text.
 pub fn admin_query(url: &str, sql: &str) -> Vec<Vec<Option<String>>> {
+    try_admin_query(url, sql).unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+fn try_admin_query(
+    url: &str,
+    sql: &str,
+) -> Result<Vec<Vec<Option<String>>>, tokio_postgres::Error> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
     runtime.block_on(async {
-        let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
-            .await
-            .expect("the test server answers");
+        let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await?;
         let driver = tokio::spawn(connection);
-        let messages = client
-            .simple_query(sql)
-            .await
-            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        let messages = client.simple_query(sql).await?;
         drop(client);
         let _ = driver.await;
-        messages
+        Ok(messages
             .into_iter()
             .filter_map(|m| match m {
                 tokio_postgres::SimpleQueryMessage::Row(row) => Some(
@@ -474,6 +484,62 @@ pub fn admin_query(url: &str, sql: &str) -> Vec<Vec<Option<String>>> {
                 ),
                 _ => None,
             })
-            .collect()
+            .collect())
     })
+}
+
+/// A PostgreSQL cluster of a test's own (`.ci/postgres`), for tests that
+/// stop and start the server; removed when dropped.
+pub struct Cluster {
+    dir: String,
+    pub url: String,
+}
+
+impl Cluster {
+    pub fn start() -> Cluster {
+        let out = Command::new(Self::script()).arg("start").output().unwrap();
+        assert!(out.status.success(), "{out:?}");
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let value = |name: &str| {
+            stdout
+                .lines()
+                .find_map(|l| l.strip_prefix(&format!("export {name}=")))
+                .unwrap_or_else(|| panic!("no {name} in {stdout}"))
+                .to_owned()
+        };
+        Cluster {
+            dir: value("PG_TEST_DIR"),
+            url: value("USERSCTL_TEST_DATABASE_URL"),
+        }
+    }
+
+    fn script() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/postgres")
+    }
+
+    fn control(&self, verb: &str) {
+        let out = Command::new(Self::script())
+            .args([verb, &self.dir])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{verb}: {out:?}");
+    }
+
+    /// Stops the server (a crash or maintenance, as a client sees it).
+    pub fn pause(&self) {
+        self.control("pause");
+    }
+
+    /// Starts it again on the same port, with the same data.
+    pub fn resume(&self) {
+        self.control("resume");
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        let _ = Command::new(Self::script())
+            .args(["stop", &self.dir])
+            .output();
+    }
 }
