@@ -437,3 +437,74 @@ fn postgres_stopped_under_load_is_503_and_back_the_same_server_writes_again() {
     // And writes after the restart are stored.
     server.create(&admin, "after-the-restart", json!({}));
 }
+
+/// A database that cannot be used is one line and exit 6, naming it without
+/// its password; a schema not yet made names `usersctl migrate`.
+#[test]
+fn an_unusable_database_is_one_line_and_exit_6_without_the_password() {
+    let Some(server) = support::postgres_url().filter(|_| support::on_postgres()) else {
+        return;
+    };
+    let rest = server.split_once('@').unwrap().1.to_owned();
+    let password = server
+        .split_once("://")
+        .and_then(|(_, r)| r.split_once('@'))
+        .and_then(|(info, _)| info.split_once(':'))
+        .map(|(_, pw)| pw.to_owned())
+        .unwrap();
+    let cases = [
+        (
+            format!("postgres://postgres:wrong-pw-1234@{rest}"),
+            "password authentication failed",
+            "wrong-pw-1234",
+        ),
+        (
+            format!("{}/no_such_db", server.rsplit_once('/').unwrap().0),
+            "database \"no_such_db\" does not exist",
+            password.as_str(),
+        ),
+        (
+            "postgresql://app:wrong-pw-1234@127.0.0.1:1/users".to_owned(),
+            "cannot reach PostgreSQL at postgresql://app@127.0.0.1:1/users",
+            "wrong-pw-1234",
+        ),
+    ];
+    for (url, says, secret) in &cases {
+        for args in [
+            &["users", "list"][..],
+            &["serve", "--bind", "127.0.0.1:0"],
+            &["migrate"],
+        ] {
+            let out = usersctl()
+                .env("USERSCTL_DB", url)
+                .env("USERSCTL_JWT_SECRET", support::SHARED_SECRET)
+                .args(args)
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(6), "{args:?}: {stderr}");
+            assert_eq!(stderr.lines().count(), 1, "{stderr}");
+            assert!(stderr.contains(says), "{args:?}: {stderr}");
+            assert!(!stderr.contains(secret), "{stderr}");
+            assert!(out.stdout.is_empty());
+        }
+    }
+    // A database with no schema yet.
+    let empty = TestDb::schema_on(&server);
+    empty.sql("DROP TABLE users, revoked_tokens, login_attempts, login_windows, settings, usersctl_schema");
+    let mut cmd = usersctl();
+    let out = empty
+        .apply(&mut cmd)
+        .args(["user", "get", "alice"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(6), "{stderr}");
+    assert!(stderr.contains("run `usersctl migrate`"), "{stderr}");
+    let mut cmd = usersctl();
+    let out = empty.apply(&mut cmd).arg("migrate").output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("schema created"),
+        "{out:?}"
+    );
+}

@@ -11,7 +11,10 @@
 //!   left out. Each must exit 0 and answer no JSON error; a `# {…}` comment
 //!   on its line, or on the line after it, is the JSON it must print.
 //!
-//! The set-up block above the tour (build, run the tests) is not run here.
+//! The set-up block above the tour (build, run the tests) is not run here,
+//! nor ```` ```shell ```` blocks: those of "Several servers on PostgreSQL"
+//! need a PostgreSQL server, and `instances` and `transfer` test what they
+//! do.
 //! `usersctl serve --bind 127.0.0.1:8080` is started in the background on a
 //! free port, and `localhost:8080` in later commands means that port.
 

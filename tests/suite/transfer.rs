@@ -23,7 +23,8 @@
 //! hashes; bcrypt hashes are made at cost 4.
 
 use crate::support::{
-    Expect, Process, bin, clean_env, listening_on, spawn_server, usersctl, wait_for_admin_socket,
+    self, Expect, Process, TestDb, bin, clean_env, listening_on, spawn_server, usersctl,
+    wait_for_admin_socket,
 };
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
@@ -2357,4 +2358,82 @@ fn an_atomic_import_through_a_server_keeps_nothing_when_the_command_is_killed() 
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// A sled database moves to PostgreSQL whole, and back, through the pipe
+/// README shows: ids, hashes, timestamps, attributes, blocks and roles of
+/// 100,000 users come out byte for byte as they went in.
+#[test]
+fn a_database_moves_to_postgresql_and_back_whole_at_100000_users() {
+    let Some(server) = support::postgres_url() else {
+        eprintln!("USERSCTL_TEST_DATABASE_URL is not set: skipped");
+        return;
+    };
+    if !support::on_postgres() {
+        return; // the PostgreSQL pass runs it
+    }
+    let test = Test::new();
+    let source = test.path("source");
+    let lines: String = (0..100_000)
+        .map(|i| {
+            let extra = match i % 5 {
+                0 => json!({"name": format!("User Nº{i}"), "attributes": {"team": i % 7, "n": 1.5}}),
+                1 => json!({"role": "admin", "created_at": "2021-03-04T05:06:07.089Z",
+                            "last_login_at": "2024-01-02T03:04:05.006Z"}),
+                2 => json!({"blocked": true, "block_reason": "left the company"}),
+                3 => json!({"must_change_password": true, "email": format!("Mixed.Case{i}@Example.COM")}),
+                _ => json!({}),
+            };
+            line(&format!("user{i}"), extra)
+        })
+        .collect();
+    test.args(["--init", "users", "import", "-"])
+        .db(&source)
+        .stdin(lines)
+        .stderr("imported 100000 users\n")
+        .run();
+    let pg = TestDb::schema_on(&server);
+    let back = test.path("back");
+    let pipe = |from: String, into: String, envs: Vec<(&'static str, String)>| {
+        let out = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(format!(
+                "set -o pipefail; {b} users export {from} | {b} -q --init users import {into} -",
+                b = bin().display()
+            ))
+            .envs(envs)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+    };
+    // Into PostgreSQL (its URL in the environment, as README advises)...
+    pipe(
+        format!("--db '{}'", source.display()),
+        String::new(),
+        pg.envs(),
+    );
+    let exported = test.export(&source);
+    let moved = {
+        let mut cmd = usersctl();
+        pg.apply(&mut cmd);
+        let out = cmd.args(["users", "export"]).output().unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert_eq!(moved.lines().count(), 100_000);
+    assert!(
+        moved == exported,
+        "the export from PostgreSQL differs from the one from sled"
+    );
+    // ...and out again.
+    pipe(
+        String::new(),
+        format!("--db '{}'", back.display()),
+        pg.envs(),
+    );
+    assert!(
+        test.export(&back) == exported,
+        "the round trip changed something"
+    );
+    test.login(&back, "mixed.case3@example.com", BULK_PASSWORD);
 }
