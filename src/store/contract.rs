@@ -78,6 +78,12 @@ macro_rules! store_contract {
                 }
             }
             #[test]
+            fn any_json_an_attribute_holds_comes_back_as_it_went_in() {
+                if let Some((_keep, store)) = open() {
+                    c::odd_values(&*store);
+                }
+            }
+            #[test]
             fn health_check_and_durability_answer() {
                 if let Some((_keep, store)) = open() {
                     c::upkeep(store);
@@ -477,4 +483,22 @@ pub fn upkeep(store: Arc<dyn Store>) {
     for t in threads {
         t.join().unwrap().unwrap();
     }
+}
+
+pub fn odd_values(store: &dyn Store) {
+    let mut a = account("odd");
+    let attributes = serde_json::json!({
+        "nul": "a\u{0}b", "emoji": "🦀", "nested": {"list": [1, 2.5, null, true]},
+        "big": 12345678901234567890u64, "neg": -1.25e-7, "quote": "\"\\"
+    });
+    a.user.attributes =
+        crate::domain::Attributes::parse(attributes.as_object().unwrap().clone()).unwrap();
+    store.insert(&a).unwrap();
+    let back = store.get(&UserRef::Id(a.user.id)).unwrap().unwrap();
+    assert_eq!(back.user.attributes, a.user.attributes);
+    let search = Filter {
+        search: Some("o\u{0}d".to_owned()),
+        ..Filter::default()
+    };
+    assert!(store.page(&search, None, 10).unwrap().is_empty());
 }

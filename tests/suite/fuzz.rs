@@ -13,7 +13,7 @@
 //! Case counts are modest (256 for parsers, 100–200 for HTTP) so the file runs
 //! in well under a minute; failures are not persisted to disk.
 
-use crate::support::{self, Process, Reply, listening_on, spawn_server, usersctl};
+use crate::support::{self, Process, Reply, TestDb, listening_on, spawn_server, usersctl};
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -37,7 +37,7 @@ use usersctl::transfer::{ImportSecret, ImportUser};
 /// A password the strength check accepts.
 const PASSWORD: &str = "Tr0ub4dor&3horse";
 /// The signing secret of the servers started here, so tokens can be forged.
-const SECRET: &str = "usersctl fuzz tests: a signing secret of 32+ bytes";
+const SECRET: &str = support::SHARED_SECRET;
 /// A real argon2id hash (of "some password") at the production parameters.
 const ARGON2_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$W5u2PHTg5Pi8mYVtVOpfBqzN5Xc1/kHDWTSQu3JWr8o";
 const BCRYPT_HASH: &str = "$2b$04$EGdrhbKUv8Oc9vGiXX0HQOxSg445d458Muh7DAHskb6QbtCvdxcie";
@@ -908,6 +908,7 @@ fn user(name: &str, role: Role) -> User {
 /// A database with `admin` (an admin), `alice` and `bob`, all with `PASSWORD`,
 /// and a server on it; logged-in tokens for admin and alice.
 struct Fixture {
+    _db: TestDb,
     _dir: TempDir,
     process: Process,
     addr: SocketAddr,
@@ -920,14 +921,25 @@ struct Fixture {
     statuses: std::sync::Mutex<std::collections::BTreeMap<u16, usize>>,
 }
 
+/// A failed test shows what the server logged besides requests.
+impl Drop for Fixture {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+            for line in log.lines().filter(|l| !l.contains(" INFO ")) {
+                eprintln!("server: {line}");
+            }
+        }
+    }
+}
+
 impl Fixture {
     fn start() -> Fixture {
         let dir = TempDir::new().expect("a temporary directory");
-        let db = dir.path().join("db");
+        let db = TestDb::new(dir.path());
         for (name, role) in [("admin", "admin"), ("alice", "user"), ("bob", "user")] {
-            let mut child = usersctl()
-                .arg("--db")
-                .arg(&db)
+            let mut child = db
+                .apply(&mut usersctl())
                 .args(["-q", "user", "create", name, "--email"])
                 .arg(format!("{name}@example.com"))
                 .args(["--role", role, "--password-stdin"])
@@ -944,13 +956,13 @@ impl Fixture {
         }
         let log = dir.path().join("server.log");
         let mut cmd = usersctl();
-        cmd.arg("--db")
-            .arg(&db)
+        db.apply(&mut cmd)
             .args(["serve", "--bind", "127.0.0.1:0", "--rate-limit", "0"])
             .env("USERSCTL_JWT_SECRET", SECRET);
         let (process, first_line) = spawn_server(cmd, &log);
         let addr = listening_on(&first_line, &log);
         let mut f = Fixture {
+            _db: db,
             _dir: dir,
             process,
             addr,

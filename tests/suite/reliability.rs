@@ -12,7 +12,7 @@
 //! Randomness comes from one seed, printed at the start of each test (and so
 //! shown when it fails); `RELIABILITY_SEED=<n>` replays another.
 
-use crate::support::{Process, listening_on, spawn_server, usersctl};
+use crate::support::{Process, TestDb, listening_on, spawn_server, usersctl};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Write;
 use std::net::SocketAddr;
@@ -79,28 +79,28 @@ fn mixed_case(s: &str, bits: u64) -> String {
 // ---------------------------------------------------------------------------
 
 struct Db {
+    db: TestDb,
     dir: TempDir,
 }
 
 impl Db {
-    /// A fresh database holding the admin `admin` / `PASSWORD`.
+    /// A fresh database holding the admin `admin` / `PASSWORD` (on the
+    /// backend the suite runs on).
     fn with_admin() -> Db {
+        let dir = TempDir::new().expect("a temporary directory");
         let db = Db {
-            dir: TempDir::new().expect("a temporary directory"),
+            db: TestDb::new(dir.path()),
+            dir,
         };
         db.create_user(ADMIN, &["--role", "admin"]);
         db
     }
 
-    fn path(&self) -> PathBuf {
-        self.dir.path().join("db")
-    }
-
     /// Runs the command line on this database with `stdin` as its input.
     fn cli(&self, args: &[&str], stdin: &str) -> Output {
-        let mut child = usersctl()
-            .arg("--db")
-            .arg(self.path())
+        let mut child = self
+            .db
+            .apply(&mut usersctl())
             .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -159,13 +159,9 @@ impl Server {
         let n = SERVERS_STARTED.fetch_add(1, Ordering::Relaxed);
         let log = db.dir.path().join(format!("server-{n}.log"));
         let mut cmd = usersctl();
-        cmd.arg("--db").arg(db.path()).args([
-            "serve",
-            "--bind",
-            "127.0.0.1:0",
-            "--rate-limit",
-            "0",
-        ]);
+        db.db
+            .apply(&mut cmd)
+            .args(["serve", "--bind", "127.0.0.1:0", "--rate-limit", "0"]);
         let (process, first_line) = spawn_server(cmd, &log);
         let http = Http::new(listening_on(&first_line, &log));
         Server { process, log, http }

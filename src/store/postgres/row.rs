@@ -2,7 +2,8 @@
 //! account does not show: `email_key` (the email without case, which the
 //! UNIQUE constraint holds) and `search_name` (the display name in lower
 //! case, for `--search`), both computed here so that every engine agrees
-//! with Rust's idea of case.
+//! with Rust's idea of case. The attributes are `json`, not `jsonb`: `jsonb`
+//! refuses a `\u0000` in a string, which the attributes may hold.
 
 use std::time::SystemTime;
 
@@ -36,7 +37,7 @@ pub(super) const INSERT_TYPES: [&str; 17] = [
     "bool",
     "text",
     "bool",
-    "jsonb",
+    "json",
     "text",
     "timestamptz",
     "timestamptz",

@@ -32,7 +32,7 @@ const STEPS: &[&str] = &[
         blocked boolean NOT NULL,
         block_reason text,
         must_change_password boolean NOT NULL,
-        attributes jsonb NOT NULL,
+        attributes json NOT NULL,
         password_hash text NOT NULL,
         tokens_after timestamptz,
         created_at timestamptz NOT NULL,

@@ -238,6 +238,11 @@ impl Store for PostgresStore {
     /// The filters are pushed down; the id index gives the order and the
     /// cursor.
     fn page(&self, filter: &Filter, after: Option<Uuid>, limit: usize) -> Result<Vec<Account>> {
+        // No stored text holds a NUL (PostgreSQL's text cannot): such a
+        // search matches nothing, and is not sent.
+        if filter.search.as_deref().is_some_and(|s| s.contains('\0')) {
+            return Ok(Vec::new());
+        }
         let role = filter.role.map(Role::as_str);
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let mut clauses = Vec::new();

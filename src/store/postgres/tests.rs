@@ -248,4 +248,51 @@ fn one_login_limit_holds_across_processes() {
     assert!(instances[1].throttled(&["alice"]).unwrap().is_none());
     instances[1].begin("alice", client).unwrap();
     instances[1].end("alice", client, Some(true));
+    // A name typed with a NUL (PostgreSQL's text holds none) is counted
+    // apart from one with its escape.
+    for _ in 0..5 {
+        instances[0].begin("a\0b", client).unwrap();
+        instances[0].end("a\0b", client, Some(false));
+    }
+    assert!(instances[0].begin("a\0b", client).is_err());
+    instances[0].begin("a\\0b", client).unwrap();
+    instances[0].end("a\\0b", client, None);
+}
+
+#[test]
+fn check_finds_rows_edited_by_hand_and_repair_mends_the_keys() {
+    with_store(|store, schema| {
+        for name in ["alice", "bob", "carol"] {
+            store
+                .insert(&crate::store::contract::account(name))
+                .unwrap();
+        }
+        let report = store.check(false).unwrap();
+        assert_eq!((report.users, report.problems.len()), (3, 0));
+        // Someone edits the table by hand: a stale key, and a role no
+        // usersctl writes.
+        let url = &schema.url;
+        psql(
+            url,
+            "UPDATE users SET email_key = 'someone@else' WHERE username = 'alice'",
+        );
+        psql(url, "UPDATE users SET role = 'boss' WHERE username = 'bob'");
+        let report = store.check(false).unwrap();
+        let kinds: Vec<&str> = report.problems.iter().map(|p| p.kind.as_str()).collect();
+        assert_eq!(kinds, ["stale key", "unreadable user"], "{report:?}");
+        assert!(report.problems[1].detail.contains("role"), "{report:?}");
+        // The stale key hides alice from a lookup by email until repaired.
+        let alice = UserRef::parse("alice@example.com").unwrap();
+        assert!(store.get(&alice).unwrap().is_none());
+        let repaired = store.check(true).unwrap();
+        assert!(repaired.repaired);
+        assert_eq!(repaired.repairs.len(), 1);
+        assert_eq!(
+            repaired.problems.len(),
+            1,
+            "a role cannot be guessed: {repaired:?}"
+        );
+        assert!(store.get(&alice).unwrap().is_some());
+        assert_eq!(store.check(false).unwrap().problems.len(), 1);
+    });
 }

@@ -21,6 +21,16 @@ const PENDING_EXPIRY: Duration = Duration::from_secs(60);
 /// How often a waiting attempt looks again.
 const POLL: Duration = Duration::from_millis(25);
 
+/// A login name as stored: PostgreSQL's text cannot hold NUL, which a name
+/// typed at a login may (an escape that keeps distinct names distinct).
+fn stored(name: &str) -> std::borrow::Cow<'_, str> {
+    if name.contains(['\0', '\\']) {
+        name.replace('\\', "\\\\").replace('\0', "\\0").into()
+    } else {
+        name.into()
+    }
+}
+
 fn address(client: Client) -> String {
     client.map(|ip| ip.to_string()).unwrap_or_default()
 }
@@ -31,6 +41,7 @@ fn secs(d: Duration) -> f64 {
 
 impl LoginLimit for PostgresStore {
     fn begin(&self, name: &str, client: Client) -> Result<()> {
+        let name = &*stored(name);
         let client = address(client);
         let started = Instant::now();
         loop {
@@ -51,6 +62,7 @@ impl LoginLimit for PostgresStore {
     }
 
     fn end(&self, name: &str, client: Client, verified: Option<bool>) {
+        let name = &*stored(name);
         let client = address(client);
         if let Err(e) = self.run(self.ended(name, &client, verified)) {
             tracing::warn!("cannot record the end of a login attempt: {e}");
@@ -58,7 +70,7 @@ impl LoginLimit for PostgresStore {
     }
 
     fn throttled(&self, names: &[&str]) -> Result<Option<Throttled>> {
-        let names: Vec<&str> = names.to_vec();
+        let names: Vec<String> = names.iter().map(|n| stored(n).into_owned()).collect();
         let rows = self.run(self.with_client(async |c| {
             Ok(c.query(
                 "SELECT a.failures, a.next_allowed, a.last_failure,
@@ -105,7 +117,7 @@ impl LoginLimit for PostgresStore {
     }
 
     fn unlock(&self, names: &[&str]) -> Result<bool> {
-        let names: Vec<&str> = names.to_vec();
+        let names: Vec<String> = names.iter().map(|n| stored(n).into_owned()).collect();
         Ok(self.run(self.transaction(async |tx| {
             let cleared = tx
                 .execute(
