@@ -91,12 +91,11 @@ impl Service {
     /// revoked, or whose user is gone, blocked or has changed password since.
     pub fn session(&self, token: &str) -> Result<Session> {
         let claims: Claims = self.keys()?.verify(token)?;
-        if self.store.is_revoked(&claims.jti)? {
+        let (revoked, holder) = self.store.token_check(claims.sub, &claims.jti)?;
+        if revoked {
             return Err(Error::Unauthorized("token has been revoked".to_owned()));
         }
-        let user = self
-            .store
-            .holder(claims.sub)?
+        let user = holder
             .ok_or_else(|| Error::Unauthorized("token's user no longer exists".to_owned()))?;
         if user.password_changed_at != claims.pwc {
             return Err(Error::Unauthorized(

@@ -44,6 +44,13 @@ pub trait Store: Send + Sync {
     /// as long as it can tell that the answer is current.
     fn holder(&self, id: Uuid) -> Result<Option<Holder>>;
 
+    /// What a request's token is checked against: whether the token `jti`
+    /// is revoked, and its user `id`'s `holder`. A backend over a network
+    /// answers both in one round trip.
+    fn token_check(&self, id: Uuid, jti: &str) -> Result<(bool, Option<Holder>)> {
+        Ok((self.is_revoked(jti)?, self.holder(id)?))
+    }
+
     /// Stores a new account; `Taken` if its id, username or email is held.
     fn insert(&self, account: &Account) -> Result<()>;
 

@@ -23,9 +23,11 @@ use std::future::Future;
 use std::str::FromStr;
 use std::time::Duration;
 
-use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime, Timeouts};
+use deadpool_postgres::{
+    Manager, ManagerConfig, Pool, RecyclingMethod, Runtime, Timeouts, Transaction,
+};
 use tokio_postgres::error::SqlState;
-use tokio_postgres::{Client, IsolationLevel, NoTls, Transaction};
+use tokio_postgres::{IsolationLevel, NoTls};
 
 use crate::database::PostgresUrl;
 use crate::store::{Result, StoreError as Error, Taken};
@@ -192,7 +194,7 @@ impl PostgresStore {
     /// a fresh one if the connection was lost (reads change nothing).
     async fn with_client<T>(
         &self,
-        body: impl AsyncFn(&Client) -> std::result::Result<T, Failure>,
+        body: impl AsyncFn(&deadpool_postgres::Client) -> std::result::Result<T, Failure>,
     ) -> Result<T> {
         let mut attempt = 0;
         loop {
@@ -262,6 +264,46 @@ impl Drop for PostgresStore {
         if let Some(runtime) = self.runtime.take() {
             runtime.shutdown_background();
         }
+    }
+}
+
+/// Queries through deadpool's statement cache: a statement is prepared once
+/// a connection, and a query is then one round trip instead of two.
+mod cached {
+    use deadpool_postgres::GenericClient;
+    use tokio_postgres::types::ToSql;
+    use tokio_postgres::{Error, Row};
+
+    pub async fn query(
+        c: &impl GenericClient,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<Row>, Error> {
+        c.query(&c.prepare_cached(sql).await?, params).await
+    }
+
+    pub async fn query_opt(
+        c: &impl GenericClient,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Option<Row>, Error> {
+        c.query_opt(&c.prepare_cached(sql).await?, params).await
+    }
+
+    pub async fn query_one(
+        c: &impl GenericClient,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Row, Error> {
+        c.query_one(&c.prepare_cached(sql).await?, params).await
+    }
+
+    pub async fn execute(
+        c: &impl GenericClient,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<u64, Error> {
+        c.execute(&c.prepare_cached(sql).await?, params).await
     }
 }
 

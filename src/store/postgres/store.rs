@@ -11,7 +11,7 @@ use tokio_postgres::types::ToSql;
 use uuid::Uuid;
 
 use super::row::{self, INSERT, INSERT_TYPES, SELECT, Values};
-use super::{Failure, PostgresStore, taken};
+use super::{Failure, PostgresStore, cached, taken};
 use crate::domain::{Account, ExportLine, Role, Timestamp, UserRef};
 use crate::store::{
     Change, CheckReport, Commit, ExportBatch, Filter, Holder, Problem, Result, Store,
@@ -30,7 +30,7 @@ impl Store for PostgresStore {
     fn get(&self, user: &UserRef) -> Result<Option<Account>> {
         self.run(self.with_client(async |c| {
             let (sql, key) = by_ref(user);
-            let row = c.query_opt(&sql, &[key.as_ref()]).await?;
+            let row = cached::query_opt(c, &sql, &[key.as_ref()]).await?;
             Ok(row.as_ref().map(row::account).transpose()?)
         }))
     }
@@ -38,24 +38,37 @@ impl Store for PostgresStore {
     /// Read from the database on every request: another instance may have
     /// blocked, demoted or deleted the user a moment ago.
     fn holder(&self, id: Uuid) -> Result<Option<Holder>> {
+        Ok(self.token_check(id, "")?.1)
+    }
+
+    /// Revocation and holder in one query: one round trip a request.
+    fn token_check(&self, id: Uuid, jti: &str) -> Result<(bool, Option<Holder>)> {
         self.run(self.with_client(async |c| {
-            let row = c
-                .query_opt(
-                    "SELECT role, blocked, must_change_password, password_changed_at, tokens_after
-                     FROM users WHERE id = $1",
-                    &[&id],
-                )
-                .await?;
-            let Some(row) = row else { return Ok(None) };
-            let role: String = row.get(0);
+            let row = cached::query_one(
+                c,
+                "SELECT EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = $2),
+                        u.role, u.blocked, u.must_change_password, u.password_changed_at,
+                        u.tokens_after
+                 FROM (SELECT 1) AS one
+                 LEFT JOIN users u ON u.id = $1",
+                &[&id, &jti],
+            )
+            .await?;
+            let revoked: bool = row.get(0);
+            let Some(role) = row.get::<_, Option<String>>(1) else {
+                return Ok((revoked, None));
+            };
             let millis = |t: SystemTime| Timestamp::from_system_time(t).unix_millis();
-            Ok(Some(Holder {
-                role: role.parse::<Role>().map_err(Error::Internal)?,
-                blocked: row.get(1),
-                must_change_password: row.get(2),
-                password_changed_at: millis(row.get(3)),
-                tokens_after: row.get::<_, Option<SystemTime>>(4).map(millis),
-            }))
+            Ok((
+                revoked,
+                Some(Holder {
+                    role: role.parse::<Role>().map_err(Error::Internal)?,
+                    blocked: row.get(2),
+                    must_change_password: row.get(3),
+                    password_changed_at: millis(row.get(4)),
+                    tokens_after: row.get::<_, Option<SystemTime>>(5).map(millis),
+                }),
+            ))
         }))
     }
 
@@ -68,15 +81,15 @@ impl Store for PostgresStore {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        self.run(
-            self.transaction(async |tx| match tx.execute(&sql, &values.params()).await {
+        self.run(self.transaction(
+            async |tx| match cached::execute(tx, &sql, &values.params()).await {
                 Ok(_) => Ok(()),
                 Err(e) => match taken(&e, account) {
                     Some(t) => Err(Failure::Store(Error::Taken(t))),
                     None => Err(Failure::Db(e)),
                 },
-            }),
-        )
+            },
+        ))
     }
 
     /// One statement for the batch (`unnest` of one array a column), which
@@ -102,8 +115,7 @@ impl Store for PostgresStore {
                 .join(", ")
         );
         self.run(self.transaction(async |tx| {
-            let stored: HashSet<Uuid> = tx
-                .query(&sql, &columns)
+            let stored: HashSet<Uuid> = cached::query(tx, &sql, &columns)
                 .await?
                 .iter()
                 .map(|r| r.get(0))
@@ -118,7 +130,8 @@ impl Store for PostgresStore {
                 let ids: Vec<Uuid> = skipped.iter().map(|a| a.user.id).collect();
                 let names: Vec<&str> = skipped.iter().map(|a| a.user.username.as_str()).collect();
                 let emails: Vec<String> = skipped.iter().map(|a| a.user.email.key()).collect();
-                tx.query(
+                cached::query(
+                    tx,
                     "SELECT id, username, email_key FROM users
                      WHERE id = ANY($1) OR username = ANY($2) OR email_key = ANY($3)",
                     &[&ids, &names, &emails],
@@ -166,7 +179,7 @@ impl Store for PostgresStore {
                 .join(", ")
         );
         self.run(self.transaction(async |tx| {
-            let Some(row) = tx.query_opt(&select, &[key.as_ref()]).await? else {
+            let Some(row) = cached::query_opt(tx, &select, &[key.as_ref()]).await? else {
                 return Err(Failure::Store(Error::NotFound(user.clone())));
             };
             let current = row::account(&row)?;
@@ -174,7 +187,7 @@ impl Store for PostgresStore {
             let values = Values::of(&next);
             let mut params: Vec<&(dyn ToSql + Sync)> = values.params().to_vec();
             params.push(&current.user.id);
-            match tx.execute(&update, &params).await {
+            match cached::execute(tx, &update, &params).await {
                 Ok(_) => Ok(next.clone()),
                 Err(e) => match taken(&e, &next) {
                     Some(t) => Err(Failure::Store(Error::Taken(t))),
@@ -202,8 +215,7 @@ impl Store for PostgresStore {
             if dry_run { "" } else { " FOR UPDATE" }
         );
         self.run(self.transaction(async |tx| {
-            let found = tx
-                .query(&select, &[&ids, &names, &emails])
+            let found = cached::query(tx, &select, &[&ids, &names, &emails])
                 .await?
                 .iter()
                 .map(row::account)
@@ -228,8 +240,7 @@ impl Store for PostgresStore {
                 .collect();
             if !dry_run {
                 let doomed: Vec<Uuid> = by_id.keys().copied().collect();
-                tx.execute("DELETE FROM users WHERE id = ANY($1)", &[&doomed])
-                    .await?;
+                cached::execute(tx, "DELETE FROM users WHERE id = ANY($1)", &[&doomed]).await?;
             }
             Ok(outcomes)
         }))
@@ -278,7 +289,7 @@ impl Store for PostgresStore {
             params.len()
         );
         self.run(self.with_client(async |c| {
-            Ok(c.query(&sql, &params)
+            Ok(cached::query(c, &sql, &params)
                 .await?
                 .iter()
                 .map(row::account)
@@ -328,15 +339,20 @@ impl Store for PostgresStore {
     fn revoke(&self, jti: &str, expires_at: u64) -> Result<()> {
         let expires = UNIX_EPOCH + Duration::from_secs(expires_at);
         self.run(self.transaction(async |tx| {
-            tx.execute(
+            cached::execute(
+                tx,
                 "INSERT INTO revoked_tokens (jti, expires_at) VALUES ($1, $2)
                  ON CONFLICT (jti) DO NOTHING",
                 &[&jti, &expires],
             )
             .await?;
             // Revoked tokens that have expired anyway are forgotten.
-            tx.execute("DELETE FROM revoked_tokens WHERE expires_at < now()", &[])
-                .await?;
+            cached::execute(
+                tx,
+                "DELETE FROM revoked_tokens WHERE expires_at < now()",
+                &[],
+            )
+            .await?;
             Ok(())
         }))
     }
@@ -344,7 +360,7 @@ impl Store for PostgresStore {
     fn is_revoked(&self, jti: &str) -> Result<bool> {
         self.run(self.with_client(async |c| {
             Ok(
-                c.query_opt("SELECT 1 FROM revoked_tokens WHERE jti = $1", &[&jti])
+                cached::query_opt(c, "SELECT 1 FROM revoked_tokens WHERE jti = $1", &[&jti])
                     .await?
                     .is_some(),
             )
@@ -357,13 +373,13 @@ impl Store for PostgresStore {
 
     fn settle(&self, name: &str, value: &str) -> Result<String> {
         self.run(self.transaction(async |tx| {
-            tx.execute(
+            cached::execute(
+                tx,
                 "INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
                 &[&name, &value],
             )
             .await?;
-            let row = tx
-                .query_one("SELECT value FROM settings WHERE name = $1", &[&name])
+            let row = cached::query_one(tx, "SELECT value FROM settings WHERE name = $1", &[&name])
                 .await?;
             Ok(row.get::<_, String>(0))
         }))
@@ -372,8 +388,7 @@ impl Store for PostgresStore {
     /// Whether the database answers, and takes writes (a standby does not).
     fn health(&self) -> Result<()> {
         self.run(self.with_client(async |c| {
-            let row = c
-                .query_one("SELECT current_setting('transaction_read_only')", &[])
+            let row = cached::query_one(c, "SELECT current_setting('transaction_read_only')", &[])
                 .await?;
             if row.get::<_, &str>(0) == "on" {
                 return Err(Failure::Store(Error::Unavailable(format!(
@@ -452,14 +467,19 @@ impl PostgresStore {
         if repair {
             self.transaction(async |tx| {
                 for (id, key, search) in &stale {
-                    tx.execute(
+                    cached::execute(
+                        tx,
                         "UPDATE users SET email_key = $2, search_name = $3 WHERE id = $1",
                         &[id, key, search],
                     )
                     .await?;
                 }
-                tx.execute("DELETE FROM revoked_tokens WHERE expires_at < now()", &[])
-                    .await?;
+                cached::execute(
+                    tx,
+                    "DELETE FROM revoked_tokens WHERE expires_at < now()",
+                    &[],
+                )
+                .await?;
                 Ok(())
             })
             .await?;

@@ -8,7 +8,7 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
-use super::PostgresStore;
+use super::{PostgresStore, cached};
 use crate::domain::Timestamp;
 use crate::error::{Error, Result};
 use crate::throttle::{
@@ -72,7 +72,8 @@ impl LoginLimit for PostgresStore {
     fn throttled(&self, names: &[&str]) -> Result<Option<Throttled>> {
         let names: Vec<String> = names.iter().map(|n| stored(n).into_owned()).collect();
         let rows = self.run(self.with_client(async |c| {
-            Ok(c.query(
+            Ok(cached::query(
+                c,
                 "SELECT a.failures, a.next_allowed, a.last_failure,
                         coalesce(w.window_start > now() - make_interval(secs => $2)
                                  AND w.failures >= $3, false),
@@ -119,20 +120,25 @@ impl LoginLimit for PostgresStore {
     fn unlock(&self, names: &[&str]) -> Result<bool> {
         let names: Vec<String> = names.iter().map(|n| stored(n).into_owned()).collect();
         Ok(self.run(self.transaction(async |tx| {
-            let cleared = tx
-                .execute(
-                    "UPDATE login_attempts SET failures = 0 WHERE name = ANY($1) AND failures > 0",
-                    &[&names],
-                )
-                .await?;
+            let cleared = cached::execute(
+                tx,
+                "UPDATE login_attempts SET failures = 0 WHERE name = ANY($1) AND failures > 0",
+                &[&names],
+            )
+            .await?;
             // Attempts in flight keep their row, to be ended.
-            tx.execute(
+            cached::execute(
+                tx,
                 "DELETE FROM login_attempts WHERE name = ANY($1) AND pending = 0",
                 &[&names],
             )
             .await?;
-            tx.execute("DELETE FROM login_windows WHERE name = ANY($1)", &[&names])
-                .await?;
+            cached::execute(
+                tx,
+                "DELETE FROM login_windows WHERE name = ANY($1)",
+                &[&names],
+            )
+            .await?;
             Ok(cleared > 0)
         }))?)
     }
@@ -145,8 +151,8 @@ impl PostgresStore {
         let free = FREE_FAILURES as i32;
         self.transaction(async |tx| {
             let heavy = heavy(tx, name).await?;
-            let admitted = tx
-                .query_opt(
+            let admitted = cached::query_opt(
+ tx,
                     "INSERT INTO login_attempts AS a
                          (name, client, pending, pending_since, next_allowed, last_failure)
                      VALUES ($1, $2, 1, now(), now(), now())
@@ -185,13 +191,13 @@ impl PostgresStore {
     async fn held_for(&self, name: &str, client: &str) -> crate::store::Result<Option<Duration>> {
         self.transaction(async |tx| {
             let heavy = heavy(tx, name).await?;
-            let row = tx
-                .query_opt(
-                    "SELECT failures, next_allowed, last_failure, now()
+            let row = cached::query_opt(
+                tx,
+                "SELECT failures, next_allowed, last_failure, now()
                      FROM login_attempts WHERE name = $1 AND client = $2",
-                    &[&name, &client],
-                )
-                .await?;
+                &[&name, &client],
+            )
+            .await?;
             let Some(row) = row else { return Ok(None) };
             let failures: i32 = row.get(0);
             if !(failures >= FREE_FAILURES as i32 || (heavy && failures > 0)) {
@@ -218,8 +224,8 @@ impl PostgresStore {
         self.transaction(async |tx| {
             match verified {
                 Some(false) => {
-                    let row = tx
-                        .query_opt(
+                    let row = cached::query_opt(
+ tx,
                             "UPDATE login_attempts
                              SET pending = greatest(pending - 1, 0), failures = failures + 1,
                                  last_failure = now()
@@ -230,7 +236,8 @@ impl PostgresStore {
                     let failures = row.map_or(0, |r| r.get::<_, i32>(0));
                     if failures >= FREE_FAILURES as i32 {
                         let wait = delay(u32::try_from(failures).unwrap_or(u32::MAX));
-                        tx.execute(
+                        cached::execute(
+ tx,
                             "UPDATE login_attempts
                              SET next_allowed = now() + make_interval(secs => $3)
                              WHERE name = $1 AND client = $2",
@@ -238,7 +245,8 @@ impl PostgresStore {
                         )
                         .await?;
                     }
-                    tx.execute(
+                    cached::execute(
+ tx,
                         "INSERT INTO login_windows AS w (name, window_start, failures)
                          VALUES ($1, now(), 1)
                          ON CONFLICT (name) DO UPDATE SET
@@ -253,20 +261,23 @@ impl PostgresStore {
                 Some(true) => {
                     // A success clears the run; a row with nothing left to
                     // say goes, and so do other names' stale ones.
-                    tx.execute(
+                    cached::execute(
+ tx,
                         "UPDATE login_attempts SET pending = greatest(pending - 1, 0), failures = 0
                          WHERE name = $1 AND client = $2",
                         &[&name, &client],
                     )
                     .await?;
-                    tx.execute(
+                    cached::execute(
+ tx,
                         "DELETE FROM login_attempts
                          WHERE name = $1 AND client = $2 AND pending = 0 AND failures = 0",
                         &[&name, &client],
                     )
                     .await?;
                     if prune {
-                        tx.execute(
+                        cached::execute(
+ tx,
                             "DELETE FROM login_attempts
                              WHERE pending = 0 AND last_failure < now() - make_interval(secs => $1)",
                             &[&secs(HOUR)],
@@ -275,7 +286,8 @@ impl PostgresStore {
                     }
                 }
                 None => {
-                    tx.execute(
+                    cached::execute(
+ tx,
                         "UPDATE login_attempts SET pending = greatest(pending - 1, 0)
                          WHERE name = $1 AND client = $2",
                         &[&name, &client],
@@ -291,11 +303,11 @@ impl PostgresStore {
 
 /// Whether `name` has failed past the hourly bound over all addresses.
 async fn heavy(
-    tx: &tokio_postgres::Transaction<'_>,
+    tx: &deadpool_postgres::Transaction<'_>,
     name: &str,
 ) -> std::result::Result<bool, super::Failure> {
-    let row = tx
-        .query_opt(
+    let row = cached::query_opt(
+ tx,
             "SELECT 1 FROM login_windows
              WHERE name = $1 AND window_start > now() - make_interval(secs => $2) AND failures >= $3",
             &[
