@@ -77,6 +77,8 @@ const PATIENCE: Duration = Duration::from_secs(15);
 // ---------------------------------------------------------------------------
 
 struct Test {
+    /// What `db()` names: a directory, or on PostgreSQL a schema.
+    own: TestDb,
     dir: TempDir,
     /// Plain passwords this test used: no output may ever contain one.
     secrets: RefCell<Vec<String>>,
@@ -84,8 +86,10 @@ struct Test {
 
 impl Test {
     fn new() -> Test {
+        let dir = TempDir::new().expect("a temporary directory");
         Test {
-            dir: TempDir::new().expect("a temporary directory"),
+            own: TestDb::new(dir.path()),
+            dir,
             secrets: RefCell::new(vec![PASSWORD.to_owned(), BULK_PASSWORD.to_owned()]),
         }
     }
@@ -94,7 +98,10 @@ impl Test {
         self.dir.path().join(rel)
     }
 
-    /// The database directory every run uses unless told otherwise.
+    /// The test's own database, which every run uses unless told
+    /// otherwise. It is named by a path, `db/` in the test's directory; on
+    /// PostgreSQL that path stands for the test's schema (see `Run::run`),
+    /// and only other paths are directories.
     fn db(&self) -> PathBuf {
         self.path("db")
     }
@@ -301,7 +308,12 @@ impl Run<'_> {
 
     fn run(self) -> Output {
         let mut std_cmd = usersctl();
-        std_cmd.arg("--db").arg(&self.db).args(&self.args);
+        if self.db == self.test.db() {
+            self.test.own.apply(&mut std_cmd);
+        } else {
+            std_cmd.arg("--db").arg(&self.db);
+        }
+        std_cmd.args(&self.args);
         let shown = format!("{std_cmd:?}");
         let mut cmd = assert_cmd::Command::from_std(std_cmd);
         // Always a pipe, never the terminal the tests happen to run on.
@@ -800,6 +812,9 @@ fn export_to_a_pipe_writes_only_the_lines() {
 
 #[test]
 fn export_on_a_terminal_warns_on_stderr() {
+    if support::sled_only("a terminal") {
+        return;
+    }
     let test = Test::new();
     test.import_ok(&test.db(), &bulk("user", 2));
     let expected = test.export(&test.db());
@@ -1668,6 +1683,9 @@ fn write_big_file(path: &Path, n: usize) {
 
 #[test]
 fn import_and_export_memory_does_not_grow_with_the_number_of_users() {
+    if support::sled_only("the embedded database's memory") {
+        return;
+    }
     let Some(meter) = meter() else {
         eprintln!(
             "skipped: neither /usr/bin/time -v nor /proc/PID/status is available to \
@@ -1831,6 +1849,9 @@ fn stop_and_check_log(test: &Test, server: &mut Server) {
 
 #[test]
 fn export_works_through_a_running_server_and_its_logins_migrate_bcrypt() {
+    if support::sled_only("the admin socket") {
+        return;
+    }
     let test = Test::new();
     let db = test.db();
     let plain_pw = test.secret(&random_password(300, 16));
@@ -1890,6 +1911,9 @@ fn export_works_through_a_running_server_and_its_logins_migrate_bcrypt() {
 
 #[test]
 fn import_works_through_a_running_server() {
+    if support::sled_only("the admin socket") {
+        return;
+    }
     let test = Test::new();
     let db = test.db();
     test.import_ok(&db, &line("taken", json!({})));
@@ -2306,6 +2330,9 @@ fn refused_lines_are_reported_in_file_order() {
 
 #[test]
 fn an_atomic_import_through_a_server_keeps_nothing_when_the_command_is_killed() {
+    if support::sled_only("the admin socket") {
+        return;
+    }
     let test = Test::new();
     let db = test.db();
     test.import_ok(&db, &line("keep1", json!({})));
