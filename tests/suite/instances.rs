@@ -158,6 +158,20 @@ fn a_token_revoked_on_one_instance_is_refused_by_the_other_at_once() {
     assert_eq!(b.send("POST", "/logout", Some(&alice), None).0, 200);
     let (status, body) = a.send("GET", "/users/alice", Some(&alice), None);
     assert_eq!(status, 401, "{body}");
+    // Neither log shows the database's password.
+    let password = test
+        .db
+        .url()
+        .and_then(|u| u.split_once("://"))
+        .and_then(|(_, r)| r.split_once('@'))
+        .and_then(|(info, _)| info.split_once(':'))
+        .map(|(_, pw)| pw.to_owned())
+        .unwrap();
+    for instance in [&a, &b] {
+        let log = std::fs::read_to_string(&instance.log).unwrap();
+        assert!(log.contains("listening on"), "{log}");
+        assert!(!log.contains(&password), "{log}");
+    }
 }
 
 #[test]
@@ -468,6 +482,11 @@ fn an_unusable_database_is_one_line_and_exit_6_without_the_password() {
             "cannot reach PostgreSQL at postgresql://app@127.0.0.1:1/users",
             "wrong-pw-1234",
         ),
+        (
+            format!("{server}?sslmode=require"),
+            "sslmode=require, but this usersctl connects without TLS",
+            password.as_str(),
+        ),
     ];
     for (url, says, secret) in &cases {
         for args in [
@@ -489,6 +508,14 @@ fn an_unusable_database_is_one_line_and_exit_6_without_the_password() {
             assert!(out.stdout.is_empty());
         }
     }
+    // Help shows where USERSCTL_DB comes from, not what it holds.
+    let out = usersctl()
+        .env("USERSCTL_DB", &server)
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(&password));
     // A database with no schema yet.
     let empty = TestDb::schema_on(&server);
     empty.sql("DROP TABLE users, revoked_tokens, login_attempts, login_windows, settings, usersctl_schema");

@@ -168,6 +168,16 @@ impl PostgresStore {
                     .isolation_level(ISOLATION)
                     .start()
                     .await?;
+                // In the unit tests the first attempt of every transaction
+                // meets a serialization failure raised by the server itself,
+                // so that each one is shown to survive its retry.
+                #[cfg(test)]
+                if attempt == 1 {
+                    tx.batch_execute(
+                        "DO $$ BEGIN RAISE EXCEPTION 'injected' USING ERRCODE = '40001'; END $$",
+                    )
+                    .await?;
+                }
                 let value = body(&tx).await?;
                 tx.commit().await.map_err(Failure::Commit)?;
                 Ok::<T, Failure>(value)
@@ -177,6 +187,8 @@ impl PostgresStore {
                 Ok(value) => return Ok(value),
                 Err(Failure::Store(e)) => return Err(e),
                 Err(Failure::Db(e) | Failure::Commit(e)) if retryable(&e) && attempt < ATTEMPTS => {
+                    #[cfg(test)]
+                    RETRIED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 }
                 // Lost before the commit was sent: nothing was written.
                 Err(Failure::Db(e)) if lost(&e) && attempt < 3 => {}
@@ -306,6 +318,10 @@ mod cached {
         c.execute(&c.prepare_cached(sql).await?, params).await
     }
 }
+
+/// Transactions retried, for the tests to see that the retry path runs.
+#[cfg(test)]
+static RETRIED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// Why a transaction's attempt failed.
 enum Failure {

@@ -296,3 +296,19 @@ fn check_finds_rows_edited_by_hand_and_repair_mends_the_keys() {
         assert_eq!(store.check(false).unwrap().problems.len(), 1);
     });
 }
+
+#[test]
+fn every_transaction_survives_a_serialization_failure_on_its_first_attempt() {
+    with_store(|store, _| {
+        let before = RETRIED.load(std::sync::atomic::Ordering::Relaxed);
+        let account = crate::store::contract::account("retried");
+        store.insert(&account).unwrap();
+        let after = RETRIED.load(std::sync::atomic::Ordering::Relaxed);
+        assert!(after > before, "the injected 40001 was not retried");
+        // Retried, and stored once.
+        assert_eq!(
+            store.insert(&account).unwrap_err().to_string(),
+            format!("a user with id {} already exists", account.user.id)
+        );
+    });
+}
