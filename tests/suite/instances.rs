@@ -8,6 +8,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -64,13 +65,20 @@ impl Test {
 
     /// An instance on the test's database, with `env` besides.
     fn start(&self, name: &str, env: &[(&str, &str)]) -> Instance {
+        self.start_with(name, |cmd| {
+            cmd.envs(env.iter().copied());
+        })
+    }
+
+    /// An instance on the test's database, its command changed by `change`.
+    fn start_with(&self, name: &str, change: impl FnOnce(&mut Command)) -> Instance {
         let log = self.dir.path().join(format!("{name}.log"));
         let mut cmd = usersctl();
         self.db
             .apply(&mut cmd)
             .args(["serve", "--bind", "127.0.0.1:0", "--rate-limit", "0"])
-            .args(["--token-rate-limit", "0"])
-            .envs(env.iter().copied());
+            .args(["--token-rate-limit", "0"]);
+        change(&mut cmd);
         let (process, first) = spawn_server(cmd, &log);
         let addr = listening_on(&first, &log);
         Instance {
@@ -336,7 +344,18 @@ fn a_thousand_racing_creates_of_one_email_over_two_instances_make_one_user() {
 #[test]
 fn an_instance_with_another_signing_secret_refuses_to_start() {
     let Some(test) = Test::new() else { return };
-    let _a = test.start("a", &[]);
+    let a = test.start("a", &[]);
+    // The same secret from a file (as secret stores mount them, with a
+    // newline at the end) is the same secret: that instance starts, and
+    // its tokens work on the other.
+    let file = test.dir.path().join("jwt-secret");
+    std::fs::write(&file, format!("{}\n", support::SHARED_SECRET)).unwrap();
+    let b = test.start_with("b", |cmd| {
+        cmd.env_remove("USERSCTL_JWT_SECRET")
+            .env("USERSCTL_JWT_SECRET_FILE", &file);
+    });
+    let token = b.login("admin", PASSWORD);
+    assert_eq!(a.send("GET", "/users/admin", Some(&token), None).0, 200);
     let out = test
         .db
         .apply(&mut usersctl())
