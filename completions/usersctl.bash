@@ -1026,13 +1026,37 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__users__subcmd__delete__subcmd__many)
-            opts="-y -o -q -h -V --from --yes --dry-run --db --init --output --quiet --wait --min-password-length --reserved-names --help --version"
+            opts="-y -o -q -h -V --from --role --blocked --active --search --inactive-for --never-logged-in --created-before --created-after --must-change-password --expect --yes --dry-run --db --init --output --quiet --wait --min-password-length --reserved-names --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --role)
+                    COMPREPLY=($(compgen -W "admin user" -- "${cur}"))
+                    return 0
+                    ;;
+                --search)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --inactive-for)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --created-before)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --created-after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expect)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1232,7 +1256,7 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__users__subcmd__list)
-            opts="-o -q -h -V --role --blocked --active --search --limit --cursor --no-headers --db --init --output --quiet --wait --min-password-length --reserved-names --help --version"
+            opts="-o -q -h -V --role --blocked --active --search --inactive-for --never-logged-in --created-before --created-after --must-change-password --count --limit --cursor --no-headers --db --init --output --quiet --wait --min-password-length --reserved-names --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1243,6 +1267,18 @@ _usersctl() {
                     return 0
                     ;;
                 --search)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --inactive-for)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --created-before)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --created-after)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -171,6 +171,9 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l role -r -f -a "admin\t''
 user\t''"
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l search -d 'Only users whose username, email or name contains TEXT (case-insensitive)' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l inactive-for -d 'Only users not seen for DURATION (e.g. 90d): last logged in before then, or never logged in and created before then' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l created-before -d 'Only users created before TIME (2026-01-31, or RFC 3339 such as 2026-01-31T12:00:00Z)' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l created-after -d 'Only users created at TIME or later (as --created-before)' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l limit -d 'Page size, 1 to 1000 [default: 100 for a table; -o name and -o json list every match]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l cursor -d 'Continue after the page that printed this cursor' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
@@ -183,12 +186,22 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l blocked -d 'Only blocked users'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l active -d 'Only users that are not blocked'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l never-logged-in -d 'Only users who have never logged in'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l must-change-password -d 'Only users told to change their password'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l count -d 'Print only how many users match'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l no-headers -d 'Print the table without its header line'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -l from -d 'Read users from FILE, one per line ("-" for stdin)' -r -F
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -l role -r -f -a "admin\t''
+user\t''"
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -l search -d 'Only users whose username, email or name contains TEXT (case-insensitive)' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -l inactive-for -d 'Only users not seen for DURATION (e.g. 90d): last logged in before then, or never logged in and created before then' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -l created-before -d 'Only users created before TIME (2026-01-31, or RFC 3339 such as 2026-01-31T12:00:00Z)' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -l created-after -d 'Only users created at TIME or later (as --created-before)' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -l expect -d 'Refuse, deleting nothing, unless exactly N users are to be deleted' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
 wide\t'Tables with every column (for `users list`: name, last login, id)'
@@ -197,6 +210,10 @@ name\t'One username per line'"
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -l blocked -d 'Only blocked users'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -l active -d 'Only users that are not blocked'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -l never-logged-in -d 'Only users who have never logged in'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -l must-change-password -d 'Only users told to change their password'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -s y -l yes -d 'Do not ask for confirmation (required when stdin is not a terminal)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -l dry-run -d 'Report what would be deleted, and delete nothing'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'

@@ -10,7 +10,7 @@ use clap::builder::BoolishValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::database::Database;
-use crate::domain::{DisplayName, Email, Role, UserRef, Username};
+use crate::domain::{DisplayName, Email, Role, Timestamp, UserRef, Username};
 
 pub const EXIT_CODES: &str = "\
 Exit codes:
@@ -249,8 +249,9 @@ pub struct ExportArgs {
     pub force: bool,
 }
 
-#[derive(Debug, Args)]
-pub struct ListArgs {
+/// Which users a listing (or a bulk delete) selects; every option narrows it.
+#[derive(Debug, Args, Default)]
+pub struct SelectArgs {
     #[arg(long, value_enum)]
     pub role: Option<RoleArg>,
     /// Only blocked users
@@ -262,6 +263,46 @@ pub struct ListArgs {
     /// Only users whose username, email or name contains TEXT (case-insensitive)
     #[arg(long, value_name = "TEXT")]
     pub search: Option<String>,
+    /// Only users not seen for DURATION (e.g. 90d): last logged in before
+    /// then, or never logged in and created before then
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    pub inactive_for: Option<Duration>,
+    /// Only users who have never logged in
+    #[arg(long)]
+    pub never_logged_in: bool,
+    /// Only users created before TIME (2026-01-31, or RFC 3339 such as 2026-01-31T12:00:00Z)
+    #[arg(long, value_parser = parse_instant, value_name = "TIME")]
+    pub created_before: Option<Timestamp>,
+    /// Only users created at TIME or later (as --created-before)
+    #[arg(long, value_parser = parse_instant, value_name = "TIME")]
+    pub created_after: Option<Timestamp>,
+    /// Only users told to change their password
+    #[arg(long)]
+    pub must_change_password: bool,
+}
+
+impl SelectArgs {
+    /// Whether any option narrows the selection.
+    pub fn narrows(&self) -> bool {
+        self.role.is_some()
+            || self.blocked
+            || self.active
+            || self.search.is_some()
+            || self.inactive_for.is_some()
+            || self.never_logged_in
+            || self.created_before.is_some()
+            || self.created_after.is_some()
+            || self.must_change_password
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub select: SelectArgs,
+    /// Print only how many users match
+    #[arg(long, conflicts_with_all = ["limit", "cursor", "no_headers"])]
+    pub count: bool,
     /// Page size, 1 to 1000 [default: 100 for a table; -o name and -o json list every match]
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1000))]
     pub limit: Option<u16>,
@@ -281,6 +322,13 @@ pub struct DeleteManyArgs {
     /// Read users from FILE, one per line ("-" for stdin)
     #[arg(long, value_name = "FILE")]
     pub from: Option<PathBuf>,
+    /// Delete the users these options select (as `users list` takes them),
+    /// instead of named ones
+    #[command(flatten)]
+    pub select: SelectArgs,
+    /// Refuse, deleting nothing, unless exactly N users are to be deleted
+    #[arg(long, value_name = "N")]
+    pub expect: Option<u64>,
     /// Do not ask for confirmation (required when stdin is not a terminal)
     #[arg(short, long)]
     pub yes: bool,
@@ -421,6 +469,19 @@ fn parse_bind(s: &str) -> Result<SocketAddr, String> {
         .or(addrs.first())
         .copied()
         .ok_or_else(|| format!("{s} names no address"))
+}
+
+/// An instant: a date (midnight UTC) or an RFC 3339 time.
+fn parse_instant(s: &str) -> Result<Timestamp, String> {
+    let is_date = s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-';
+    if is_date {
+        Timestamp::parse(&format!("{s}T00:00:00Z"))
+    } else {
+        Timestamp::parse(s)
+    }
+    .map_err(|_| {
+        "must be a date (2026-01-31) or an RFC 3339 time (2026-01-31T12:00:00Z)".to_owned()
+    })
 }
 
 fn parse_duration(s: &str) -> Result<Duration, String> {

@@ -51,6 +51,29 @@ pub enum Kind {
     },
 }
 
+/// An optional field.
+pub const fn field(name: &'static str, kind: Kind) -> Field {
+    Field {
+        name,
+        kind,
+        required: false,
+        doc: "",
+    }
+}
+
+/// A field that must be present.
+pub const fn required(name: &'static str, kind: Kind) -> Field {
+    Field {
+        required: true,
+        ..field(name, kind)
+    }
+}
+
+/// `field`, with a description for the schema.
+pub const fn documented(field: Field, doc: &'static str) -> Field {
+    Field { doc, ..field }
+}
+
 impl Kind {
     /// A string with no stated limits.
     pub const TEXT: Kind = Kind::Text {

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::domain::CheckReport;
-use crate::domain::{Account, Password, Role, User, UserRef};
+use crate::domain::{Account, Password, Role, Timestamp, User, UserRef};
 use crate::error::Error;
 use crate::token::IssuedToken;
 use crate::transfer::ImportUser;
@@ -38,6 +38,8 @@ pub enum Request {
         user: UserRef,
     },
     ListUsers(ListQuery),
+    /// How many users a listing would hold (its limit and cursor aside).
+    CountUsers(ListQuery),
     DeleteMany(DeleteMany),
     Authenticate(Credentials),
     /// Operator only: begin an import on this admin socket connection;
@@ -82,6 +84,7 @@ pub enum Response {
     User(User),
     Saved(Saved),
     Page(Page),
+    Count(u64),
     DeleteMany(DeleteManyReport),
     Token(IssuedToken),
     /// One outcome per imported user, in order: its id, or why it was refused.
@@ -102,6 +105,7 @@ impl Request {
         match self {
             Request::GetUser { .. }
             | Request::ListUsers(_)
+            | Request::CountUsers(_)
             | Request::Export { .. }
             | Request::Throttled { .. }
             | Request::Unlock { .. }
@@ -126,6 +130,19 @@ pub struct ListQuery {
     pub blocked: Option<bool>,
     #[serde(default)]
     pub search: Option<String>,
+    #[serde(default)]
+    pub must_change_password: Option<bool>,
+    #[serde(default)]
+    pub never_logged_in: Option<bool>,
+    /// Not seen for this many seconds: last logged in before then, or never
+    /// logged in and created before then.
+    #[serde(default)]
+    pub inactive_for: Option<u64>,
+    #[serde(default)]
+    pub created_before: Option<Timestamp>,
+    /// Created at this instant or later.
+    #[serde(default)]
+    pub created_after: Option<Timestamp>,
     #[serde(default)]
     pub limit: Option<usize>,
     #[serde(default)]

@@ -251,6 +251,14 @@ impl Printer {
         }
     }
 
+    /// How many users match: the number alone, or `{"data": {"count": N}}`.
+    pub fn count(&self, out: &mut dyn Write, n: u64) -> io::Result<()> {
+        match self.format {
+            Format::Json => self.json(out, &serde_json::json!({ "count": n })),
+            _ => writeln!(out, "{n}"),
+        }
+    }
+
     /// What `migrate` did: a line for people, an object for scripts.
     pub fn migrated(&self, out: &mut dyn Write, db: &str, migrated: Migrated) -> io::Result<()> {
         let (from, to) = match migrated {

@@ -23,7 +23,9 @@ use crate::service::{Actor, ImportRun, Service};
 
 pub use crate::layout::SOCKET_FILE;
 /// 2: imports are begun and ended on the connection (`ImportRun`).
-pub const PROTOCOL_VERSION: u32 = 2;
+/// 3: listings select by last login, creation and password demand, and count
+/// (a server that ignored the new fields would select more than asked).
+pub const PROTOCOL_VERSION: u32 = 3;
 /// Largest request line accepted (a bulk delete of ~1M names fits).
 const MAX_LINE: u64 = 64 * 1024 * 1024;
 
@@ -286,6 +288,7 @@ fn op_name(request: &Request) -> &'static str {
         Request::UpdateUser { .. } => "update_user",
         Request::DeleteUser { .. } => "delete_user",
         Request::ListUsers(_) => "list_users",
+        Request::CountUsers(_) => "count_users",
         Request::DeleteMany(_) => "delete_many",
         Request::Authenticate(_) => "authenticate",
         Request::ImportBegin { .. } => "import_begin",

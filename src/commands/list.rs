@@ -8,7 +8,7 @@ use super::backend::Backend;
 use super::import::progress_bar;
 use super::requests::{confirm, read_names};
 use super::{emit, unexpected};
-use crate::cli::{DeleteManyArgs, Format, ListArgs};
+use crate::cli::{DeleteManyArgs, Format, ListArgs, SelectArgs};
 use crate::error::{Error, Result};
 use crate::ops::{DeleteMany, ListQuery, Request, Response};
 use crate::output::Printer;
@@ -22,6 +22,13 @@ pub(super) fn list(
     printer: &Printer,
     out: &mut dyn Write,
 ) -> Result<()> {
+    if args.count {
+        let query = selection(args.select);
+        return match backend.call(Request::CountUsers(query))? {
+            Response::Count(n) => emit(printer.count(out, n)),
+            other => Err(unexpected(&other)),
+        };
+    }
     let every = args.limit.is_none() && printer.format != Format::Table;
     let mut query = list_query(args);
     if !every {
@@ -51,15 +58,45 @@ pub(super) fn expect_page(response: Response) -> Result<crate::ops::Page> {
 
 pub(super) fn list_query(args: ListArgs) -> ListQuery {
     ListQuery {
-        role: args.role.map(Into::into),
-        blocked: match (args.blocked, args.active) {
+        limit: Some(args.limit.map_or(ListQuery::DEFAULT_LIMIT, usize::from)),
+        cursor: args.cursor,
+        ..selection(args.select)
+    }
+}
+
+/// What the selecting options ask for, as a query of every match.
+fn selection(select: SelectArgs) -> ListQuery {
+    ListQuery {
+        role: select.role.map(Into::into),
+        blocked: match (select.blocked, select.active) {
             (true, _) => Some(true),
             (_, true) => Some(false),
             _ => None,
         },
-        search: args.search,
-        limit: Some(args.limit.map_or(ListQuery::DEFAULT_LIMIT, usize::from)),
-        cursor: args.cursor,
+        search: select.search,
+        must_change_password: select.must_change_password.then_some(true),
+        never_logged_in: select.never_logged_in.then_some(true),
+        inactive_for: select.inactive_for.map(|d| d.as_secs()),
+        created_before: select.created_before,
+        created_after: select.created_after,
+        limit: None,
+        cursor: None,
+    }
+}
+
+/// The usernames of every user `query` selects, a page at a time (as
+/// `users list -o name | users delete-many --from -` would pass them, so
+/// the report names users as people know them).
+fn selected_names(backend: &Backend, mut query: ListQuery) -> Result<Vec<String>> {
+    query.limit = Some(ListQuery::MAX_LIMIT);
+    let mut ids = Vec::new();
+    loop {
+        let page = expect_page(backend.call(Request::ListUsers(query.clone()))?)?;
+        ids.extend(page.users.iter().map(|u| u.username.as_str().to_owned()));
+        match page.next_cursor {
+            Some(next) => query.cursor = Some(next),
+            None => return Ok(ids),
+        }
     }
 }
 
@@ -70,14 +107,44 @@ pub(super) fn delete_many(
     out: &mut dyn Write,
 ) -> Result<()> {
     let from_stdin = args.from.as_deref().is_some_and(|p| p.as_os_str() == "-");
+    let selecting = args.select.narrows();
+    if selecting && (!args.users.is_empty() || args.from.is_some()) {
+        return Err(Error::usage(
+            "name the users, or select them with options such as --inactive-for, not both",
+        ));
+    }
     let mut users = args.users;
     if let Some(from) = &args.from {
         users.extend(read_names(from)?);
     }
-    if users.is_empty() {
+    if selecting {
+        users = selected_names(&open()?, selection(args.select))?;
+        if users.is_empty() && args.expect.is_none_or(|n| n == 0) {
+            printer.note("no users match");
+            return Ok(());
+        }
+    } else if users.is_empty() {
         return Err(Error::usage(
-            "no users named: give names as arguments, or with --from FILE (- for stdin)",
+            "no users named: give names as arguments, or with --from FILE (- for stdin), \
+             or select them with options such as --inactive-for",
         ));
+    }
+    if let Some(expected) = args.expect {
+        // Counted as users, not names (two names of one user are one).
+        let found = open()?.delete_many(
+            DeleteMany {
+                users: users.clone(),
+                dry_run: true,
+            },
+            &|_| {},
+        )?;
+        let n = found.deleted.len() as u64;
+        if n != expected {
+            return Err(Error::Conflict(format!(
+                "{n} user{} would be deleted, not the {expected} expected (--expect); nothing was deleted",
+                if n == 1 { "" } else { "s" }
+            )));
+        }
     }
     if !args.yes && !args.dry_run {
         if from_stdin {

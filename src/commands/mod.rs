@@ -290,6 +290,7 @@ fn unexpected(response: &Response) -> Error {
         Response::User(_) => "user",
         Response::Saved(_) => "saved user",
         Response::Page(_) => "page",
+        Response::Count(_) => "count",
         Response::DeleteMany(_) => "delete report",
         Response::Token(_) => "token",
         Response::Imported(_) => "import report",

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::{Account, Attributes, DisplayName, Email, Password, Role, Timestamp, User, Username};
 use crate::error::{Error, Result};
-use crate::fields::{Field, Fields, Kind};
+use crate::fields::{Field, Fields, Kind, documented, field, required};
 
 /// What a person chooses about an account when it is made (by a command, a
 /// `POST /users` body or an import line).
@@ -341,26 +341,6 @@ const CURRENT_PASSWORD: Kind = Kind::Text {
     pattern: None,
     format: None,
 };
-
-const fn field(name: &'static str, kind: Kind) -> Field {
-    Field {
-        name,
-        kind,
-        required: false,
-        doc: "",
-    }
-}
-
-const fn required(name: &'static str, kind: Kind) -> Field {
-    Field {
-        required: true,
-        ..field(name, kind)
-    }
-}
-
-const fn documented(field: Field, doc: &'static str) -> Field {
-    Field { doc, ..field }
-}
 
 /// The same fields, none required (a `PATCH` changes only what it names).
 const fn optional<const N: usize>(mut fields: [Field; N]) -> [Field; N] {

@@ -9,27 +9,7 @@ use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{ObjectBuilder, Schema};
 
 use crate::domain::{NewUser, UserPatch};
-use crate::fields::{Body, Field, Kind};
-
-const fn field(name: &'static str, kind: Kind) -> Field {
-    Field {
-        name,
-        kind,
-        required: false,
-        doc: "",
-    }
-}
-
-const fn required(name: &'static str, kind: Kind) -> Field {
-    Field {
-        required: true,
-        ..field(name, kind)
-    }
-}
-
-const fn documented(field: Field, doc: &'static str) -> Field {
-    Field { doc, ..field }
-}
+use crate::fields::{Body, Field, Kind, documented, field, required};
 
 pub static LOGIN: Body = Body {
     name: "LoginRequest",

@@ -28,7 +28,7 @@ use self::body::{JsonObject, Token};
 use self::limits::Limits;
 use self::openapi::{Data, ErrorBody, Health, Revoked, SavedUser, UserPage, Version};
 use crate::domain::User;
-use crate::domain::{Password, Role, UserRef};
+use crate::domain::{Password, Role, Timestamp, UserRef};
 use crate::error::{Error, Result};
 use crate::ops::{
     Credentials, DeleteMany, DeleteManyReport, ListQuery, NewUser, Request, Response, Saved,
@@ -285,6 +285,11 @@ async fn logout(State(app): State<AppState>, Token(token): Token) -> Result<Json
         ("role" = Option<crate::domain::Role>, Query),
         ("blocked" = Option<bool>, Query),
         ("search" = Option<String>, Query, description = "Text in the username, email or name"),
+        ("must_change_password" = Option<bool>, Query),
+        ("never_logged_in" = Option<bool>, Query),
+        ("inactive_for" = Option<String>, Query, description = "Not seen for this long, e.g. `90d`: last login before then, or never logged in and created before then"),
+        ("created_before" = Option<String>, Query, format = DateTime, description = "Created before this instant (RFC 3339)"),
+        ("created_after" = Option<String>, Query, format = DateTime, description = "Created at this instant or later (RFC 3339)"),
     ),
     responses(
         (status = 200, body = UserPage),
@@ -320,12 +325,31 @@ fn list_query(params: Vec<(String, String)>) -> Result<ListQuery> {
                 Ok(r) => query.role = Some(r),
                 Err(m) => bad(&m),
             },
-            "blocked" => match value.as_str() {
-                "true" => query.blocked = Some(true),
-                "false" => query.blocked = Some(false),
-                _ => bad("must be true or false"),
-            },
+            "blocked" | "must_change_password" | "never_logged_in" => {
+                let flag = match value.as_str() {
+                    "true" => Some(true),
+                    "false" => Some(false),
+                    _ => {
+                        bad("must be true or false");
+                        None
+                    }
+                };
+                match key.as_str() {
+                    "blocked" => query.blocked = flag,
+                    "must_change_password" => query.must_change_password = flag,
+                    _ => query.never_logged_in = flag,
+                }
+            }
             "search" => query.search = Some(value),
+            "inactive_for" => match humantime::parse_duration(&value) {
+                Ok(d) if !d.is_zero() => query.inactive_for = Some(d.as_secs()),
+                _ => bad("must be a duration such as 90d or 12h"),
+            },
+            "created_before" | "created_after" => match Timestamp::parse(&value) {
+                Ok(t) if key == "created_before" => query.created_before = Some(t),
+                Ok(t) => query.created_after = Some(t),
+                Err(m) => bad(&m),
+            },
             _ => bad("is not a known parameter"),
         }
     }

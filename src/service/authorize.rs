@@ -62,7 +62,10 @@ pub(super) fn authorize(
         return Ok(());
     }
     match request {
-        Request::GetUser { .. } | Request::ListUsers(_) | Request::Authenticate(_) => Ok(()),
+        Request::GetUser { .. }
+        | Request::ListUsers(_)
+        | Request::CountUsers(_)
+        | Request::Authenticate(_) => Ok(()),
         // What anyone may do without a token, a plain user may do with one.
         Request::CreateUser(_) if config.allow_registration => Ok(()),
         Request::UpdateUser { user, patch } if is_self(user)? => {

@@ -262,6 +262,7 @@ impl Service {
             }
             Request::DeleteUser { user } => self.delete(&user).map(Response::User),
             Request::ListUsers(query) => self.list(&query).map(Response::Page),
+            Request::CountUsers(query) => self.count(&query).map(Response::Count),
             Request::DeleteMany(req) => self
                 .delete_each(&req, &|_| {}, stop)
                 .map(Response::DeleteMany),

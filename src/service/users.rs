@@ -136,11 +136,7 @@ impl Service {
                     .map_err(|_| Error::invalid("cursor", "is not a cursor this listing returned"))
             })
             .transpose()?;
-        let filter = Filter {
-            role: query.role,
-            blocked: query.blocked,
-            search: query.search.as_deref().map(str::to_lowercase),
-        };
+        let filter = filter(query);
         // One more than asked for tells whether there are more.
         let mut users: Vec<User> = self
             .store
@@ -156,6 +152,10 @@ impl Service {
             None
         };
         Ok(Page { users, next_cursor })
+    }
+
+    pub(super) fn count(&self, query: &ListQuery) -> Result<u64> {
+        Ok(self.store.count(&filter(query))?)
     }
 
     /// A bulk delete that tells `progress` how many names it has handled
@@ -251,6 +251,24 @@ impl Service {
             progress(done);
         }
         Ok(report)
+    }
+}
+
+/// What a listing selects, as the store filters.
+fn filter(query: &ListQuery) -> Filter {
+    let now = Timestamp::now();
+    Filter {
+        role: query.role,
+        blocked: query.blocked,
+        must_change_password: query.must_change_password,
+        search: query.search.as_deref().map(str::to_lowercase),
+        never_logged_in: query.never_logged_in,
+        inactive_since: query.inactive_for.map(|secs| {
+            Timestamp::from_unix_millis(now.unix_millis().saturating_sub(secs.saturating_mul(1000)))
+                .unwrap_or(now)
+        }),
+        created_before: query.created_before,
+        created_after: query.created_after,
     }
 }
 

@@ -78,6 +78,12 @@ macro_rules! store_contract {
                 }
             }
             #[test]
+            fn clean_up_selections_page_and_count_alike() {
+                if let Some((_keep, store)) = open() {
+                    c::selections(&*store);
+                }
+            }
+            #[test]
             fn any_json_an_attribute_holds_comes_back_as_it_went_in() {
                 if let Some((_keep, store)) = open() {
                     c::odd_values(&*store);
@@ -501,4 +507,69 @@ pub fn odd_values(store: &dyn Store) {
         ..Filter::default()
     };
     assert!(store.page(&search, None, 10).unwrap().is_empty());
+}
+
+/// The selections a nightly clean-up makes: by last login, creation time,
+/// password demand; page and count agree.
+pub fn selections(store: &dyn Store) {
+    let day = 86_400_000;
+    let now = Timestamp::now().unix_millis();
+    let at = |days_ago: u64| Timestamp::from_unix_millis(now - days_ago * day).unwrap();
+    // (name, created days ago, last login days ago, must change password)
+    let people = [
+        ("fresh", 1, None, false),
+        ("regular", 400, Some(2), false),
+        ("lapsed", 400, Some(200), true),
+        ("ghost", 300, None, false),
+        ("newcomer", 10, None, true),
+    ];
+    for (name, created, login, must) in people {
+        let mut a = account(name);
+        a.user.created_at = at(created);
+        a.user.last_login_at = login.map(at);
+        a.user.must_change_password = must;
+        store.insert(&a).unwrap();
+    }
+    let names = |filter: &Filter| -> Vec<String> {
+        let mut names: Vec<String> = store
+            .page(filter, None, 100)
+            .unwrap()
+            .iter()
+            .map(|a| a.user.username.as_str().to_owned())
+            .collect();
+        names.sort();
+        assert_eq!(
+            store.count(filter).unwrap(),
+            names.len() as u64,
+            "{filter:?}"
+        );
+        names
+    };
+    let inactive = Filter {
+        inactive_since: Some(at(90)),
+        ..Filter::default()
+    };
+    assert_eq!(names(&inactive), ["ghost", "lapsed"]);
+    let never = Filter {
+        never_logged_in: Some(true),
+        ..Filter::default()
+    };
+    assert_eq!(names(&never), ["fresh", "ghost", "newcomer"]);
+    let old = Filter {
+        created_before: Some(at(100)),
+        ..Filter::default()
+    };
+    assert_eq!(names(&old), ["ghost", "lapsed", "regular"]);
+    let recent = Filter {
+        created_after: Some(at(10)),
+        ..Filter::default()
+    };
+    assert_eq!(names(&recent), ["fresh", "newcomer"]);
+    let must = Filter {
+        must_change_password: Some(true),
+        never_logged_in: Some(false),
+        ..Filter::default()
+    };
+    assert_eq!(names(&must), ["lapsed"]);
+    assert_eq!(store.count(&Filter::default()).unwrap(), 5);
 }

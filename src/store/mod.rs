@@ -77,6 +77,19 @@ pub trait Store: Send + Sync {
     /// after the id `after`.
     fn page(&self, filter: &Filter, after: Option<Uuid>, limit: usize) -> Result<Vec<Account>>;
 
+    /// How many accounts pass `filter`.
+    fn count(&self, filter: &Filter) -> Result<u64> {
+        let (mut count, mut after) = (0, None);
+        loop {
+            let page = self.page(filter, after, 1000)?;
+            count += page.len() as u64;
+            match page.last() {
+                Some(last) if page.len() == 1000 => after = Some(last.user.id),
+                _ => return Ok(count),
+            }
+        }
+    }
+
     /// Every account as an export line (`domain::ExportLine`), in id order,
     /// handed to `batch` `lines` at a time in a buffer it empties or
     /// replaces. Returns how many there were.
@@ -150,15 +163,35 @@ impl Holder {
 pub struct Filter {
     pub role: Option<Role>,
     pub blocked: Option<bool>,
+    pub must_change_password: Option<bool>,
     /// Lower-case text found in the username, the email or the display
     /// name (without case).
     pub search: Option<String>,
+    /// Whether the user has never logged in.
+    pub never_logged_in: Option<bool>,
+    /// Not seen since this instant: last logged in before it, or never
+    /// logged in and created before it.
+    pub inactive_since: Option<Timestamp>,
+    pub created_before: Option<Timestamp>,
+    /// Created at this instant or later.
+    pub created_after: Option<Timestamp>,
 }
 
 impl Filter {
     pub fn matches(&self, user: &User) -> bool {
         self.role.is_none_or(|r| user.role == r)
             && self.blocked.is_none_or(|b| user.blocked == b)
+            && self
+                .must_change_password
+                .is_none_or(|m| user.must_change_password == m)
+            && self
+                .never_logged_in
+                .is_none_or(|n| user.last_login_at.is_none() == n)
+            && self
+                .inactive_since
+                .is_none_or(|t| user.last_login_at.unwrap_or(user.created_at) < t)
+            && self.created_before.is_none_or(|t| user.created_at < t)
+            && self.created_after.is_none_or(|t| user.created_at >= t)
             && self.search.as_deref().is_none_or(|n| {
                 user.username.as_str().contains(n)
                     || user.email.key().contains(n)

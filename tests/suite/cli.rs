@@ -4077,3 +4077,191 @@ fn ctrl_c_during_an_import_reports_what_was_imported() {
     assert!(!term.transcript.contains("nothing was changed"));
     assert_eq!(test.usernames_all().len(), 1 + imported);
 }
+
+// ---------------------------------------------------------------------------
+// Clean-up selections: list, count and delete by last login and creation
+// ---------------------------------------------------------------------------
+
+/// Five users imported with the times a nightly clean-up looks at:
+/// `fresh` (new, never logged in), `regular` (old, logged in 2 days ago),
+/// `lapsed` (old, last login 200 days ago, told to change password),
+/// `ghost` (300 days old, never logged in), `newcomer` (10 days old, never
+/// logged in, told to change password).
+fn clean_up_population(test: &Test) {
+    test.create("alice");
+    let export = test.args(["users", "export"]).any_stdout().run().stdout;
+    let line: Value = serde_json::from_str(export.lines().next().unwrap()).unwrap();
+    let hash = line["password_hash"].as_str().unwrap().to_owned();
+    test.args(["-q", "user", "delete", "alice", "--yes"])
+        .any_stdout()
+        .run();
+    let ago = |days: u64| {
+        let t = SystemTime::now() - Duration::from_secs(days * 86_400);
+        humantime::format_rfc3339_millis(t).to_string()
+    };
+    let mut lines = String::new();
+    for (name, created, login, must) in [
+        ("fresh", 0, None, false),
+        ("regular", 400, Some(2), false),
+        ("lapsed", 400, Some(200), true),
+        ("ghost", 300, None, false),
+        ("newcomer", 10, None, true),
+    ] {
+        let mut user = json!({
+            "username": name, "email": format!("{name}@example.com"), "password_hash": hash,
+            "created_at": ago(created), "must_change_password": must,
+        });
+        if let Some(days) = login {
+            user["last_login_at"] = json!(ago(days));
+        }
+        lines += &format!("{user}\n");
+    }
+    test.args(["-q", "users", "import", "-"]).stdin(lines).run();
+}
+
+#[test]
+fn users_list_selects_clean_up_candidates_and_counts_them() {
+    let test = Test::new();
+    clean_up_population(&test);
+    let names = |args: &[&str]| -> String {
+        let mut argv = vec!["-o", "name", "users", "list"];
+        argv.extend_from_slice(args);
+        test.args(argv).any_stdout().run().stdout
+    };
+    assert_eq!(names(&["--inactive-for", "90d"]), "lapsed\nghost\n");
+    assert_eq!(names(&["--never-logged-in"]), "fresh\nghost\nnewcomer\n");
+    assert_eq!(
+        names(&["--never-logged-in", "--inactive-for", "30d"]),
+        "ghost\n"
+    );
+    let year_ago =
+        humantime::format_rfc3339_seconds(SystemTime::now() - Duration::from_secs(365 * 86_400))
+            .to_string();
+    assert_eq!(names(&["--created-before", &year_ago]), "regular\nlapsed\n");
+    assert_eq!(
+        names(&["--created-after", &year_ago[..10]]),
+        "fresh\nghost\nnewcomer\n"
+    );
+    assert_eq!(
+        names(&["--must-change-password", "--search", "new"]),
+        "newcomer\n"
+    );
+    // --count prints the number alone, or a JSON body.
+    test.args(["users", "list", "--inactive-for", "90d", "--count"])
+        .stdout("2\n")
+        .run();
+    let out = test
+        .args([
+            "-o",
+            "json",
+            "users",
+            "list",
+            "--never-logged-in",
+            "--count",
+        ])
+        .any_stdout()
+        .run();
+    assert_eq!(out.json(), json!({"data": {"count": 3}}));
+    test.args(["users", "list", "--search", "nobody", "--count"])
+        .stdout("0\n")
+        .run();
+}
+
+#[test]
+fn clean_up_options_refuse_what_they_cannot_read() {
+    let test = Test::new();
+    for (args, says) in [
+        (
+            &["--created-before", "yesterday"][..],
+            "invalid value 'yesterday' for '--created-before",
+        ),
+        (
+            &["--created-after", "2026-13-45"],
+            "must be a date (2026-01-31) or an RFC 3339 time",
+        ),
+        (&["--inactive-for", "0s"], "must be longer than zero"),
+        (
+            &["--inactive-for", "ninety days"],
+            "invalid value 'ninety days' for '--inactive-for",
+        ),
+        (&["--count", "--limit", "5"], "cannot be used with"),
+    ] {
+        let mut argv = vec!["users", "list"];
+        argv.extend_from_slice(args);
+        test.args(argv).status(2).stderr_has(says).run();
+    }
+    test.args(["users", "delete-many", "alice", "--inactive-for", "90d", "--yes"])
+        .status(2)
+        .stderr("usersctl: error: name the users, or select them with options such as --inactive-for, not both\n")
+        .run();
+}
+
+#[test]
+fn delete_many_deletes_a_selection_only_when_the_count_is_as_expected() {
+    let test = Test::new();
+    clean_up_population(&test);
+    // An --expect that does not hold changes nothing, and says so.
+    test.args(["users", "delete-many", "--inactive-for", "90d", "--expect", "3", "--yes"])
+        .status(4)
+        .stderr("usersctl: error: 2 users would be deleted, not the 3 expected (--expect); nothing was deleted\n")
+        .run();
+    assert_eq!(test.usernames().len(), 5);
+    // A dry run reports and deletes nothing.
+    test.args([
+        "-o",
+        "name",
+        "users",
+        "delete-many",
+        "--inactive-for",
+        "90d",
+        "--dry-run",
+    ])
+    .stdout_has("lapsed")
+    .stdout_has("ghost")
+    .any_stderr()
+    .run();
+    assert_eq!(test.usernames().len(), 5);
+    test.args([
+        "-q",
+        "-o",
+        "name",
+        "users",
+        "delete-many",
+        "--inactive-for",
+        "90d",
+        "--expect",
+        "2",
+        "--yes",
+    ])
+    .stdout("lapsed\nghost\n")
+    .run();
+    assert_eq!(test.usernames(), ["fresh", "regular", "newcomer"]);
+    // Nothing left to select: nothing to do, and --expect 0 holds.
+    test.args(["users", "delete-many", "--inactive-for", "90d", "--yes"])
+        .stderr("no users match\n")
+        .run();
+    test.args([
+        "users",
+        "delete-many",
+        "--inactive-for",
+        "90d",
+        "--expect",
+        "0",
+        "--yes",
+    ])
+    .stderr("no users match\n")
+    .run();
+    // Named users are counted too (two names of one user are one).
+    test.args([
+        "users",
+        "delete-many",
+        "fresh",
+        "fresh@example.com",
+        "--expect",
+        "2",
+        "--yes",
+    ])
+    .status(4)
+    .stderr_has("1 user would be deleted, not the 2 expected")
+    .run();
+}

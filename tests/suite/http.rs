@@ -3625,3 +3625,55 @@ fn no_log_line_holds_a_password_a_hash_or_a_token() {
         assert!(!log.contains(hash), "{hash:?} is in the log:\n{log}");
     }
 }
+
+#[test]
+fn users_can_be_listed_by_last_login_creation_and_password_demand() {
+    let test = Test::new();
+    let server = test.serve().start();
+    let admin = server.admin();
+    server.create(&admin, "alice");
+    server.create_with(
+        &admin,
+        "bob",
+        json!({"password": PASSWORD, "must_change_password": true}),
+    );
+    server.login("alice", PASSWORD);
+    let names = |query: &str| -> Vec<String> {
+        let body = server
+            .get(&format!("/users?{query}"))
+            .token(&admin)
+            .send()
+            .data(200);
+        body.as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["username"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(names("never_logged_in=true"), ["bob"]);
+    assert_eq!(names("never_logged_in=false"), [ADMIN, "alice"]);
+    assert_eq!(names("must_change_password=true"), ["bob"]);
+    assert_eq!(names("inactive_for=1d"), Vec::<String>::new());
+    assert_eq!(
+        names("created_after=2000-01-01T00:00:00Z&search=b"),
+        ["bob"]
+    );
+    assert_eq!(
+        names("created_before=2000-01-01T00:00:00Z"),
+        Vec::<String>::new()
+    );
+    for (query, field) in [
+        ("inactive_for=soon", "inactive_for"),
+        ("inactive_for=0s", "inactive_for"),
+        ("created_before=yesterday", "created_before"),
+        ("never_logged_in=yes", "never_logged_in"),
+        ("must_change_password=1", "must_change_password"),
+    ] {
+        let body = server
+            .get(&format!("/users?{query}"))
+            .token(&admin)
+            .send()
+            .error(400, "invalid_input");
+        assert_eq!(body["details"][0]["field"], field, "{query}: {body}");
+    }
+}

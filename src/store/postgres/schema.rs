@@ -40,6 +40,10 @@ const STEPS: &[&str] = &[
         password_changed_at timestamptz NOT NULL,
         last_login_at timestamptz
     )",
+    // The clean-up selections (`users list --inactive-for`, `--created-…`)
+    // are served by indexes, not a scan.
+    "CREATE INDEX users_seen ON users (coalesce(last_login_at, created_at))",
+    "CREATE INDEX users_created ON users (created_at)",
     "CREATE TABLE revoked_tokens (
         jti text PRIMARY KEY,
         expires_at timestamptz NOT NULL

@@ -19,6 +19,9 @@ use crate::store::{
 };
 use crate::throttle::LoginLimit;
 
+/// Revocations of tokens that have expired anyway.
+const FORGET_EXPIRED: &str = "DELETE FROM revoked_tokens WHERE expires_at < now()";
+
 /// Rows fetched at a time by export and check.
 const FETCH: i32 = 1000;
 
@@ -254,7 +257,6 @@ impl Store for PostgresStore {
         if filter.search.as_deref().is_some_and(|s| s.contains('\0')) {
             return Ok(Vec::new());
         }
-        let role = filter.role.map(Role::as_str);
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let mut clauses = Vec::new();
         let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
@@ -262,22 +264,8 @@ impl Store for PostgresStore {
             params.push(after);
             clauses.push(format!("id > ${}", params.len()));
         }
-        if let Some(role) = &role {
-            params.push(role);
-            clauses.push(format!("role = ${}", params.len()));
-        }
-        if let Some(blocked) = &filter.blocked {
-            params.push(blocked);
-            clauses.push(format!("blocked = ${}", params.len()));
-        }
-        if let Some(text) = &filter.search {
-            params.push(text);
-            let n = params.len();
-            clauses.push(format!(
-                "(strpos(username, ${n}) > 0 OR strpos(email_key, ${n}) > 0 \
-                 OR strpos(search_name, ${n}) > 0)"
-            ));
-        }
+        let times = FilterTimes::of(filter);
+        where_clauses(filter, &times, &mut clauses, &mut params);
         params.push(&limit);
         let sql = format!(
             "SELECT {SELECT} FROM users {} ORDER BY id LIMIT ${}",
@@ -297,43 +285,50 @@ impl Store for PostgresStore {
         }))
     }
 
+    fn count(&self, filter: &Filter) -> Result<u64> {
+        if filter.search.as_deref().is_some_and(|s| s.contains('\0')) {
+            return Ok(0);
+        }
+        let (mut clauses, mut params) = (Vec::new(), Vec::new());
+        let times = FilterTimes::of(filter);
+        where_clauses(filter, &times, &mut clauses, &mut params);
+        let sql = format!(
+            "SELECT count(*) FROM users {}",
+            if clauses.is_empty() {
+                String::new()
+            } else {
+                format!("WHERE {}", clauses.join(" AND "))
+            }
+        );
+        self.run(self.with_client(async |c| {
+            let n: i64 = cached::query_one(c, &sql, &params).await?.get(0);
+            Ok(u64::try_from(n).unwrap_or(0))
+        }))
+    }
+
     /// One consistent snapshot, read `FETCH` rows at a time.
     fn export_lines(&self, lines: u64, batch: &mut ExportBatch<'_>) -> Result<u64> {
         let lines = lines.max(1);
-        self.run(async {
-            let mut client = self.client().await?;
-            let tx = snapshot(&mut client).await.map_err(|e| self.error(e))?;
-            let sql = format!("SELECT {SELECT} FROM users ORDER BY id");
-            let portal = tx.bind(&sql, &[]).await.map_err(|e| self.error(e))?;
-            let (mut buf, mut count) = (Vec::new(), 0u64);
-            loop {
-                let rows = tx
-                    .query_portal(&portal, FETCH)
-                    .await
-                    .map_err(|e| self.error(e))?;
-                for row in &rows {
-                    let account = row::account(row)?;
-                    let line = ExportLine {
-                        user: &account.user,
-                        password_hash: &account.password_hash,
-                    };
-                    serde_json::to_writer(&mut buf, &line)
-                        .map_err(|e| Error::Internal(e.to_string()))?;
-                    buf.push(b'\n');
-                    count += 1;
-                    if count % lines == 0 {
-                        batch(&mut buf)?;
-                    }
-                }
-                if rows.len() < FETCH as usize {
-                    break;
-                }
-            }
-            if !buf.is_empty() {
+        let (mut buf, mut count) = (Vec::new(), 0u64);
+        let sql = format!("SELECT {SELECT} FROM users ORDER BY id");
+        self.run(self.each_row(&sql, &mut |row| {
+            let account = row::account(row)?;
+            let line = ExportLine {
+                user: &account.user,
+                password_hash: &account.password_hash,
+            };
+            serde_json::to_writer(&mut buf, &line).map_err(|e| Error::Internal(e.to_string()))?;
+            buf.push(b'\n');
+            count += 1;
+            if count % lines == 0 {
                 batch(&mut buf)?;
             }
-            Ok(count)
-        })
+            Ok(())
+        }))?;
+        if !buf.is_empty() {
+            batch(&mut buf)?;
+        }
+        Ok(count)
     }
 
     fn revoke(&self, jti: &str, expires_at: u64) -> Result<()> {
@@ -347,12 +342,7 @@ impl Store for PostgresStore {
             )
             .await?;
             // Revoked tokens that have expired anyway are forgotten.
-            cached::execute(
-                tx,
-                "DELETE FROM revoked_tokens WHERE expires_at < now()",
-                &[],
-            )
-            .await?;
+            cached::execute(tx, FORGET_EXPIRED, &[]).await?;
             Ok(())
         }))
     }
@@ -421,49 +411,39 @@ impl PostgresStore {
     async fn run_check(&self, repair: bool) -> Result<CheckReport> {
         let mut report = CheckReport::default();
         let mut stale: Vec<(Uuid, String, Option<String>)> = Vec::new();
-        {
-            let mut client = self.client().await?;
-            let tx = snapshot(&mut client).await.map_err(|e| self.error(e))?;
-            let sql = format!("SELECT {SELECT}, email_key, search_name FROM users ORDER BY id");
-            let portal = tx.bind(&sql, &[]).await.map_err(|e| self.error(e))?;
-            loop {
-                let rows = tx
-                    .query_portal(&portal, FETCH)
-                    .await
-                    .map_err(|e| self.error(e))?;
-                for row in &rows {
-                    report.users += 1;
-                    match row::account(row) {
-                        Ok(account) => {
-                            let u = &account.user;
-                            let email_key = u.email.key();
-                            let search = u.name.as_ref().map(|n| n.as_str().to_lowercase());
-                            let stored_key: &str = row.get("email_key");
-                            let stored_search: Option<&str> = row.get("search_name");
-                            if stored_key != email_key || stored_search != search.as_deref() {
-                                let problem = Problem {
-                                    kind: "stale key".to_owned(),
-                                    detail: format!(
-                                        "user {} has an email or name key that does not match it",
-                                        u.id
-                                    ),
-                                };
-                                // What --repair mends is reported as mended.
-                                match repair {
-                                    true => report.repairs.push(problem),
-                                    false => report.problems.push(problem),
-                                }
-                                stale.push((u.id, email_key, search));
-                            }
-                        }
-                        Err(e) => report.problem("unreadable user", e.to_string()),
-                    }
+        let sql = format!("SELECT {SELECT}, email_key, search_name FROM users ORDER BY id");
+        self.each_row(&sql, &mut |row| {
+            report.users += 1;
+            let account = match row::account(row) {
+                Ok(account) => account,
+                Err(e) => {
+                    report.problem("unreadable user", e.to_string());
+                    return Ok(());
                 }
-                if rows.len() < FETCH as usize {
-                    break;
+            };
+            let u = &account.user;
+            let email_key = u.email.key();
+            let search = u.name.as_ref().map(|n| n.as_str().to_lowercase());
+            let stored_key: &str = row.get("email_key");
+            let stored_search: Option<&str> = row.get("search_name");
+            if stored_key != email_key || stored_search != search.as_deref() {
+                let problem = Problem {
+                    kind: "stale key".to_owned(),
+                    detail: format!(
+                        "user {} has an email or name key that does not match it",
+                        u.id
+                    ),
+                };
+                // What --repair mends is reported as mended.
+                match repair {
+                    true => report.repairs.push(problem),
+                    false => report.problems.push(problem),
                 }
+                stale.push((u.id, email_key, search));
             }
-        }
+            Ok(())
+        })
+        .await?;
         if repair {
             self.transaction(async |tx| {
                 for (id, key, search) in &stale {
@@ -474,18 +454,39 @@ impl PostgresStore {
                     )
                     .await?;
                 }
-                cached::execute(
-                    tx,
-                    "DELETE FROM revoked_tokens WHERE expires_at < now()",
-                    &[],
-                )
-                .await?;
+                cached::execute(tx, FORGET_EXPIRED, &[]).await?;
                 Ok(())
             })
             .await?;
             report.repaired = true;
         }
         Ok(report)
+    }
+}
+
+impl PostgresStore {
+    /// Hands `each` every row `sql` selects, from one read-only snapshot,
+    /// `FETCH` rows at a time: memory stays flat however many there are.
+    async fn each_row(
+        &self,
+        sql: &str,
+        each: &mut dyn FnMut(&tokio_postgres::Row) -> Result<()>,
+    ) -> Result<()> {
+        let mut client = self.client().await?;
+        let tx = snapshot(&mut client).await.map_err(|e| self.error(e))?;
+        let portal = tx.bind(sql, &[]).await.map_err(|e| self.error(e))?;
+        loop {
+            let rows = tx
+                .query_portal(&portal, FETCH)
+                .await
+                .map_err(|e| self.error(e))?;
+            for row in &rows {
+                each(row)?;
+            }
+            if rows.len() < FETCH as usize {
+                return Ok(());
+            }
+        }
     }
 }
 
@@ -499,6 +500,65 @@ async fn snapshot(
         .read_only(true)
         .start()
         .await
+}
+
+/// A filter's instants and role as query parameters.
+struct FilterTimes {
+    role: Option<&'static str>,
+    inactive_since: Option<SystemTime>,
+    created_before: Option<SystemTime>,
+    created_after: Option<SystemTime>,
+}
+
+impl FilterTimes {
+    fn of(filter: &Filter) -> FilterTimes {
+        FilterTimes {
+            role: filter.role.map(Role::as_str),
+            inactive_since: filter.inactive_since.map(Timestamp::to_system_time),
+            created_before: filter.created_before.map(Timestamp::to_system_time),
+            created_after: filter.created_after.map(Timestamp::to_system_time),
+        }
+    }
+}
+
+/// `filter` as SQL conditions, its values appended to `params`.
+fn where_clauses<'a>(
+    filter: &'a Filter,
+    times: &'a FilterTimes,
+    clauses: &mut Vec<String>,
+    params: &mut Vec<&'a (dyn ToSql + Sync)>,
+) {
+    let mut bind = |clause: &str, value: &'a (dyn ToSql + Sync)| {
+        params.push(value);
+        clauses.push(clause.replace('$', &format!("${}", params.len())));
+    };
+    if let Some(role) = &times.role {
+        bind("role = $", role);
+    }
+    if let Some(blocked) = &filter.blocked {
+        bind("blocked = $", blocked);
+    }
+    if let Some(must) = &filter.must_change_password {
+        bind("must_change_password = $", must);
+    }
+    if let Some(text) = &filter.search {
+        bind(
+            "(strpos(username, $) > 0 OR strpos(email_key, $) > 0 OR strpos(search_name, $) > 0)",
+            text,
+        );
+    }
+    if let Some(never) = &filter.never_logged_in {
+        bind("((last_login_at IS NULL) = $)", never);
+    }
+    if let Some(t) = &times.inactive_since {
+        bind("coalesce(last_login_at, created_at) < $", t);
+    }
+    if let Some(t) = &times.created_before {
+        bind("created_at < $", t);
+    }
+    if let Some(t) = &times.created_after {
+        bind("created_at >= $", t);
+    }
 }
 
 /// The query for the account `user` names, and its one parameter.
