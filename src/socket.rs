@@ -147,15 +147,7 @@ async fn handle(stream: UnixStream, service: Arc<Service>) {
     loop {
         line.clear();
         match lines.read_line(&mut line).await {
-            Ok(0) | Err(_) => {
-                // A command that went away mid-import (killed, say) did not
-                // end it whole: an atomic one keeps nothing.
-                if let Some(run) = import.take() {
-                    let worker = service.clone();
-                    let _ = tokio::task::spawn_blocking(move || run.finish(&worker, false)).await;
-                }
-                return;
-            }
+            Ok(0) | Err(_) => return abandon(&service, import).await,
             Ok(_) => {}
         }
         let start = std::time::Instant::now();
@@ -225,8 +217,18 @@ async fn handle(stream: UnixStream, service: Arc<Service>) {
         });
         bytes.push(b'\n');
         if write.write_all(&bytes).await.is_err() {
-            return;
+            // Gone while its request ran: as if it had hung up before.
+            return abandon(&service, import).await;
         }
+    }
+}
+
+/// A command that went away mid-import (killed, say) did not end it whole:
+/// an atomic one keeps nothing.
+async fn abandon(service: &Arc<Service>, import: Option<ImportRun>) {
+    if let Some(run) = import {
+        let worker = service.clone();
+        let _ = tokio::task::spawn_blocking(move || run.finish(&worker, false)).await;
     }
 }
 

@@ -2230,7 +2230,8 @@ fn delete_many_without_any_names_is_refused() {
         .status(2)
         .stderr(
             "usersctl: error: no users named: give names as arguments, \
-             or with --from FILE (- for stdin)\n",
+             or with --from FILE (- for stdin), or select them with options such as \
+             --inactive-for\n",
         )
         .run();
     test.args(["users", "delete-many", "--yes", "--from", "-"])

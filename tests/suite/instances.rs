@@ -554,3 +554,39 @@ fn an_unusable_database_is_one_line_and_exit_6_without_the_password() {
         "{out:?}"
     );
 }
+
+/// `usersctl check` on PostgreSQL: sound as made; a row edited by hand is
+/// found (exit 6), and `--repair` mends what it can.
+#[test]
+fn check_finds_a_row_edited_by_hand_and_repair_mends_it() {
+    let Some(test) = Test::new() else { return };
+    let check = |args: &[&str]| {
+        let mut cmd = usersctl();
+        test.db
+            .apply(&mut cmd)
+            .arg("check")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = check(&[]);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "checked 1 users: sound\n"
+    );
+    test.db
+        .sql("UPDATE users SET email_key = 'not-this@example.com' WHERE username = 'admin'");
+    let out = check(&[]);
+    assert_eq!(out.status.code(), Some(6), "{out:?}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.starts_with("stale key\tuser "), "{stdout}");
+    let out = check(&["--repair"]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("(repaired)"));
+    let rows = test
+        .db
+        .sql("SELECT email_key FROM users WHERE username = 'admin'");
+    assert_eq!(rows[0][0].as_deref(), Some("admin@example.com"));
+    assert!(check(&[]).status.success());
+}

@@ -2356,7 +2356,14 @@ fn an_atomic_import_through_a_server_keeps_nothing_when_the_command_is_killed() 
     let lines: String = (0..60_000)
         .map(|i| line(&format!("early{i:05}"), json!({})))
         .collect();
-    stdin.write_all(lines.as_bytes()).unwrap();
+    // Written from a thread of its own, which then holds the pipe open: the
+    // command is killed as soon as batches reach the server, not once it
+    // has read every line (a write of them all blocks until then).
+    let (done, hold) = std::sync::mpsc::channel::<()>();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(lines.as_bytes());
+        let _ = hold.recv();
+    });
     let until = Instant::now() + PATIENCE;
     while server.ops("import") < 2 {
         assert!(
@@ -2368,7 +2375,8 @@ fn an_atomic_import_through_a_server_keeps_nothing_when_the_command_is_killed() 
     }
     child.kill().unwrap();
     child.wait().unwrap();
-    drop(stdin);
+    drop(done);
+    writer.join().unwrap();
 
     // The server ends the import the command never ended, as not whole.
     let until = Instant::now() + PATIENCE;
