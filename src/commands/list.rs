@@ -89,13 +89,13 @@ fn selection(select: SelectArgs) -> ListQuery {
 /// the report names users as people know them).
 fn selected_names(backend: &Backend, mut query: ListQuery) -> Result<Vec<String>> {
     query.limit = Some(ListQuery::MAX_LIMIT);
-    let mut ids = Vec::new();
+    let mut names = Vec::new();
     loop {
         let page = expect_page(backend.call(Request::ListUsers(query.clone()))?)?;
-        ids.extend(page.users.iter().map(|u| u.username.as_str().to_owned()));
+        names.extend(page.users.iter().map(|u| u.username.as_str().to_owned()));
         match page.next_cursor {
             Some(next) => query.cursor = Some(next),
-            None => return Ok(ids),
+            None => return Ok(names),
         }
     }
 }

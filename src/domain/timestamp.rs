@@ -54,6 +54,105 @@ impl Timestamp {
         UNIX_EPOCH + Duration::from_millis(self.0)
     }
 
+    /// Any RFC 3339 date-time, with an offset or `Z`, in either case:
+    /// instants before 1970 are taken as 1970's first, the earliest this
+    /// type holds (what a bound of a search means there).
+    pub fn parse_rfc3339(s: &str) -> Result<Self, String> {
+        let bad = || format!("not an RFC 3339 date-time: {s:?}");
+        let b = s.as_bytes();
+        let num = |range: std::ops::Range<usize>| -> Option<i64> {
+            let part = s.get(range)?;
+            part.bytes()
+                .all(|c| c.is_ascii_digit())
+                .then(|| part.parse().ok())
+                .flatten()
+        };
+        if b.len() < 20
+            || b[4] != b'-'
+            || b[7] != b'-'
+            || !matches!(b[10], b'T' | b't' | b' ')
+            || b[13] != b':'
+            || b[16] != b':'
+        {
+            return Err(bad());
+        }
+        let (year, month, day) = (num(0..4), num(5..7), num(8..10));
+        let (hour, minute, second) = (num(11..13), num(14..16), num(17..19));
+        let (Some(year), Some(month), Some(day), Some(hour), Some(minute), Some(second)) =
+            (year, month, day, hour, minute, second)
+        else {
+            return Err(bad());
+        };
+        let mut rest = &s[19..];
+        let mut millis = 0;
+        if let Some(frac) = rest.strip_prefix('.') {
+            let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
+            if digits == 0 {
+                return Err(bad());
+            }
+            let first3 = format!("{:0<3}", &frac[..digits.min(3)]);
+            millis = first3.parse::<i64>().map_err(|_| bad())?;
+            rest = &frac[digits..];
+        }
+        let offset_minutes = match rest {
+            "Z" | "z" => 0,
+            _ if rest.len() == 6
+                && matches!(rest.as_bytes()[0], b'+' | b'-')
+                && rest.as_bytes()[3] == b':' =>
+            {
+                let (Some(h), Some(m)) = (
+                    rest[1..3].parse::<i64>().ok(),
+                    rest[4..6].parse::<i64>().ok(),
+                ) else {
+                    return Err(bad());
+                };
+                if h > 23 || m > 59 {
+                    return Err(bad());
+                }
+                let sign = if rest.starts_with('-') { -1 } else { 1 };
+                sign * (h * 60 + m)
+            }
+            _ => return Err(bad()),
+        };
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        let month_days = [
+            31,
+            if leap { 29 } else { 28 },
+            31,
+            30,
+            31,
+            30,
+            31,
+            31,
+            30,
+            31,
+            30,
+            31,
+        ];
+        if !(1..=12).contains(&month)
+            || day < 1
+            || day > month_days[(month - 1) as usize]
+            || hour > 23
+            || minute > 59
+            || second > 60
+        {
+            return Err(bad());
+        }
+        // Days since 1970-01-01 of a civil date (H. Hinnant's algorithm).
+        let y = if month <= 2 { year - 1 } else { year };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let mp = (month + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + day - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        let days = era * 146_097 + doe - 719_468;
+        let secs = days * 86_400 + hour * 3600 + minute * 60 + second.min(59) - offset_minutes * 60;
+        let millis = secs.saturating_mul(1000).saturating_add(millis);
+        Ok(Timestamp(
+            u64::try_from(millis).unwrap_or(0).min(Self::MAX_MILLIS),
+        ))
+    }
+
     pub fn parse(s: &str) -> Result<Self, String> {
         humantime::parse_rfc3339(s)
             .map(Self::from_system_time)
@@ -114,6 +213,45 @@ impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Only ASCII digits and punctuation are ever written.
         f.write_str(std::str::from_utf8(&self.rfc3339()).map_err(|_| fmt::Error)?)
+    }
+}
+
+#[cfg(test)]
+mod rfc3339_tests {
+    use super::Timestamp;
+
+    #[test]
+    fn any_rfc3339_date_time_is_read_offsets_included() {
+        let z = Timestamp::parse("2026-11-21T22:02:46.123Z").unwrap();
+        for same in [
+            "2026-11-21T22:02:46.123Z",
+            "2026-11-21t22:02:46.123z",
+            "2026-11-22T00:02:46.123+02:00",
+            "2026-11-21T20:32:46.1234-01:30",
+        ] {
+            assert_eq!(Timestamp::parse_rfc3339(same).unwrap(), z, "{same}");
+        }
+        assert_eq!(
+            Timestamp::parse_rfc3339("1900-01-01T00:00:00Z")
+                .unwrap()
+                .unix_millis(),
+            0
+        );
+        assert_eq!(
+            Timestamp::parse_rfc3339("2024-02-29T00:00:00Z").unwrap(),
+            Timestamp::parse("2024-02-29T00:00:00Z").unwrap()
+        );
+        for bad in [
+            "2023-02-29T00:00:00Z",
+            "2026-13-01T00:00:00Z",
+            "2026-01-01T24:00:00Z",
+            "2026-01-01T00:00:00",
+            "2026-01-01T00:00:00+2:00",
+            "yesterday",
+            "2026-01-01T00:00:00.Z",
+        ] {
+            assert!(Timestamp::parse_rfc3339(bad).is_err(), "{bad}");
+        }
     }
 }
 

@@ -287,7 +287,7 @@ async fn logout(State(app): State<AppState>, Token(token): Token) -> Result<Json
         ("search" = Option<String>, Query, description = "Text in the username, email or name"),
         ("must_change_password" = Option<bool>, Query),
         ("never_logged_in" = Option<bool>, Query),
-        ("inactive_for" = Option<String>, Query, description = "Not seen for this long, e.g. `90d`: last login before then, or never logged in and created before then"),
+        ("inactive_for" = Option<String>, Query, pattern = "^[1-9][0-9]{0,5}[smhdw]$", description = "Not seen for this long, e.g. `90d` (s, m, h, d or w): last login before then, or never logged in and created before then"),
         ("created_before" = Option<String>, Query, format = DateTime, description = "Created before this instant (RFC 3339)"),
         ("created_after" = Option<String>, Query, format = DateTime, description = "Created at this instant or later (RFC 3339)"),
     ),
@@ -341,11 +341,11 @@ fn list_query(params: Vec<(String, String)>) -> Result<ListQuery> {
                 }
             }
             "search" => query.search = Some(value),
-            "inactive_for" => match humantime::parse_duration(&value) {
-                Ok(d) if !d.is_zero() => query.inactive_for = Some(d.as_secs()),
-                _ => bad("must be a duration such as 90d or 12h"),
+            "inactive_for" => match age_seconds(&value) {
+                Some(secs) => query.inactive_for = Some(secs),
+                None => bad("must be a number and a unit (s, m, h, d or w), such as 90d"),
             },
-            "created_before" | "created_after" => match Timestamp::parse(&value) {
+            "created_before" | "created_after" => match Timestamp::parse_rfc3339(&value) {
                 Ok(t) if key == "created_before" => query.created_before = Some(t),
                 Ok(t) => query.created_after = Some(t),
                 Err(m) => bad(&m),
@@ -358,6 +358,24 @@ fn list_query(params: Vec<(String, String)>) -> Result<ListQuery> {
     } else {
         Err(Error::fields(errors))
     }
+}
+
+/// `inactive_for`: a whole number (1 to 999999, no leading zero) and a unit.
+fn age_seconds(value: &str) -> Option<u64> {
+    let (digits, unit) = value.split_at(value.len().checked_sub(1)?);
+    let valid = (1..=6).contains(&digits.len())
+        && !digits.starts_with('0')
+        && digits.bytes().all(|b| b.is_ascii_digit());
+    let n: u64 = digits.parse().ok().filter(|_| valid)?;
+    let unit = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        "w" => 604_800,
+        _ => return None,
+    };
+    Some(n * unit)
 }
 
 /// Create a user (admin; anyone with `--allow-registration`, as a plain user).
