@@ -264,16 +264,12 @@ impl Store for PostgresStore {
             params.push(after);
             clauses.push(format!("id > ${}", params.len()));
         }
-        let times = FilterTimes::of(filter);
-        where_clauses(filter, &times, &mut clauses, &mut params);
+        let converted = FilterParams::of(filter);
+        where_clauses(filter, &converted, &mut clauses, &mut params);
         params.push(&limit);
         let sql = format!(
             "SELECT {SELECT} FROM users {} ORDER BY id LIMIT ${}",
-            if clauses.is_empty() {
-                String::new()
-            } else {
-                format!("WHERE {}", clauses.join(" AND "))
-            },
+            where_sql(&clauses),
             params.len()
         );
         self.run(self.with_client(async |c| {
@@ -290,16 +286,9 @@ impl Store for PostgresStore {
             return Ok(0);
         }
         let (mut clauses, mut params) = (Vec::new(), Vec::new());
-        let times = FilterTimes::of(filter);
-        where_clauses(filter, &times, &mut clauses, &mut params);
-        let sql = format!(
-            "SELECT count(*) FROM users {}",
-            if clauses.is_empty() {
-                String::new()
-            } else {
-                format!("WHERE {}", clauses.join(" AND "))
-            }
-        );
+        let converted = FilterParams::of(filter);
+        where_clauses(filter, &converted, &mut clauses, &mut params);
+        let sql = format!("SELECT count(*) FROM users {}", where_sql(&clauses));
         self.run(self.with_client(async |c| {
             let n: i64 = cached::query_one(c, &sql, &params).await?.get(0);
             Ok(u64::try_from(n).unwrap_or(0))
@@ -502,17 +491,18 @@ async fn snapshot(
         .await
 }
 
-/// A filter's instants and role as query parameters.
-struct FilterTimes {
+/// A filter's values that SQL takes in another type than `Filter` holds
+/// (the role as text, instants as `SystemTime`).
+struct FilterParams {
     role: Option<&'static str>,
     inactive_since: Option<SystemTime>,
     created_before: Option<SystemTime>,
     created_after: Option<SystemTime>,
 }
 
-impl FilterTimes {
-    fn of(filter: &Filter) -> FilterTimes {
-        FilterTimes {
+impl FilterParams {
+    fn of(filter: &Filter) -> FilterParams {
+        FilterParams {
             role: filter.role.map(Role::as_str),
             inactive_since: filter.inactive_since.map(Timestamp::to_system_time),
             created_before: filter.created_before.map(Timestamp::to_system_time),
@@ -521,10 +511,19 @@ impl FilterTimes {
     }
 }
 
+/// `WHERE` and the conditions, or nothing when there are none.
+fn where_sql(clauses: &[String]) -> String {
+    if clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", clauses.join(" AND "))
+    }
+}
+
 /// `filter` as SQL conditions, its values appended to `params`.
 fn where_clauses<'a>(
     filter: &'a Filter,
-    times: &'a FilterTimes,
+    converted: &'a FilterParams,
     clauses: &mut Vec<String>,
     params: &mut Vec<&'a (dyn ToSql + Sync)>,
 ) {
@@ -532,7 +531,7 @@ fn where_clauses<'a>(
         params.push(value);
         clauses.push(clause.replace('$', &format!("${}", params.len())));
     };
-    if let Some(role) = &times.role {
+    if let Some(role) = &converted.role {
         bind("role = $", role);
     }
     if let Some(blocked) = &filter.blocked {
@@ -550,13 +549,13 @@ fn where_clauses<'a>(
     if let Some(never) = &filter.never_logged_in {
         bind("((last_login_at IS NULL) = $)", never);
     }
-    if let Some(t) = &times.inactive_since {
+    if let Some(t) = &converted.inactive_since {
         bind("coalesce(last_login_at, created_at) < $", t);
     }
-    if let Some(t) = &times.created_before {
+    if let Some(t) = &converted.created_before {
         bind("created_at < $", t);
     }
-    if let Some(t) = &times.created_after {
+    if let Some(t) = &converted.created_after {
         bind("created_at >= $", t);
     }
 }
