@@ -98,6 +98,9 @@ pub enum Command {
     /// List users, and bulk operations
     #[command(subcommand)]
     Users(UsersCommand),
+    /// Show or change the database's settings (shared by every process on it)
+    #[command(subcommand)]
+    Settings(SettingsCommand),
     /// Check a password and print a token and its expiry
     Authenticate(AuthenticateArgs),
     /// Run the HTTP interface on the same database
@@ -129,8 +132,30 @@ pub enum UserCommand {
     Create(CreateArgs),
     /// Change only the fields named
     Update(UpdateArgs),
-    /// Delete one user
+    /// Delete one user: to the recycle bin, whence `user restore` brings it back
     Delete {
+        #[arg(value_name = "USER")]
+        user: UserRef,
+        /// Do not ask for confirmation (required when stdin is not a terminal)
+        #[arg(short, long)]
+        yes: bool,
+        /// Delete for good, not to the recycle bin (for erasure requests)
+        #[arg(long)]
+        purge: bool,
+    },
+    /// Bring a deleted user back from the recycle bin, whole (id, password,
+    /// attributes, timestamps); tokens from before the delete stay dead
+    Restore {
+        /// Id, username or email it had
+        #[arg(value_name = "USER")]
+        user: UserRef,
+        /// Restore it under this username (its own has been taken meanwhile)
+        #[arg(long, value_name = "USERNAME")]
+        rename: Option<Username>,
+    },
+    /// Remove a deleted user from the recycle bin for good (every one USER names)
+    Purge {
+        /// Id, username or email it had
         #[arg(value_name = "USER")]
         user: UserRef,
         /// Do not ask for confirmation (required when stdin is not a terminal)
@@ -219,12 +244,51 @@ pub struct UpdateArgs {
 pub enum UsersCommand {
     /// List users, oldest first, a page at a time
     List(ListArgs),
-    /// Delete many users, reporting each one's outcome
+    /// Delete many users (to the recycle bin), reporting each one's outcome
     DeleteMany(DeleteManyArgs),
+    /// List the recycle bin: deleted users, kept for the bin_retention setting
+    Deleted(ListArgs),
+    /// Bring many deleted users back from the recycle bin, reporting each one's outcome
+    Restore(RestoreArgs),
+    /// Empty the recycle bin for good, or only of what was deleted long ago
+    Purge(PurgeArgs),
     /// Load users from JSON Lines (a file, or "-" for stdin)
     Import(ImportArgs),
     /// Write every user, with its password hash, as JSON Lines
     Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// Users to restore (ids, usernames or emails they had)
+    #[arg(value_name = "USER")]
+    pub users: Vec<String>,
+    /// Read users from FILE, one per line ("-" for stdin)
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct PurgeArgs {
+    /// Only users deleted longer ago than DURATION, e.g. 7d
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    pub older_than: Option<Duration>,
+    /// Do not ask for confirmation (required when stdin is not a terminal)
+    #[arg(short, long)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SettingsCommand {
+    /// Show the database's settings
+    Show,
+    /// Change a setting: bin-retention (how long deleted users are kept, e.g. 30d)
+    Set {
+        #[arg(value_name = "NAME")]
+        name: String,
+        #[arg(value_name = "VALUE")]
+        value: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -335,6 +399,9 @@ pub struct DeleteManyArgs {
     /// Report what would be deleted, and delete nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Delete for good, not to the recycle bin
+    #[arg(long)]
+    pub purge: bool,
 }
 
 #[derive(Debug, Args)]

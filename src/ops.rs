@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::domain::CheckReport;
-use crate::domain::{Account, Password, Role, Timestamp, User, UserRef};
+use crate::domain::{Account, Password, Role, Timestamp, User, UserRef, Username};
 use crate::error::Error;
 use crate::token::IssuedToken;
 use crate::transfer::ImportUser;
@@ -34,8 +34,11 @@ pub enum Request {
         user: UserRef,
         patch: UserPatch,
     },
+    /// To the recycle bin, or with `purge` gone for good.
     DeleteUser {
         user: UserRef,
+        #[serde(default)]
+        purge: bool,
     },
     ListUsers(ListQuery),
     /// How many users a listing would hold (its limit and cursor aside).
@@ -76,6 +79,37 @@ pub enum Request {
     Unlock {
         user: UserRef,
     },
+    /// A page of the recycle bin, newest ids last, as `ListUsers` selects.
+    ListDeleted(ListQuery),
+    /// How many binned users a bin listing would hold.
+    CountDeleted(ListQuery),
+    /// Brings the binned user `user` names back, under `rename` if given.
+    RestoreUser {
+        user: UserRef,
+        #[serde(default)]
+        rename: Option<Username>,
+    },
+    /// Brings each named binned user back, reporting each one's outcome.
+    RestoreMany {
+        users: Vec<String>,
+    },
+    /// Removes for good the binned users `user` names (every one it names).
+    PurgeUser {
+        user: UserRef,
+    },
+    /// Removes for good the binned users deleted more than `older_than`
+    /// seconds ago, or every binned user.
+    EmptyBin {
+        #[serde(default)]
+        older_than: Option<u64>,
+    },
+    /// The database's settings.
+    Settings,
+    /// Changes one setting (see `Settings` for the names).
+    SetSetting {
+        name: String,
+        value: String,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -96,6 +130,11 @@ pub enum Response {
     Throttled(Option<crate::throttle::Throttled>),
     /// Whether there was anything to forget.
     Unlocked(bool),
+    DeletedPage(DeletedPage),
+    RestoreMany(RestoreReport),
+    /// How many binned users were removed for good.
+    Purged(u64),
+    Settings(Settings),
 }
 
 impl Request {
@@ -109,7 +148,10 @@ impl Request {
             | Request::Export { .. }
             | Request::Throttled { .. }
             | Request::Unlock { .. }
-            | Request::ImportBegin { .. } => false,
+            | Request::ImportBegin { .. }
+            | Request::ListDeleted(_)
+            | Request::CountDeleted(_)
+            | Request::Settings => false,
             Request::DeleteMany(req) => !req.dry_run,
             Request::Check { repair } => *repair,
             Request::CreateUser(_)
@@ -117,7 +159,12 @@ impl Request {
             | Request::DeleteUser { .. }
             | Request::Authenticate(_)
             | Request::Import { .. }
-            | Request::ImportEnd { .. } => true,
+            | Request::ImportEnd { .. }
+            | Request::RestoreUser { .. }
+            | Request::RestoreMany { .. }
+            | Request::PurgeUser { .. }
+            | Request::EmptyBin { .. }
+            | Request::SetSetting { .. } => true,
         }
     }
 }
@@ -152,6 +199,26 @@ pub struct ListQuery {
 impl ListQuery {
     pub const DEFAULT_LIMIT: usize = 100;
     pub const MAX_LIMIT: usize = 1000;
+
+    /// The page size and the id the page starts after, checked.
+    pub fn bounds(&self) -> Result<(usize, Option<Uuid>), Error> {
+        let limit = self.limit.unwrap_or(Self::DEFAULT_LIMIT);
+        if !(1..=Self::MAX_LIMIT).contains(&limit) {
+            return Err(Error::invalid(
+                "limit",
+                format!("must be between 1 and {}", Self::MAX_LIMIT),
+            ));
+        }
+        let after = self
+            .cursor
+            .as_deref()
+            .map(|c| {
+                Uuid::parse_str(c)
+                    .map_err(|_| Error::invalid("cursor", "is not a cursor this listing returned"))
+            })
+            .transpose()?;
+        Ok((limit, after))
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -174,6 +241,65 @@ pub struct DeleteMany {
     pub users: Vec<String>,
     #[serde(default)]
     pub dry_run: bool,
+    /// Gone for good rather than to the recycle bin.
+    #[serde(default)]
+    pub purge: bool,
+}
+
+/// A user in the recycle bin.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DeletedUser {
+    #[serde(flatten)]
+    pub user: User,
+    #[schema(value_type = String, format = DateTime)]
+    pub deleted_at: Timestamp,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DeletedPage {
+    pub users: Vec<DeletedUser>,
+    pub next_cursor: Option<String>,
+}
+
+/// A page of the recycle bin; `next_cursor` is null on the last page.
+#[derive(Serialize, ToSchema)]
+pub struct DeletedUserPage {
+    pub data: Vec<DeletedUser>,
+    pub next_cursor: Option<String>,
+}
+
+/// The outcome for each name given to a bulk restore, in the order given.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct RestoreReport {
+    /// One name for each user restored: the first that named it.
+    pub restored: Vec<String>,
+    /// Names no binned user has.
+    pub not_found: Vec<String>,
+    /// Names of binned users that could not come back, and why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub refused: Vec<Refusal>,
+    /// Names of a user that an earlier name already covered.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub duplicates: Vec<String>,
+    /// Stopped by Ctrl-C after a batch: `remaining` were not looked at.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub interrupted: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub remaining: Vec<String>,
+}
+
+/// A name a bulk operation refused, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Refusal {
+    pub user: String,
+    pub reason: String,
+}
+
+/// The database's settings, shared by every process on it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Settings {
+    /// How long deleted users stay in the recycle bin, e.g. `30d`.
+    pub bin_retention: String,
 }
 
 /// The outcome for each name given, in the order given.

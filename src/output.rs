@@ -13,7 +13,7 @@ use crate::cli::Format;
 use crate::domain::CheckReport;
 use crate::domain::User;
 use crate::error::Error;
-use crate::ops::{Data, SavedUser, UserPage};
+use crate::ops::{Data, DeletedPage, DeletedUser, RestoreReport, SavedUser, Settings};
 use crate::ops::{DeleteManyReport, Page, Saved};
 use crate::service::Migrated;
 use crate::token::IssuedToken;
@@ -84,47 +84,40 @@ impl Printer {
         }
     }
 
-    pub fn deleted(&self, out: &mut dyn Write, user: &User) -> io::Result<()> {
+    /// A deleted user: to the recycle bin, or with `purged` for good.
+    pub fn deleted(&self, out: &mut dyn Write, user: &User, purged: bool) -> io::Result<()> {
+        match self.format {
+            Format::Table | Format::Wide if purged => {
+                writeln!(out, "deleted user {} ({}) for good", user.username, user.id)
+            }
+            Format::Table | Format::Wide => {
+                writeln!(out, "deleted user {} ({})", user.username, user.id)?;
+                self.note(&format!(
+                    "it is in the recycle bin: `usersctl user restore {}` brings it back",
+                    user.id
+                ));
+                Ok(())
+            }
+            _ => self.user(out, user),
+        }
+    }
+
+    pub fn restored(&self, out: &mut dyn Write, user: &User) -> io::Result<()> {
         match self.format {
             Format::Table | Format::Wide => {
-                writeln!(out, "deleted user {} ({})", user.username, user.id)
+                writeln!(out, "restored user {} ({})", user.username, user.id)
             }
             _ => self.user(out, user),
         }
     }
 
     pub fn page(&self, out: &mut dyn Write, page: &Page) -> io::Result<()> {
-        match self.format {
-            Format::Json => pretty(
-                out,
-                &UserPage {
-                    data: page.users.clone(),
-                    next_cursor: page.next_cursor.clone(),
-                },
-            ),
-            Format::Name => page
-                .users
-                .iter()
-                .try_for_each(|u| writeln!(out, "{}", u.username)),
-            Format::Table | Format::Wide => {
-                if page.users.is_empty() {
-                    self.note("no users match");
-                } else {
-                    self.list_table(&page.users)
-                        .write(out, self.headers, self.width)?;
-                }
-                // Even with --quiet: a table that silently stopped at one page
-                // would read as the whole list.
-                if let Some(c) = &page.next_cursor {
-                    eprintln!("more users follow: --cursor {c}");
-                }
-                Ok(())
-            }
-        }
+        let table = |users: &[User]| self.list_table(users);
+        self.listing(out, &page.users, page.next_cursor.as_deref(), &table)
     }
 
     /// One page of a listing written whole, as part of one document: the
-    /// names, or (for JSON) the users of one `{"data": [...]}` object.
+    /// first opens a JSON `{"data": [...]}` object, the last closes it.
     pub fn page_part(
         &self,
         out: &mut dyn Write,
@@ -132,22 +125,87 @@ impl Printer {
         first: bool,
         last: bool,
     ) -> io::Result<()> {
+        let table = |users: &[User]| self.list_table(users);
+        let next = page.next_cursor.as_deref();
+        self.listing_part(out, &page.users, next, (first, last), &table)
+    }
+
+    /// A page of the recycle bin.
+    pub fn deleted_page(&self, out: &mut dyn Write, page: &DeletedPage) -> io::Result<()> {
+        let table = |users: &[DeletedUser]| self.bin_table(users);
+        self.listing(out, &page.users, page.next_cursor.as_deref(), &table)
+    }
+
+    /// A page of the recycle bin, as `page_part`.
+    pub fn deleted_page_part(
+        &self,
+        out: &mut dyn Write,
+        page: &DeletedPage,
+        first: bool,
+        last: bool,
+    ) -> io::Result<()> {
+        let table = |users: &[DeletedUser]| self.bin_table(users);
+        let next = page.next_cursor.as_deref();
+        self.listing_part(out, &page.users, next, (first, last), &table)
+    }
+
+    fn listing<T: Listed>(
+        &self,
+        out: &mut dyn Write,
+        items: &[T],
+        next_cursor: Option<&str>,
+        table: &dyn Fn(&[T]) -> Columns,
+    ) -> io::Result<()> {
         match self.format {
-            Format::Table | Format::Wide => self.page(out, page),
-            Format::Name => page
-                .users
+            Format::Json => pretty(
+                out,
+                &Listing {
+                    data: items,
+                    next_cursor,
+                },
+            ),
+            Format::Name => items
                 .iter()
-                .try_for_each(|u| writeln!(out, "{}", u.username)),
+                .try_for_each(|u| writeln!(out, "{}", u.username())),
+            Format::Table | Format::Wide => {
+                if items.is_empty() {
+                    self.note("no users match");
+                } else {
+                    table(items).write(out, self.headers, self.width)?;
+                }
+                // Even with --quiet: a table that silently stopped at one page
+                // would read as the whole list.
+                if let Some(c) = next_cursor {
+                    eprintln!("more users follow: --cursor {c}");
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn listing_part<T: Listed>(
+        &self,
+        out: &mut dyn Write,
+        items: &[T],
+        next_cursor: Option<&str>,
+        (first, last): (bool, bool),
+        table: &dyn Fn(&[T]) -> Columns,
+    ) -> io::Result<()> {
+        match self.format {
+            Format::Table | Format::Wide => self.listing(out, items, next_cursor, table),
+            Format::Name => items
+                .iter()
+                .try_for_each(|u| writeln!(out, "{}", u.username())),
             Format::Json => {
                 if first {
                     write!(out, "{{\n  \"data\": [")?;
                 }
-                for (i, user) in page.users.iter().enumerate() {
+                for (i, item) in items.iter().enumerate() {
                     if !(first && i == 0) {
                         write!(out, ",")?;
                     }
-                    // Indented as `to_writer_pretty` would have it, one user at a time.
-                    let pretty = serde_json::to_string_pretty(user)?;
+                    // Indented as `to_writer_pretty` would have it, one item at a time.
+                    let pretty = serde_json::to_string_pretty(item)?;
                     for line in pretty.lines() {
                         write!(out, "\n    {line}")?;
                     }
@@ -157,6 +215,99 @@ impl Printer {
                 }
                 Ok(())
             }
+        }
+    }
+
+    /// The recycle bin's columns: the id matters, as it tells apart users
+    /// deleted under one name.
+    fn bin_table(&self, users: &[DeletedUser]) -> Columns {
+        let mut header = vec!["USERNAME", "EMAIL", "DELETED", "ID"];
+        if self.wide {
+            header.extend(["ROLE", "STATUS", "CREATED"]);
+        }
+        Columns {
+            shrinkable: header.iter().map(|h| *h == "EMAIL").collect(),
+            header,
+            rows: users
+                .iter()
+                .map(|d| {
+                    let u = &d.user;
+                    let mut row = vec![
+                        u.username.to_string(),
+                        u.email.to_string(),
+                        d.deleted_at.to_string(),
+                        u.id.to_string(),
+                    ];
+                    if self.wide {
+                        row.extend([
+                            u.role.to_string(),
+                            status(u).to_owned(),
+                            u.created_at.to_string(),
+                        ]);
+                    }
+                    row
+                })
+                .collect(),
+        }
+    }
+
+    pub fn restore_report(&self, out: &mut dyn Write, report: &RestoreReport) -> io::Result<()> {
+        match self.format {
+            Format::Json => self.json(out, report),
+            Format::Name => report
+                .restored
+                .iter()
+                .try_for_each(|u| writeln!(out, "{u}")),
+            Format::Table | Format::Wide => {
+                for name in &report.restored {
+                    writeln!(out, "restored\t{name}")?;
+                }
+                for name in &report.not_found {
+                    writeln!(out, "not found\t{name}")?;
+                }
+                for r in &report.refused {
+                    writeln!(out, "refused\t{}\t{}", r.user, r.reason)?;
+                }
+                for name in &report.duplicates {
+                    writeln!(out, "duplicate\t{name}")?;
+                }
+                for name in &report.remaining {
+                    writeln!(out, "not handled\t{name}")?;
+                }
+                let mut summary = format!(
+                    "restored {}, not found {}, refused {}",
+                    report.restored.len(),
+                    report.not_found.len(),
+                    report.refused.len()
+                );
+                if !report.duplicates.is_empty() {
+                    summary += &format!(", duplicates {}", report.duplicates.len());
+                }
+                if report.interrupted {
+                    summary += &format!(", not handled {}", report.remaining.len());
+                }
+                self.note(&summary);
+                Ok(())
+            }
+        }
+    }
+
+    /// How many binned users were removed for good.
+    pub fn purged(&self, out: &mut dyn Write, n: u64) -> io::Result<()> {
+        match self.format {
+            Format::Json => self.json(out, &serde_json::json!({ "purged": n })),
+            _ => writeln!(
+                out,
+                "purged {n} deleted user{} for good",
+                if n == 1 { "" } else { "s" }
+            ),
+        }
+    }
+
+    pub fn settings(&self, out: &mut dyn Write, settings: &Settings) -> io::Result<()> {
+        match self.format {
+            Format::Json => self.json(out, settings),
+            _ => writeln!(out, "bin-retention\t{}", settings.bin_retention),
         }
     }
 
@@ -489,4 +640,28 @@ fn user_table(u: &User) -> Table {
         table.add_row([k.to_owned(), v]);
     }
     table
+}
+
+/// What a listing holds: something with a username, written as JSON.
+trait Listed: Serialize {
+    fn username(&self) -> &str;
+}
+
+impl Listed for User {
+    fn username(&self) -> &str {
+        self.username.as_str()
+    }
+}
+
+impl Listed for DeletedUser {
+    fn username(&self) -> &str {
+        self.user.username.as_str()
+    }
+}
+
+/// A page as JSON: `{"data": [...], "next_cursor": …}`.
+#[derive(Serialize)]
+struct Listing<'a, T> {
+    data: &'a [T],
+    next_cursor: Option<&'a str>,
 }

@@ -86,6 +86,24 @@ pub fn run(config: ServeConfig) -> Result<()> {
         println!("listening on http://{addr}");
         tracing::info!("listening on http://{addr}");
         let app = http::router(service.clone(), &http);
+        // Expired recycle-bin entries go even when nothing is deleted (the
+        // sweep itself runs at most hourly across every instance).
+        let sweeper = service.clone();
+        let sweeps = tokio::spawn(async move {
+            let mut every = tokio::time::interval(Duration::from_secs(600));
+            loop {
+                every.tick().await;
+                let service = sweeper.clone();
+                match tokio::task::spawn_blocking(move || service.sweep_bin()).await {
+                    Ok(Ok(0)) => {}
+                    Ok(Ok(n)) => {
+                        tracing::info!(purged = n, "swept expired users from the recycle bin")
+                    }
+                    Ok(Err(e)) => tracing::warn!(error = %e, "sweeping the recycle bin failed"),
+                    Err(e) => tracing::warn!(error = %e, "sweeping the recycle bin failed"),
+                }
+            }
+        });
         let stopping = service.clone();
         let shutdown = async move {
             shutdown.await;
@@ -98,6 +116,7 @@ pub fn run(config: ServeConfig) -> Result<()> {
             });
         };
         http::server::run(listener, app, shutdown).await;
+        sweeps.abort();
         if let Some((dir, task)) = admin_task {
             task.abort();
             let _ = std::fs::remove_file(crate::socket::socket_path(dir));

@@ -25,7 +25,7 @@ pub use crate::layout::SOCKET_FILE;
 /// 2: imports are begun and ended on the connection (`ImportRun`).
 /// 3: listings select by last login, creation and password demand, and count
 /// (a server that ignored the new fields would select more than asked).
-pub const PROTOCOL_VERSION: u32 = 3;
+pub const PROTOCOL_VERSION: u32 = 4;
 /// Largest request line accepted (a bulk delete of ~1M names fits).
 const MAX_LINE: u64 = 64 * 1024 * 1024;
 
@@ -300,6 +300,14 @@ fn op_name(request: &Request) -> &'static str {
         Request::Check { .. } => "check",
         Request::Throttled { .. } => "throttled",
         Request::Unlock { .. } => "unlock",
+        Request::ListDeleted(_) => "list_deleted",
+        Request::CountDeleted(_) => "count_deleted",
+        Request::RestoreUser { .. } => "restore_user",
+        Request::RestoreMany { .. } => "restore_many",
+        Request::PurgeUser { .. } => "purge_user",
+        Request::EmptyBin { .. } => "empty_bin",
+        Request::Settings => "settings",
+        Request::SetSetting { .. } => "set_setting",
     }
 }
 

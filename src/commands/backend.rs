@@ -74,6 +74,17 @@ impl Backend {
         }
     }
 
+    /// `call` for bulk work that stops after the batch in hand on Ctrl-C.
+    pub(super) fn call_until_interrupted(&self, request: Request) -> Result<Response> {
+        let stop = &crate::interrupt::stop_requested;
+        match self {
+            Backend::Local(service) => service
+                .execute_until(&Actor::Operator, request, stop)?
+                .wait(),
+            Backend::Remote { client, .. } => client.borrow_mut().call_until(request, stop),
+        }
+    }
+
     /// Begins an import, carried out here or by the server holding the
     /// database (see `service::ImportRun`).
     pub(super) fn import_begin(&self, atomic: bool) -> Result<Importing> {

@@ -8,7 +8,7 @@ use super::backend::Backend;
 use super::import::progress_bar;
 use super::requests::{confirm, read_names};
 use super::{emit, unexpected};
-use crate::cli::{DeleteManyArgs, Format, ListArgs, SelectArgs};
+use crate::cli::{DeleteManyArgs, Format, ListArgs, RestoreArgs, SelectArgs};
 use crate::error::{Error, Result};
 use crate::ops::{DeleteMany, ListQuery, Request, Response};
 use crate::output::Printer;
@@ -135,6 +135,7 @@ pub(super) fn delete_many(
             DeleteMany {
                 users: users.clone(),
                 dry_run: true,
+                purge: args.purge,
             },
             &|_| {},
         )?;
@@ -158,14 +159,16 @@ pub(super) fn delete_many(
             DeleteMany {
                 users: users.clone(),
                 dry_run: true,
+                purge: args.purge,
             },
             &|_| {},
         )?;
         let n = found.deleted.len();
         if n > 0 {
             confirm(&format!(
-                "Delete {n} user{}?",
-                if n == 1 { "" } else { "s" }
+                "Delete {n} user{}{}?",
+                if n == 1 { "" } else { "s" },
+                if args.purge { " for good" } else { "" }
             ))?;
         }
     }
@@ -178,6 +181,7 @@ pub(super) fn delete_many(
     let request = DeleteMany {
         users,
         dry_run: args.dry_run,
+        purge: args.purge,
     };
     let bar = if matches!(backend, Backend::Remote { .. }) {
         // The server does the work and says nothing until it is done.
@@ -233,4 +237,97 @@ pub(super) fn delete_many(
             "were"
         },
     )))
+}
+
+/// `users deleted`: the recycle bin, listed as `list` lists users.
+pub(super) fn deleted(
+    backend: &Backend,
+    args: ListArgs,
+    printer: &Printer,
+    out: &mut dyn Write,
+) -> Result<()> {
+    if args.count {
+        let query = selection(args.select);
+        return match backend.call(Request::CountDeleted(query))? {
+            Response::Count(n) => emit(printer.count(out, n)),
+            other => Err(unexpected(&other)),
+        };
+    }
+    let every = args.limit.is_none() && printer.format != Format::Table;
+    let mut query = list_query(args);
+    let expect = |response| match response {
+        Response::DeletedPage(page) => Ok(page),
+        other => Err(unexpected(&other)),
+    };
+    if !every {
+        let page = expect(backend.call(Request::ListDeleted(query))?)?;
+        return emit(printer.deleted_page(out, &page));
+    }
+    query.limit = Some(ListQuery::MAX_LIMIT);
+    let mut first = true;
+    loop {
+        let page = expect(backend.call(Request::ListDeleted(query.clone()))?)?;
+        let last = page.next_cursor.is_none();
+        emit(printer.deleted_page_part(out, &page, first, last))?;
+        if last {
+            return Ok(());
+        }
+        first = false;
+        query.cursor = page.next_cursor;
+    }
+}
+
+/// `users restore`: every name read first, then restored in batches.
+pub(super) fn restore_many(
+    open: &dyn Fn() -> Result<Backend>,
+    args: RestoreArgs,
+    printer: &Printer,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let mut users = args.users;
+    if let Some(from) = &args.from {
+        users.extend(read_names(from)?);
+    }
+    if users.is_empty() {
+        return Err(Error::usage(
+            "no users named: give names as arguments, or with --from FILE (- for stdin)",
+        ));
+    }
+    let backend = open()?;
+    crate::interrupt::writing();
+    let report = match backend.call_until_interrupted(Request::RestoreMany { users })? {
+        Response::RestoreMany(report) => report,
+        other => return Err(unexpected(&other)),
+    };
+    emit(printer.restore_report(out, &report))?;
+    let restored = report.restored.len();
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    if report.interrupted {
+        return Err(Error::Interrupted(format!(
+            "interrupted: restored {restored} user{} before stopping; {} name{} not handled (listed above)",
+            plural(restored),
+            report.remaining.len(),
+            plural(report.remaining.len()),
+        )));
+    }
+    if !report.refused.is_empty() {
+        return Err(Error::Conflict(format!(
+            "{} of the named users could not be restored (listed above); {restored} user{} restored",
+            report.refused.len(),
+            plural(restored),
+        )));
+    }
+    if !report.not_found.is_empty() {
+        return Err(Error::PartlyNotFound(format!(
+            "{} of the named users {} not in the recycle bin; {restored} user{} restored",
+            report.not_found.len(),
+            if report.not_found.len() == 1 {
+                "was"
+            } else {
+                "were"
+            },
+            plural(restored),
+        )));
+    }
+    Ok(())
 }

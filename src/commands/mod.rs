@@ -11,11 +11,14 @@ use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 
 use self::backend::Backend;
+use self::backend::check_reserved;
 use self::export::{export, export_sink};
 use self::import::import;
-use self::list::{delete_many, list};
+use self::list::{delete_many, deleted, list, restore_many};
 use self::requests::{authenticate_request, confirm, create_request, update_request};
-use crate::cli::{Cli, Command, Format, ListArgs, LogFormat, UserCommand, UsersCommand};
+use crate::cli::{
+    Cli, Command, Format, ListArgs, LogFormat, SettingsCommand, UserCommand, UsersCommand,
+};
 use crate::database::Database;
 use crate::domain::{PasswordPolicy, UserRef};
 use crate::error::{Error, Result};
@@ -190,7 +193,7 @@ fn run_operation(
             let saved = expect_saved(open()?.call(request)?)?;
             emit(printer.saved(out, &saved))
         }
-        Command::User(UserCommand::Delete { user, yes }) => {
+        Command::User(UserCommand::Delete { user, yes, purge }) => {
             let named = user.to_string();
             let target = if yes {
                 user
@@ -198,20 +201,76 @@ fn run_operation(
                 // Looked up, then the database let go while the person decides.
                 let shown = expect_user(open()?.call(Request::GetUser { user: user.clone() })?)?;
                 confirm(&format!(
-                    "Delete user {} <{}>?",
-                    shown.username, shown.email
+                    "Delete user {} <{}>{}?",
+                    shown.username,
+                    shown.email,
+                    if purge { " for good" } else { "" }
                 ))?;
                 UserRef::Id(shown.id)
             };
             crate::interrupt::writing();
-            let deleted =
-                open()?
-                    .call(Request::DeleteUser { user: target })
-                    .map_err(|e| match e {
-                        Error::NotFound(_) => Error::NotFound(format!("user {named} not found")),
-                        e => e,
-                    })?;
-            emit(printer.deleted(out, &expect_user(deleted)?))
+            let deleted = open()?
+                .call(Request::DeleteUser {
+                    user: target,
+                    purge,
+                })
+                .map_err(|e| match e {
+                    Error::NotFound(_) => Error::NotFound(format!("user {named} not found")),
+                    e => e,
+                })?;
+            emit(printer.deleted(out, &expect_user(deleted)?, purge))
+        }
+        Command::User(UserCommand::Restore { user, rename }) => {
+            if let Some(name) = &rename {
+                check_reserved(caller, name)?;
+            }
+            crate::interrupt::writing();
+            let restored = expect_user(open()?.call(Request::RestoreUser { user, rename })?)?;
+            emit(printer.restored(out, &restored))
+        }
+        Command::User(UserCommand::Purge { user, yes }) => {
+            if !yes {
+                confirm(&format!(
+                    "Remove every deleted user named {user} from the recycle bin for good?"
+                ))?;
+            }
+            crate::interrupt::writing();
+            match open()?.call(Request::PurgeUser { user })? {
+                Response::Purged(n) => emit(printer.purged(out, n)),
+                other => Err(unexpected(&other)),
+            }
+        }
+        Command::Users(UsersCommand::Deleted(args)) => deleted(&open()?, args, printer, out),
+        Command::Users(UsersCommand::Restore(args)) => restore_many(open, args, printer, out),
+        Command::Users(UsersCommand::Purge(args)) => {
+            if !args.yes {
+                confirm(&match args.older_than {
+                    Some(d) => format!(
+                        "Remove users deleted over {} ago from the recycle bin for good?",
+                        humantime::format_duration(d)
+                    ),
+                    None => "Empty the recycle bin for good?".to_owned(),
+                })?;
+            }
+            crate::interrupt::writing();
+            let older_than = args.older_than.map(|d| d.as_secs());
+            match open()?.call(Request::EmptyBin { older_than })? {
+                Response::Purged(n) => emit(printer.purged(out, n)),
+                other => Err(unexpected(&other)),
+            }
+        }
+        Command::Settings(command) => {
+            let request = match command {
+                SettingsCommand::Show => Request::Settings,
+                SettingsCommand::Set { name, value } => {
+                    crate::interrupt::writing();
+                    Request::SetSetting { name, value }
+                }
+            };
+            match open()?.call(request)? {
+                Response::Settings(settings) => emit(printer.settings(out, &settings)),
+                other => Err(unexpected(&other)),
+            }
         }
         Command::Users(UsersCommand::List(args)) => list(&open()?, args, printer, out),
         Command::Users(UsersCommand::DeleteMany(args)) => delete_many(open, args, printer, out),
@@ -300,6 +359,10 @@ fn unexpected(response: &Response) -> Error {
         Response::Check(_) => "check report",
         Response::Throttled(_) => "throttle state",
         Response::Unlocked(_) => "unlock outcome",
+        Response::DeletedPage(_) => "recycle bin page",
+        Response::RestoreMany(_) => "restore report",
+        Response::Purged(_) => "purge count",
+        Response::Settings(_) => "settings",
     };
     Error::internal(format!("unexpected {kind} response"))
 }
@@ -309,10 +372,15 @@ fn unexpected(response: &Response) -> Error {
 pub fn printer(cli: &Cli) -> Printer {
     let no_headers = matches!(
         &cli.command,
-        Command::Users(UsersCommand::List(ListArgs {
-            no_headers: true,
-            ..
-        }))
+        Command::Users(
+            UsersCommand::List(ListArgs {
+                no_headers: true,
+                ..
+            }) | UsersCommand::Deleted(ListArgs {
+                no_headers: true,
+                ..
+            })
+        )
     );
     Printer {
         format: match cli.output {

@@ -303,7 +303,7 @@ where
 }
 
 // What the schemas state of each text field; the domain types check the same.
-const USERNAME: Kind = Kind::Text {
+pub const USERNAME: Kind = Kind::Text {
     min: None,
     max: None,
     pattern: Some("^[a-zA-Z0-9][a-zA-Z0-9._-]{2,31}$"),

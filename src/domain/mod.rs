@@ -15,7 +15,7 @@ mod user;
 mod username;
 
 pub use attributes::Attributes;
-pub use change::{NewUser, PasswordChoice, Profile, UserPatch};
+pub use change::{NewUser, PasswordChoice, Profile, USERNAME, UserPatch};
 pub use check::{CheckReport, Problem};
 pub use email::Email;
 pub use name::DisplayName;

@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{ObjectBuilder, Schema};
 
-use crate::domain::{NewUser, UserPatch};
+use crate::domain::{NewUser, USERNAME, UserPatch};
 use crate::fields::{Body, Field, Kind, documented, field, required};
 
 pub static LOGIN: Body = Body {
@@ -39,11 +39,55 @@ pub static DELETE_USERS: Body = Body {
     fields: &[
         required("users", Kind::Strings { min: 1, max: 10000 }),
         field("dry_run", Kind::Bool),
+        documented(
+            field("purge", Kind::Bool),
+            "Delete for good, not to the recycle bin",
+        ),
     ],
 };
 
+pub static RESTORE_USER: Body = Body {
+    name: "RestoreUserRequest",
+    doc: "`POST /recycle-bin/{user}/restore`: the body may be left out.",
+    fields: &[documented(
+        field("username", USERNAME),
+        "Restore the user under this username (its own has been taken meanwhile)",
+    )],
+};
+
+pub static RESTORE_USERS: Body = Body {
+    name: "RestoreUsersRequest",
+    doc: "`POST /recycle-bin/restore`",
+    fields: &[required("users", Kind::Strings { min: 1, max: 10000 })],
+};
+
+pub static UPDATE_SETTINGS: Body = Body {
+    name: "UpdateSettingsRequest",
+    doc: "`PATCH /settings`: only the settings present change.",
+    fields: &[documented(
+        field(
+            "bin_retention",
+            Kind::Text {
+                min: None,
+                max: None,
+                pattern: Some("^[1-9][0-9]{0,5}[hdw]$"),
+                format: None,
+            },
+        ),
+        "How long deleted users stay in the recycle bin, e.g. `30d` (h, d or w; 1h to 3650d)",
+    )],
+};
+
 /// Every described body, for the OpenAPI document.
-pub static ALL: [&Body; 4] = [&LOGIN, &CREATE_USER, &UPDATE_USER, &DELETE_USERS];
+pub static ALL: [&Body; 7] = [
+    &LOGIN,
+    &CREATE_USER,
+    &UPDATE_USER,
+    &DELETE_USERS,
+    &RESTORE_USER,
+    &RESTORE_USERS,
+    &UPDATE_SETTINGS,
+];
 
 /// The JSON Schema of `body`: an object of exactly its fields.
 pub fn schema(body: &Body) -> Value {
@@ -137,6 +181,9 @@ named!(LoginRequest, LOGIN);
 named!(CreateUserRequest, CREATE_USER);
 named!(UpdateUserRequest, UPDATE_USER);
 named!(DeleteUsersRequest, DELETE_USERS);
+named!(RestoreUserRequest, RESTORE_USER);
+named!(RestoreUsersRequest, RESTORE_USERS);
+named!(UpdateSettingsRequest, UPDATE_SETTINGS);
 
 #[cfg(test)]
 mod tests {

@@ -15,7 +15,7 @@ mod tests;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{DefaultBodyLimit, Path as UrlPath, Query, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, Path as UrlPath, Query, State};
 use axum::http::header::LOCATION;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response as HttpResponse};
@@ -26,13 +26,14 @@ use tower_http::timeout::TimeoutLayer;
 
 use self::body::{JsonObject, Token};
 use self::limits::Limits;
-use self::openapi::{Data, ErrorBody, Health, Revoked, SavedUser, UserPage, Version};
+use self::openapi::{Data, ErrorBody, Health, Purged, Revoked, SavedUser, UserPage, Version};
 use crate::domain::User;
 use crate::domain::{Password, Role, Timestamp, UserRef};
+use crate::error::FieldError;
 use crate::error::{Error, Result};
 use crate::ops::{
-    Credentials, DeleteMany, DeleteManyReport, ListQuery, NewUser, Request, Response, Saved,
-    UserPatch,
+    Credentials, DeleteMany, DeleteManyReport, DeletedUserPage, ListQuery, NewUser, Request,
+    Response, RestoreReport, Saved, Settings, UserPatch,
 };
 use crate::service::{Actor, Service};
 use crate::token::IssuedToken;
@@ -127,6 +128,11 @@ pub fn router(service: Arc<Service>, config: &HttpConfig) -> Router {
             "/users/{user}",
             get(get_user).patch(update_user).delete(delete_user),
         )
+        .route("/recycle-bin", get(list_deleted).delete(empty_bin))
+        .route("/recycle-bin/restore", post(restore_users))
+        .route("/recycle-bin/{user}", axum::routing::delete(purge_user))
+        .route("/recycle-bin/{user}/restore", post(restore_user))
+        .route("/settings", get(settings).patch(update_settings))
         .route("/openapi.json", get(openapi::document))
         .fallback(|| async { (StatusCode::NOT_FOUND, "") })
         .with_state(state)
@@ -455,9 +461,13 @@ async fn update_user(
     }
 }
 
-/// Delete a user (admin, or the user itself); answers with the deleted record.
+/// Delete a user (admin, or the user itself) to the recycle bin, or with
+/// `purge=true` for good; answers with the deleted record.
 #[utoipa::path(delete, path = "/users/{user}", tag = "users", security(("bearer" = []), ("token_header" = [])),
-    params(("user" = String, Path, description = "Id, username or email")),
+    params(
+        ("user" = String, Path, description = "Id, username or email"),
+        ("purge" = Option<bool>, Query, description = "Delete for good, not to the recycle bin (for erasure requests)"),
+    ),
     responses(
         (status = 200, body = Data<User>),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
@@ -466,15 +476,30 @@ async fn delete_user(
     State(app): State<AppState>,
     Token(token): Token,
     UrlPath(user): UrlPath<String>,
+    Query(params): Query<Vec<(String, String)>>,
 ) -> Result<Json<Data<User>>> {
+    let mut purge = false;
+    let mut errors = Vec::new();
+    for (key, value) in params {
+        match (key.as_str(), value.as_str()) {
+            ("purge", "true") => purge = true,
+            ("purge", "false") => purge = false,
+            ("purge", _) => errors.push(FieldError::new(&key, "must be true or false")),
+            _ => errors.push(FieldError::new(&key, "is not a known parameter")),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Error::fields(errors));
+    }
     let user = user_ref(&user)?;
-    match app.call(token, Request::DeleteUser { user }).await? {
+    match app.call(token, Request::DeleteUser { user, purge }).await? {
         Response::User(user) => Ok(data(user)),
         _ => Err(Error::internal("unexpected response")),
     }
 }
 
-/// Delete many users (admin), reporting each one's outcome.
+/// Delete many users (admin) to the recycle bin, or with `purge` for
+/// good, reporting each one's outcome.
 #[utoipa::path(delete, path = "/users", tag = "users", security(("bearer" = []), ("token_header" = [])),
     request_body = bodies::DeleteUsersRequest,
     responses(
@@ -489,6 +514,7 @@ async fn delete_users(
     let mut f = f.described_by(&bodies::DELETE_USERS);
     let users = f.array_of_strings("users");
     let dry_run = f.bool("dry_run").unwrap_or(false);
+    let purge = f.bool("purge").unwrap_or(false);
     if users.as_ref().is_some_and(Vec::is_empty) {
         f.invalid("users", "must name at least one user");
     }
@@ -498,10 +524,223 @@ async fn delete_users(
     f.finish()?;
     let users = users.unwrap_or_default();
     match app
-        .call(token, Request::DeleteMany(DeleteMany { users, dry_run }))
+        .call(
+            token,
+            Request::DeleteMany(DeleteMany {
+                users,
+                dry_run,
+                purge,
+            }),
+        )
         .await?
     {
         Response::DeleteMany(report) => Ok(data(report)),
+        _ => Err(Error::internal("unexpected response")),
+    }
+}
+
+/// List the recycle bin (admin): deleted users still kept, in id order, a
+/// page at a time; the filters are `GET /users`'.
+#[utoipa::path(get, path = "/recycle-bin", tag = "recycle bin", security(("bearer" = []), ("token_header" = [])),
+    params(
+        ("limit" = Option<u16>, Query, minimum = 1, maximum = 1000, description = "Page size (default 100)"),
+        ("cursor" = Option<uuid::Uuid>, Query, description = "`next_cursor` of the previous page"),
+        ("role" = Option<crate::domain::Role>, Query),
+        ("blocked" = Option<bool>, Query),
+        ("search" = Option<String>, Query, description = "Text in the username, email or name"),
+        ("must_change_password" = Option<bool>, Query),
+        ("never_logged_in" = Option<bool>, Query),
+        ("inactive_for" = Option<String>, Query, pattern = "^[1-9][0-9]{0,5}[smhdw]$", description = "Not seen for this long, e.g. `90d` (s, m, h, d or w)"),
+        ("created_before" = Option<String>, Query, format = DateTime, description = "Created before this instant (RFC 3339)"),
+        ("created_after" = Option<String>, Query, format = DateTime, description = "Created at this instant or later (RFC 3339)"),
+    ),
+    responses(
+        (status = 200, body = DeletedUserPage),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = "default", description = "Error", body = ErrorBody)))]
+async fn list_deleted(
+    State(app): State<AppState>,
+    Token(token): Token,
+    Query(params): Query<Vec<(String, String)>>,
+) -> Result<Json<DeletedUserPage>> {
+    let query = list_query(params)?;
+    match app.call(token, Request::ListDeleted(query)).await? {
+        Response::DeletedPage(page) => Ok(Json(DeletedUserPage {
+            data: page.users,
+            next_cursor: page.next_cursor,
+        })),
+        _ => Err(Error::internal("unexpected response")),
+    }
+}
+
+/// Bring a deleted user back (admin), whole: id, password, attributes and
+/// timestamps; tokens from before the delete stay dead. 409 when its
+/// username or email has been taken meanwhile (restore it under another
+/// `username`), or when the name is one of several deleted users' (name it
+/// by id).
+#[utoipa::path(post, path = "/recycle-bin/{user}/restore", tag = "recycle bin", security(("bearer" = []), ("token_header" = [])),
+    params(("user" = String, Path, description = "Id, username or email it had")),
+    request_body(content = bodies::RestoreUserRequest, description = "May be left out"),
+    responses(
+        (status = 200, body = Data<User>),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = "default", description = "Error", body = ErrorBody)))]
+async fn restore_user(
+    State(app): State<AppState>,
+    Token(token): Token,
+    UrlPath(user): UrlPath<String>,
+    request: axum::extract::Request,
+) -> Result<Json<Data<User>>> {
+    let user = UserRef::parse(&user)
+        .map_err(|_| Error::NotFound(format!("user {user} is not in the recycle bin")))?;
+    let has_body = request
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .is_none_or(|n| n != "0");
+    let rename = if has_body {
+        let JsonObject(f) = JsonObject::from_request(request, &()).await?;
+        let mut f = f.described_by(&bodies::RESTORE_USER);
+        let rename = f.string("username", crate::domain::Username::parse);
+        f.finish()?;
+        rename
+    } else {
+        None
+    };
+    match app
+        .call(token, Request::RestoreUser { user, rename })
+        .await?
+    {
+        Response::User(user) => Ok(data(user)),
+        _ => Err(Error::internal("unexpected response")),
+    }
+}
+
+/// Bring many deleted users back (admin), reporting each one's outcome.
+#[utoipa::path(post, path = "/recycle-bin/restore", tag = "recycle bin", security(("bearer" = []), ("token_header" = [])),
+    request_body = bodies::RestoreUsersRequest,
+    responses(
+        (status = 200, body = Data<RestoreReport>),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = "default", description = "Error", body = ErrorBody)))]
+async fn restore_users(
+    State(app): State<AppState>,
+    Token(token): Token,
+    JsonObject(f): JsonObject,
+) -> Result<Json<Data<RestoreReport>>> {
+    let mut f = f.described_by(&bodies::RESTORE_USERS);
+    let users = f.array_of_strings("users");
+    if users.as_ref().is_some_and(Vec::is_empty) {
+        f.invalid("users", "must name at least one user");
+    }
+    if users.as_ref().is_some_and(|u| u.len() > 10_000) {
+        f.invalid("users", "must name at most 10000 users a request");
+    }
+    f.finish()?;
+    let users = users.unwrap_or_default();
+    match app.call(token, Request::RestoreMany { users }).await? {
+        Response::RestoreMany(report) => Ok(data(report)),
+        _ => Err(Error::internal("unexpected response")),
+    }
+}
+
+/// Remove a deleted user from the recycle bin for good (admin): every
+/// deleted user the name names.
+#[utoipa::path(delete, path = "/recycle-bin/{user}", tag = "recycle bin", security(("bearer" = []), ("token_header" = [])),
+    params(("user" = String, Path, description = "Id, username or email it had")),
+    responses(
+        (status = 200, body = Data<Purged>),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = "default", description = "Error", body = ErrorBody)))]
+async fn purge_user(
+    State(app): State<AppState>,
+    Token(token): Token,
+    UrlPath(user): UrlPath<String>,
+) -> Result<Json<Data<Purged>>> {
+    let user = UserRef::parse(&user)
+        .map_err(|_| Error::NotFound(format!("user {user} is not in the recycle bin")))?;
+    match app.call(token, Request::PurgeUser { user }).await? {
+        Response::Purged(purged) => Ok(data(Purged { purged })),
+        _ => Err(Error::internal("unexpected response")),
+    }
+}
+
+/// Empty the recycle bin for good (admin), or with `older_than` only of
+/// users deleted longer ago than that.
+#[utoipa::path(delete, path = "/recycle-bin", tag = "recycle bin", security(("bearer" = []), ("token_header" = [])),
+    params(("older_than" = Option<String>, Query, pattern = "^[1-9][0-9]{0,5}[smhdw]$", description = "Only users deleted longer ago than this, e.g. `7d` (s, m, h, d or w)")),
+    responses(
+        (status = 200, body = Data<Purged>),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = "default", description = "Error", body = ErrorBody)))]
+async fn empty_bin(
+    State(app): State<AppState>,
+    Token(token): Token,
+    Query(params): Query<Vec<(String, String)>>,
+) -> Result<Json<Data<Purged>>> {
+    let mut older_than = None;
+    let mut errors = Vec::new();
+    for (key, value) in params {
+        match key.as_str() {
+            "older_than" => match age_seconds(&value) {
+                Some(secs) => older_than = Some(secs),
+                None => errors.push(FieldError::new(
+                    &key,
+                    "must be a number and a unit (s, m, h, d or w), such as 7d",
+                )),
+            },
+            _ => errors.push(FieldError::new(&key, "is not a known parameter")),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Error::fields(errors));
+    }
+    match app.call(token, Request::EmptyBin { older_than }).await? {
+        Response::Purged(purged) => Ok(data(Purged { purged })),
+        _ => Err(Error::internal("unexpected response")),
+    }
+}
+
+/// The database's settings (admin).
+#[utoipa::path(get, path = "/settings", tag = "settings", security(("bearer" = []), ("token_header" = [])),
+    responses(
+        (status = 200, body = Data<Settings>),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = "default", description = "Error", body = ErrorBody)))]
+async fn settings(
+    State(app): State<AppState>,
+    Token(token): Token,
+) -> Result<Json<Data<Settings>>> {
+    match app.call(token, Request::Settings).await? {
+        Response::Settings(settings) => Ok(data(settings)),
+        _ => Err(Error::internal("unexpected response")),
+    }
+}
+
+/// Change settings (admin); answers with them all.
+#[utoipa::path(patch, path = "/settings", tag = "settings", security(("bearer" = []), ("token_header" = [])),
+    request_body = bodies::UpdateSettingsRequest,
+    responses(
+        (status = 200, body = Data<Settings>),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = "default", description = "Error", body = ErrorBody)))]
+async fn update_settings(
+    State(app): State<AppState>,
+    Token(token): Token,
+    JsonObject(f): JsonObject,
+) -> Result<Json<Data<Settings>>> {
+    let mut f = f.described_by(&bodies::UPDATE_SETTINGS);
+    let retention = f.string("bin_retention", |s| Ok::<_, String>(s.to_owned()));
+    f.finish()?;
+    let request = match retention {
+        Some(value) => Request::SetSetting {
+            name: "bin_retention".to_owned(),
+            value,
+        },
+        None => Request::Settings,
+    };
+    match app.call(token, request).await? {
+        Response::Settings(settings) => Ok(data(settings)),
         _ => Err(Error::internal("unexpected response")),
     }
 }

@@ -9,7 +9,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
 
 use crate::domain::User;
 use crate::error::FieldError;
-use crate::ops::DeleteManyReport;
+use crate::ops::{DeleteManyReport, DeletedUser, Refusal, RestoreReport, Settings};
 use crate::token::IssuedToken;
 
 pub use crate::ops::{Data, SavedUser, UserPage};
@@ -17,6 +17,12 @@ pub use crate::ops::{Data, SavedUser, UserPage};
 #[derive(Serialize, ToSchema)]
 pub struct Revoked {
     pub revoked: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Purged {
+    /// How many deleted users were removed for good
+    pub purged: u64,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -76,9 +82,16 @@ impl Modify for Security {
         super::update_user,
         super::delete_user,
         super::delete_users,
+        super::list_deleted,
+        super::restore_user,
+        super::restore_users,
+        super::purge_user,
+        super::empty_bin,
+        super::settings,
+        super::update_settings,
         document,
     ),
-    components(schemas(User, FieldError, DeleteManyReport, IssuedToken, ErrorBody)),
+    components(schemas(User, FieldError, DeleteManyReport, IssuedToken, ErrorBody, DeletedUser, RestoreReport, Refusal, Settings)),
     modifiers(&Security),
 )]
 pub struct ApiDoc;

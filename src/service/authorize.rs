@@ -80,7 +80,7 @@ pub(super) fn authorize(
                 forbidden("you may change only your own email, name, password and attributes")
             }
         }
-        Request::DeleteUser { user } if is_self(user)? => Ok(()),
+        Request::DeleteUser { user, .. } if is_self(user)? => Ok(()),
         _ => forbidden("this needs the admin role"),
     }
 }

@@ -4,6 +4,7 @@
 
 mod auth;
 mod authorize;
+mod bin;
 mod durable;
 mod transfer;
 mod users;
@@ -47,6 +48,8 @@ pub const DEFAULT_RESERVED: &[&str] = &[
 const SECRET_FINGERPRINT: &str = "token_secret_fingerprint";
 /// How many names one bulk-delete transaction covers.
 const DELETE_BATCH: usize = 1000;
+/// How many binned users one bulk-restore transaction brings back.
+const RESTORE_BATCH: usize = 1000;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -215,7 +218,8 @@ impl Service {
         // A bulk delete is carried out a batch at a time: one that fails in a
         // later batch has deleted the earlier ones, which are made as durable
         // as a success's. Any other write that fails has changed nothing.
-        let batched = matches!(&request, Request::DeleteMany(req) if !req.dry_run);
+        let batched = matches!(&request, Request::DeleteMany(req) if !req.dry_run)
+            || matches!(&request, Request::RestoreMany { .. });
         match self.carry_out(actor, request, stop) {
             Ok(response) if writes => Ok(Durable::written(response, self.store.clone())),
             Ok(response) => Ok(Durable::read(response)),
@@ -260,7 +264,7 @@ impl Service {
                 };
                 self.update(&user, patch, own).map(Response::Saved)
             }
-            Request::DeleteUser { user } => self.delete(&user).map(Response::User),
+            Request::DeleteUser { user, purge } => self.delete(&user, purge).map(Response::User),
             Request::ListUsers(query) => self.list(&query).map(Response::Page),
             Request::CountUsers(query) => self.count(&query).map(Response::Count),
             Request::DeleteMany(req) => self
@@ -302,6 +306,20 @@ impl Service {
                 Ok(Response::Unlocked(
                     self.store.login_limit().unlock(&[&names[0], &names[1]])?,
                 ))
+            }
+            Request::ListDeleted(query) => self.list_deleted(&query).map(Response::DeletedPage),
+            Request::CountDeleted(query) => self.count_deleted(&query).map(Response::Count),
+            Request::RestoreUser { user, rename } => {
+                self.restore_user(&user, rename).map(Response::User)
+            }
+            Request::RestoreMany { users } => {
+                self.restore_many(&users, stop).map(Response::RestoreMany)
+            }
+            Request::PurgeUser { user } => self.purge_user(&user).map(Response::Purged),
+            Request::EmptyBin { older_than } => self.empty_bin(older_than).map(Response::Purged),
+            Request::Settings => self.settings().map(Response::Settings),
+            Request::SetSetting { name, value } => {
+                self.set_setting(&name, &value).map(Response::Settings)
             }
         }
     }

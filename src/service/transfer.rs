@@ -199,6 +199,8 @@ impl ImportRun {
             let undo = DeleteMany {
                 users: ids.iter().map(Uuid::to_string).collect(),
                 dry_run: false,
+                // Never stored, as far as anyone is told: nothing to restore.
+                purge: true,
             };
             service.delete_many(&undo, &|_| {}, &|| false)?.wait()?;
         }

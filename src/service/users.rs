@@ -9,7 +9,7 @@ use super::{DELETE_BATCH, Durable, Service, not_found};
 use crate::domain::{Account, Timestamp, User, UserRef};
 use crate::error::{Error, Result};
 use crate::ops::{DeleteMany, DeleteManyReport, ListQuery, NewUser, Page, Saved, UserPatch};
-use crate::store::Filter;
+use crate::store::{Deletion, Filter};
 
 impl Service {
     pub(super) fn get(&self, user: &UserRef) -> Result<User> {
@@ -111,31 +111,26 @@ impl Service {
         })
     }
 
-    pub(super) fn delete(&self, user: &UserRef) -> Result<User> {
-        let mut outcome = self.store.delete_many(std::slice::from_ref(user), false)?;
-        outcome
+    /// To the recycle bin, or with `purge` gone for good.
+    pub(super) fn delete(&self, user: &UserRef, purge: bool) -> Result<User> {
+        let how = match purge {
+            true => Deletion::Purge,
+            false => Deletion::Bin(Timestamp::now()),
+        };
+        let mut outcome = self.store.delete_many(std::slice::from_ref(user), how)?;
+        let deleted = outcome
             .pop()
             .flatten()
             .map(|a| a.user)
-            .ok_or_else(|| not_found(user))
+            .ok_or_else(|| not_found(user))?;
+        if !purge {
+            self.sweep_bin_now_and_then();
+        }
+        Ok(deleted)
     }
 
     pub(super) fn list(&self, query: &ListQuery) -> Result<Page> {
-        let limit = query.limit.unwrap_or(ListQuery::DEFAULT_LIMIT);
-        if !(1..=ListQuery::MAX_LIMIT).contains(&limit) {
-            return Err(Error::invalid(
-                "limit",
-                format!("must be between 1 and {}", ListQuery::MAX_LIMIT),
-            ));
-        }
-        let after = query
-            .cursor
-            .as_deref()
-            .map(|c| {
-                Uuid::parse_str(c)
-                    .map_err(|_| Error::invalid("cursor", "is not a cursor this listing returned"))
-            })
-            .transpose()?;
+        let (limit, after) = query.bounds()?;
         let filter = filter(query);
         // One more than asked for tells whether there are more.
         let mut users: Vec<User> = self
@@ -199,6 +194,11 @@ impl Service {
             dry_run: req.dry_run,
             ..DeleteManyReport::default()
         };
+        let how = match (req.dry_run, req.purge) {
+            (true, _) => Deletion::DryRun,
+            (false, true) => Deletion::Purge,
+            (false, false) => Deletion::Bin(Timestamp::now()),
+        };
         let mut done = 0u64;
         // Users deleted by an earlier batch, by every name they could be given:
         // a later batch naming one of them again finds it gone, yet it existed.
@@ -222,7 +222,7 @@ impl Service {
                 .filter_map(|(i, n)| UserRef::parse(n).ok().map(|r| (i, r)))
                 .collect();
             let only_refs: Vec<UserRef> = refs.iter().map(|(_, r)| r.clone()).collect();
-            let outcomes = self.store.delete_many(&only_refs, req.dry_run)?;
+            let outcomes = self.store.delete_many(&only_refs, how)?;
             // For each name: deleted, a duplicate of a user already handled, or not found.
             let mut verdict = vec![Verdict::NotFound; chunk.len()];
             for ((i, user), outcome) in refs.iter().zip(&outcomes) {
@@ -250,12 +250,15 @@ impl Service {
             done += chunk.len() as u64;
             progress(done);
         }
+        if matches!(how, Deletion::Bin(_)) {
+            self.sweep_bin_now_and_then();
+        }
         Ok(report)
     }
 }
 
 /// What a listing selects, as the store filters.
-fn filter(query: &ListQuery) -> Filter {
+pub(super) fn filter(query: &ListQuery) -> Filter {
     let now = Timestamp::now();
     Filter {
         role: query.role,
@@ -281,7 +284,7 @@ enum Verdict {
 }
 
 /// A reference as the store compares it (emails without case).
-fn ref_key(user: &UserRef) -> String {
+pub(super) fn ref_key(user: &UserRef) -> String {
     match user {
         UserRef::Id(id) => format!("id:{id}"),
         UserRef::Username(name) => format!("name:{name}"),

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use uuid::Uuid;
 
-use super::{Filter, Store, StoreError, Taken};
+use super::{Binned, Deletion, Filter, Purge, Restore, Restored, Store, StoreError, Taken};
 use crate::domain::{Account, DisplayName, Email, Role, Timestamp, User, UserRef, Username};
 
 /// Runs every contract test against the stores `$open` makes.
@@ -57,6 +57,18 @@ macro_rules! store_contract {
             fn bulk_deletes_resolve_every_name_first() {
                 if let Some((_keep, store)) = open() {
                     c::deletes(&*store);
+                }
+            }
+            #[test]
+            fn the_recycle_bin_keeps_restores_and_purges() {
+                if let Some((_keep, store)) = open() {
+                    c::recycle_bin(&*store);
+                }
+            }
+            #[test]
+            fn settings_are_read_and_replaced() {
+                if let Some((_keep, store)) = open() {
+                    c::settings(&*store);
                 }
             }
             #[test]
@@ -306,7 +318,7 @@ pub fn deletes(store: &dyn Store) {
         name("nobody"),
         UserRef::Id(bob.user.id),
     ];
-    let dry = store.delete_many(&names, true).unwrap();
+    let dry = store.delete_many(&names, Deletion::DryRun).unwrap();
     assert_eq!(
         dry,
         vec![
@@ -317,7 +329,7 @@ pub fn deletes(store: &dyn Store) {
         ]
     );
     assert_eq!(store.get(&name("alice")).unwrap(), Some(alice.clone()));
-    let done = store.delete_many(&names, false).unwrap();
+    let done = store.delete_many(&names, Deletion::Purge).unwrap();
     assert_eq!(done, dry, "a user named twice is found by both names");
     for gone in [&names[0], &names[1], &names[3]] {
         assert!(store.get(gone).unwrap().is_none(), "{gone}");
@@ -325,6 +337,215 @@ pub fn deletes(store: &dyn Store) {
     // Their names and emails are free again.
     store.insert(&account("alice")).unwrap();
     store.insert(&account("bob")).unwrap();
+}
+
+pub fn recycle_bin(store: &dyn Store) {
+    let at = |millis: u64| Timestamp::from_unix_millis(millis).unwrap();
+    let epoch = at(0);
+    let now = Timestamp::now().unix_millis();
+    let (alice, bob, carol) = (account("alice"), account("bob"), account("carol"));
+    for a in [&alice, &bob, &carol] {
+        store.insert(a).unwrap();
+    }
+    let deleted_at = at(now - 5000);
+    let gone = store
+        .delete_many(
+            &[name("alice"), email("BOB@example.com")],
+            Deletion::Bin(deleted_at),
+        )
+        .unwrap();
+    assert_eq!(gone, vec![Some(alice.clone()), Some(bob.clone())]);
+    assert!(store.get(&name("alice")).unwrap().is_none());
+    assert!(
+        store.holder(alice.user.id).unwrap().is_none(),
+        "its tokens die"
+    );
+
+    // The bin holds them whole, their tokens dead from the deletion on.
+    let binned = store
+        .deleted_page(&Filter::default(), epoch, None, 100)
+        .unwrap();
+    let mut expected = [alice.clone(), bob.clone()];
+    expected.sort_by_key(|a| a.user.id);
+    let dead = |a: &Account| Account {
+        tokens_after: Some(deleted_at),
+        ..a.clone()
+    };
+    assert_eq!(
+        binned,
+        expected
+            .iter()
+            .map(|a| Binned {
+                account: dead(a),
+                deleted_at
+            })
+            .collect::<Vec<_>>()
+    );
+    let bobs = Filter {
+        search: Some("bob".to_owned()),
+        ..Filter::default()
+    };
+    let found = store.deleted_page(&bobs, epoch, None, 100).unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].account.user.id, bob.user.id);
+    let first = store
+        .deleted_page(&Filter::default(), epoch, None, 1)
+        .unwrap();
+    let rest = store
+        .deleted_page(
+            &Filter::default(),
+            epoch,
+            Some(first[0].account.user.id),
+            100,
+        )
+        .unwrap();
+    assert_eq!(first.len() + rest.len(), 2, "the cursor pages on");
+    assert_eq!(rest[0].account.user.id, expected[1].user.id);
+    // Entries deleted before `since` have expired: never shown.
+    let later = at(now - 1000);
+    assert!(
+        store
+            .deleted_page(&Filter::default(), later, None, 100)
+            .unwrap()
+            .is_empty()
+    );
+
+    // Their names are free: another alice takes the username meanwhile.
+    let mut alice2 = account("alice");
+    alice2.user.email = Email::parse("alice@example.org").unwrap();
+    store.insert(&alice2).unwrap();
+    let found = store
+        .find_deleted(
+            &[
+                name("alice"),
+                email("Bob@Example.com"),
+                UserRef::Id(bob.user.id),
+                name("carol"),
+            ],
+            epoch,
+        )
+        .unwrap();
+    let ids = |f: &[Binned]| f.iter().map(|b| b.account.user.id).collect::<Vec<_>>();
+    assert_eq!(ids(&found[0]), vec![alice.user.id]);
+    assert_eq!(ids(&found[1]), vec![bob.user.id]);
+    assert_eq!(ids(&found[2]), vec![bob.user.id]);
+    assert!(found[3].is_empty(), "carol is not deleted");
+    assert!(store.find_deleted(&[name("alice")], later).unwrap()[0].is_empty());
+
+    let back = |id, rename: Option<&str>| Restore {
+        id,
+        rename: rename.map(|n| Username::parse(n).unwrap()),
+    };
+    assert_eq!(
+        store.restore(&[back(alice.user.id, None)], epoch).unwrap(),
+        vec![Restored::Taken(Taken::Username(
+            alice.user.username.clone()
+        ))]
+    );
+    assert_eq!(
+        store.restore(&[back(bob.user.id, None)], later).unwrap(),
+        vec![Restored::Gone],
+        "an expired entry does not come back"
+    );
+    let outcomes = store
+        .restore(
+            &[
+                back(alice.user.id, Some("alice-old")),
+                back(bob.user.id, None),
+                back(Uuid::now_v7(), None),
+            ],
+            epoch,
+        )
+        .unwrap();
+    let mut alice_old = dead(&alice);
+    alice_old.user.username = Username::parse("alice-old").unwrap();
+    assert_eq!(
+        outcomes,
+        vec![
+            Restored::Back(alice_old.clone()),
+            Restored::Back(dead(&bob)),
+            Restored::Gone
+        ]
+    );
+    assert_eq!(store.get(&name("alice-old")).unwrap(), Some(alice_old));
+    assert_eq!(
+        store.get(&email("bob@example.com")).unwrap(),
+        Some(dead(&bob))
+    );
+    assert_eq!(
+        store.restore(&[back(bob.user.id, None)], epoch).unwrap(),
+        vec![Restored::Gone],
+        "restored once"
+    );
+    assert!(
+        store
+            .deleted_page(&Filter::default(), epoch, None, 100)
+            .unwrap()
+            .is_empty()
+    );
+
+    // One name deleted twice: both kept, told apart by id; restored in one
+    // batch, the second finds the name taken by the first.
+    let eve1 = account("eve");
+    store.insert(&eve1).unwrap();
+    store
+        .delete_many(&[name("eve")], Deletion::Bin(at(now - 3000)))
+        .unwrap();
+    let eve2 = account("eve");
+    store.insert(&eve2).unwrap();
+    store
+        .delete_many(&[name("eve")], Deletion::Bin(at(now - 2000)))
+        .unwrap();
+    let both = store.find_deleted(&[name("eve")], epoch).unwrap();
+    assert_eq!(ids(&both[0]).len(), 2);
+    let outcomes = store
+        .restore(&[back(eve2.user.id, None), back(eve1.user.id, None)], epoch)
+        .unwrap();
+    assert!(matches!(outcomes[0], Restored::Back(ref a) if a.user.id == eve2.user.id));
+    assert_eq!(
+        outcomes[1],
+        Restored::Taken(Taken::Username(eve1.user.username.clone()))
+    );
+
+    // Purges: by age, then by id; a purge-delete keeps no copy.
+    store
+        .delete_many(&[name("carol")], Deletion::Bin(at(now - 1000)))
+        .unwrap();
+    assert_eq!(store.purge(&Purge::Before(at(now - 1500))).unwrap(), 1);
+    let left = store
+        .deleted_page(&Filter::default(), epoch, None, 100)
+        .unwrap();
+    assert_eq!(ids(&left), vec![carol.user.id]);
+    assert_eq!(
+        store
+            .purge(&Purge::Ids(vec![carol.user.id, Uuid::now_v7()]))
+            .unwrap(),
+        1
+    );
+    store.delete_many(&[name("eve")], Deletion::Purge).unwrap();
+    assert!(
+        store
+            .deleted_page(&Filter::default(), epoch, None, 100)
+            .unwrap()
+            .is_empty()
+    );
+    assert!(store.get(&name("eve")).unwrap().is_none());
+}
+
+pub fn settings(store: &dyn Store) {
+    assert_eq!(store.setting("bin_retention").unwrap(), None);
+    store.set_setting("bin_retention", "3600").unwrap();
+    assert_eq!(
+        store.setting("bin_retention").unwrap().as_deref(),
+        Some("3600")
+    );
+    store.set_setting("bin_retention", "7200").unwrap();
+    assert_eq!(
+        store.setting("bin_retention").unwrap().as_deref(),
+        Some("7200")
+    );
+    // `settle` leaves a stored setting alone.
+    assert_eq!(store.settle("bin_retention", "1").unwrap(), "7200");
 }
 
 pub fn pages(store: &dyn Store) {
@@ -455,7 +676,7 @@ pub fn tokens(store: &dyn Store) {
     assert!(holder.blocked);
     assert_eq!(holder.role, Role::Admin);
     store
-        .delete_many(&[UserRef::Id(alice.user.id)], false)
+        .delete_many(&[UserRef::Id(alice.user.id)], Deletion::Purge)
         .unwrap();
     assert_eq!(store.holder(alice.user.id).unwrap(), None);
 }

@@ -70,8 +70,34 @@ pub trait Store: Send + Sync {
 
     /// Deletes the accounts `users` name, in one transaction, resolving every
     /// name first; each outcome is the account deleted (or that would be,
-    /// in a dry run), `None` where no user had that name.
-    fn delete_many(&self, users: &[UserRef], dry_run: bool) -> Result<Vec<Option<Account>>>;
+    /// in a dry run), `None` where no user had that name. `how` says whether
+    /// they go to the recycle bin or are gone for good.
+    fn delete_many(&self, users: &[UserRef], how: Deletion) -> Result<Vec<Option<Account>>>;
+
+    /// Up to `limit` accounts in the recycle bin that pass `filter` and were
+    /// deleted at `since` or later, in id order, after the id `after`.
+    fn deleted_page(
+        &self,
+        filter: &Filter,
+        since: Timestamp,
+        after: Option<Uuid>,
+        limit: usize,
+    ) -> Result<Vec<Binned>>;
+
+    /// For each of `users`, the accounts in the bin (deleted at `since` or
+    /// later) it names: a username or email may name several, deleted one
+    /// after the other.
+    fn find_deleted(&self, users: &[UserRef], since: Timestamp) -> Result<Vec<Vec<Binned>>>;
+
+    /// Brings the binned accounts `restores` name (by id, deleted at `since`
+    /// or later) back, each under its new username where one is given, in
+    /// one transaction; an outcome per restore, in order. Those that take
+    /// what a user holds stay in the bin.
+    fn restore(&self, restores: &[Restore], since: Timestamp) -> Result<Vec<Restored>>;
+
+    /// Removes from the bin, for good, the accounts `which` selects; says
+    /// how many went.
+    fn purge(&self, which: &Purge) -> Result<u64>;
 
     /// Up to `limit` accounts that pass `filter`, in id (creation) order,
     /// after the id `after`.
@@ -109,6 +135,12 @@ pub trait Store: Send + Sync {
     /// tell whether they were configured alike).
     fn settle(&self, name: &str, value: &str) -> Result<String>;
 
+    /// The setting `name`, if one is stored.
+    fn setting(&self, name: &str) -> Result<Option<String>>;
+
+    /// Stores `value` as the setting `name`, replacing any.
+    fn set_setting(&self, name: &str, value: &str) -> Result<()>;
+
     /// Whether the database answers and can write.
     fn health(&self) -> Result<()>;
 
@@ -125,6 +157,53 @@ pub trait Store: Send + Sync {
 
     /// `flush` for async callers, without holding a thread while it waits.
     fn commit(&self) -> Commit<'_>;
+}
+
+/// Where a delete sends its users.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deletion {
+    /// Nowhere: it only reports what it would delete.
+    DryRun,
+    /// To the recycle bin, as deleted at this instant. The binned copy's
+    /// tokens die then (`tokens_after`), whatever becomes of it.
+    Bin(Timestamp),
+    /// Gone for good (an erasure request).
+    Purge,
+}
+
+/// An account in the recycle bin.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Binned {
+    pub account: Account,
+    pub deleted_at: Timestamp,
+}
+
+/// One account to bring back from the bin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Restore {
+    pub id: Uuid,
+    /// Restore it under this username instead of its own.
+    pub rename: Option<Username>,
+}
+
+/// What became of one restore.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Restored {
+    /// Back, as it now is.
+    Back(Account),
+    /// It takes what a user holds now; it stays in the bin.
+    Taken(Taken),
+    /// Not in the bin (restored or purged meanwhile, or expired).
+    Gone,
+}
+
+/// Which binned accounts a purge removes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Purge {
+    /// Those deleted before this instant (and so every expired one).
+    Before(Timestamp),
+    /// These.
+    Ids(Vec<Uuid>),
 }
 
 /// An update's change: the next state of an account, or why not.

@@ -71,6 +71,32 @@ const STEPS: &[&str] = &[
         name text PRIMARY KEY,
         value text NOT NULL
     )",
+    // The recycle bin: `users`' columns and when the row was deleted. Its
+    // names are not unique (a name freed by a delete may be taken and
+    // deleted again); restoring puts a row back under `users`' constraints.
+    "CREATE TABLE deleted_users (
+        id uuid PRIMARY KEY,
+        username text NOT NULL,
+        email text NOT NULL,
+        email_key text NOT NULL,
+        name text,
+        search_name text,
+        role text NOT NULL,
+        blocked boolean NOT NULL,
+        block_reason text,
+        must_change_password boolean NOT NULL,
+        attributes json NOT NULL,
+        password_hash text NOT NULL,
+        tokens_after timestamptz,
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL,
+        password_changed_at timestamptz NOT NULL,
+        last_login_at timestamptz,
+        deleted_at timestamptz NOT NULL
+    )",
+    "CREATE INDEX deleted_users_deleted_at ON deleted_users (deleted_at)",
+    "CREATE INDEX deleted_users_username ON deleted_users (username)",
+    "CREATE INDEX deleted_users_email_key ON deleted_users (email_key)",
 ];
 
 /// A claim on the lock row this old is a dead process's.

@@ -14,8 +14,8 @@ use super::row::{self, INSERT, INSERT_TYPES, SELECT, Values};
 use super::{Failure, PostgresStore, cached, taken};
 use crate::domain::{Account, ExportLine, Role, Timestamp, UserRef};
 use crate::store::{
-    Change, CheckReport, Commit, ExportBatch, Filter, Holder, Problem, Result, Store,
-    StoreError as Error, Taken,
+    Binned, Change, CheckReport, Commit, Deletion, ExportBatch, Filter, Holder, Problem, Purge,
+    Restore, Restored, Result, Store, StoreError as Error, Taken,
 };
 use crate::throttle::LoginLimit;
 
@@ -95,9 +95,7 @@ impl Store for PostgresStore {
         ))
     }
 
-    /// One statement for the batch (`unnest` of one array a column), which
-    /// skips each account that takes what a stored one, or an earlier one in
-    /// the batch, holds; then what each skipped one took is looked up.
+    /// One statement for the batch (see `insert_rows`).
     fn insert_many(
         &self,
         accounts: &[Account],
@@ -106,67 +104,7 @@ impl Store for PostgresStore {
         if accounts.is_empty() {
             return Ok(Vec::new());
         }
-        let columns = Columns::of(accounts);
-        let columns: Vec<&(dyn ToSql + Sync)> = columns.iter().map(|c| c.as_ref()).collect();
-        let sql = format!(
-            "INSERT INTO users ({INSERT}) SELECT * FROM unnest({}) ON CONFLICT DO NOTHING RETURNING id",
-            INSERT_TYPES
-                .iter()
-                .enumerate()
-                .map(|(i, t)| format!("${}::{t}[]", i + 1))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        self.run(self.transaction(async |tx| {
-            let stored: HashSet<Uuid> = cached::query(tx, &sql, &columns)
-                .await?
-                .iter()
-                .map(|r| r.get(0))
-                .collect();
-            let skipped: Vec<&Account> = accounts
-                .iter()
-                .filter(|a| !stored.contains(&a.user.id))
-                .collect();
-            let holders = if skipped.is_empty() {
-                Vec::new()
-            } else {
-                let ids: Vec<Uuid> = skipped.iter().map(|a| a.user.id).collect();
-                let names: Vec<&str> = skipped.iter().map(|a| a.user.username.as_str()).collect();
-                let emails: Vec<String> = skipped.iter().map(|a| a.user.email.key()).collect();
-                cached::query(
-                    tx,
-                    "SELECT id, username, email_key FROM users
-                     WHERE id = ANY($1) OR username = ANY($2) OR email_key = ANY($3)",
-                    &[&ids, &names, &emails],
-                )
-                .await?
-            };
-            let held = |column: usize, value: &str| {
-                holders.iter().any(|r| r.get::<_, &str>(column) == value)
-            };
-            let held_id = |id: Uuid| holders.iter().any(|r| r.get::<_, Uuid>(0) == id);
-            accounts
-                .iter()
-                .enumerate()
-                .map(|(i, a)| {
-                    let u = &a.user;
-                    if stored.contains(&u.id) {
-                        Ok(Ok(()))
-                    } else if !fresh.get(i).copied().unwrap_or(false) && held_id(u.id) {
-                        Ok(Err(Taken::Id(u.id)))
-                    } else if held(1, u.username.as_str()) {
-                        Ok(Err(Taken::Username(u.username.clone())))
-                    } else if held(2, &u.email.key()) {
-                        Ok(Err(Taken::Email(u.email.clone())))
-                    } else {
-                        Err(Failure::Store(Error::Internal(format!(
-                            "user {} was neither stored nor in conflict",
-                            u.id
-                        ))))
-                    }
-                })
-                .collect()
-        }))
+        self.run(self.transaction(async |tx| insert_rows(tx, accounts, fresh).await))
     }
 
     /// Reads the account with a row lock, computes its next state, writes
@@ -201,8 +139,9 @@ impl Store for PostgresStore {
     }
 
     /// Every name is resolved (and its row locked) before anything is
-    /// removed, so two names of one user both find it.
-    fn delete_many(&self, users: &[UserRef], dry_run: bool) -> Result<Vec<Option<Account>>> {
+    /// removed, so two names of one user both find it. Binned, the rows
+    /// move to `deleted_users` in the same statement that deletes them.
+    fn delete_many(&self, users: &[UserRef], how: Deletion) -> Result<Vec<Option<Account>>> {
         let (mut ids, mut names, mut emails) = (Vec::new(), Vec::new(), Vec::new());
         for user in users {
             match user {
@@ -215,7 +154,21 @@ impl Store for PostgresStore {
             "SELECT {SELECT} FROM users
              WHERE id = ANY($1) OR username = ANY($2) OR email_key = ANY($3)
              ORDER BY id{}",
-            if dry_run { "" } else { " FOR UPDATE" }
+            if how == Deletion::DryRun {
+                ""
+            } else {
+                " FOR UPDATE"
+            }
+        );
+        // The binned copy's tokens die at the deletion, whatever becomes of it.
+        let binned = INSERT
+            .split(", ")
+            .map(|c| if c == "tokens_after" { "$2" } else { c })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let to_bin = format!(
+            "WITH gone AS (DELETE FROM users WHERE id = ANY($1) RETURNING *)
+             INSERT INTO deleted_users ({INSERT}, deleted_at) SELECT {binned}, $2 FROM gone"
         );
         self.run(self.transaction(async |tx| {
             let found = cached::query(tx, &select, &[&ids, &names, &emails])
@@ -241,11 +194,173 @@ impl Store for PostgresStore {
                     .map(|a| (*a).clone())
                 })
                 .collect();
-            if !dry_run {
-                let doomed: Vec<Uuid> = by_id.keys().copied().collect();
-                cached::execute(tx, "DELETE FROM users WHERE id = ANY($1)", &[&doomed]).await?;
+            let doomed: Vec<Uuid> = by_id.keys().copied().collect();
+            match how {
+                Deletion::DryRun => {}
+                Deletion::Purge => {
+                    cached::execute(tx, "DELETE FROM users WHERE id = ANY($1)", &[&doomed]).await?;
+                }
+                Deletion::Bin(at) => {
+                    let at = at.to_system_time();
+                    // An id binned before (imported again since) is binned anew.
+                    cached::execute(
+                        tx,
+                        "DELETE FROM deleted_users WHERE id = ANY($1)",
+                        &[&doomed],
+                    )
+                    .await?;
+                    cached::execute(tx, &to_bin, &[&doomed, &at]).await?;
+                }
             }
             Ok(outcomes)
+        }))
+    }
+
+    fn deleted_page(
+        &self,
+        filter: &Filter,
+        since: Timestamp,
+        after: Option<Uuid>,
+        limit: usize,
+    ) -> Result<Vec<Binned>> {
+        if filter.search.as_deref().is_some_and(|s| s.contains('\0')) {
+            return Ok(Vec::new());
+        }
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let since = since.to_system_time();
+        let mut clauses = vec!["deleted_at >= $1".to_owned()];
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![&since];
+        if let Some(after) = &after {
+            params.push(after);
+            clauses.push(format!("id > ${}", params.len()));
+        }
+        let converted = FilterParams::of(filter);
+        where_clauses(filter, &converted, &mut clauses, &mut params);
+        params.push(&limit);
+        let sql = format!(
+            "SELECT {SELECT}, deleted_at FROM deleted_users {} ORDER BY id LIMIT ${}",
+            where_sql(&clauses),
+            params.len()
+        );
+        self.run(self.with_client(async |c| {
+            Ok(cached::query(c, &sql, &params)
+                .await?
+                .iter()
+                .map(binned)
+                .collect::<Result<Vec<_>>>()?)
+        }))
+    }
+
+    fn find_deleted(&self, users: &[UserRef], since: Timestamp) -> Result<Vec<Vec<Binned>>> {
+        let (mut ids, mut names, mut emails) = (Vec::new(), Vec::new(), Vec::new());
+        for user in users {
+            match user {
+                UserRef::Id(id) => ids.push(*id),
+                UserRef::Username(n) => names.push(n.as_str().to_owned()),
+                UserRef::Email(e) => emails.push(e.key()),
+            }
+        }
+        let since = since.to_system_time();
+        let found = self.run(self.with_client(async |c| {
+            Ok(cached::query(
+                c,
+                &format!(
+                    "SELECT {SELECT}, deleted_at FROM deleted_users
+                     WHERE deleted_at >= $4
+                       AND (id = ANY($1) OR username = ANY($2) OR email_key = ANY($3))
+                     ORDER BY deleted_at, id"
+                ),
+                &[&ids, &names, &emails, &since],
+            )
+            .await?
+            .iter()
+            .map(binned)
+            .collect::<Result<Vec<_>>>()?)
+        }))?;
+        Ok(users
+            .iter()
+            .map(|user| {
+                found
+                    .iter()
+                    .filter(|b| {
+                        let u = &b.account.user;
+                        match user {
+                            UserRef::Id(id) => u.id == *id,
+                            UserRef::Username(n) => u.username == *n,
+                            UserRef::Email(e) => u.email.key() == e.key(),
+                        }
+                    })
+                    .cloned()
+                    .collect()
+            })
+            .collect())
+    }
+
+    /// The binned rows are locked, put back through `insert_rows` (which
+    /// skips those that take what a user holds), and the ones back leave
+    /// the bin.
+    fn restore(&self, restores: &[Restore], since: Timestamp) -> Result<Vec<Restored>> {
+        let ids: Vec<Uuid> = restores.iter().map(|r| r.id).collect();
+        let select =
+            format!("SELECT {SELECT}, deleted_at FROM deleted_users WHERE id = ANY($1) FOR UPDATE");
+        self.run(self.transaction(async |tx| {
+            let rows = cached::query(tx, &select, &[&ids]).await?;
+            let mut found: HashMap<Uuid, Binned> = HashMap::new();
+            for row in &rows {
+                let b = binned(row)?;
+                found.insert(b.account.user.id, b);
+            }
+            // Each restore's account, where it is in the bin still.
+            let mut accounts = Vec::new();
+            let mut slots = Vec::with_capacity(restores.len());
+            for restore in restores {
+                match found.get(&restore.id).filter(|b| b.deleted_at >= since) {
+                    Some(b) => {
+                        let mut account = b.account.clone();
+                        if let Some(name) = &restore.rename {
+                            account.user.username = name.clone();
+                        }
+                        slots.push(Some(accounts.len()));
+                        accounts.push(account);
+                    }
+                    None => slots.push(None),
+                }
+            }
+            let fresh = vec![false; accounts.len()];
+            let outcomes = insert_rows(tx, &accounts, &fresh).await?;
+            let back: Vec<Uuid> = accounts
+                .iter()
+                .zip(&outcomes)
+                .filter(|(_, o)| o.is_ok())
+                .map(|(a, _)| a.user.id)
+                .collect();
+            cached::execute(tx, "DELETE FROM deleted_users WHERE id = ANY($1)", &[&back]).await?;
+            Ok(slots
+                .iter()
+                .map(|slot| match slot {
+                    None => Restored::Gone,
+                    Some(i) => match &outcomes[*i] {
+                        Ok(()) => Restored::Back(accounts[*i].clone()),
+                        Err(taken) => Restored::Taken(taken.clone()),
+                    },
+                })
+                .collect())
+        }))
+    }
+
+    fn purge(&self, which: &Purge) -> Result<u64> {
+        self.run(self.transaction(async |tx| {
+            Ok(match which {
+                Purge::Before(t) => {
+                    let t = t.to_system_time();
+                    cached::execute(tx, "DELETE FROM deleted_users WHERE deleted_at < $1", &[&t])
+                        .await?
+                }
+                Purge::Ids(ids) => {
+                    cached::execute(tx, "DELETE FROM deleted_users WHERE id = ANY($1)", &[ids])
+                        .await?
+                }
+            })
         }))
     }
 
@@ -361,6 +476,27 @@ impl Store for PostgresStore {
             let row = cached::query_one(tx, "SELECT value FROM settings WHERE name = $1", &[&name])
                 .await?;
             Ok(row.get::<_, String>(0))
+        }))
+    }
+
+    fn setting(&self, name: &str) -> Result<Option<String>> {
+        self.run(self.with_client(async |c| {
+            let row = cached::query_opt(c, "SELECT value FROM settings WHERE name = $1", &[&name])
+                .await?;
+            Ok(row.map(|r| r.get::<_, String>(0)))
+        }))
+    }
+
+    fn set_setting(&self, name: &str, value: &str) -> Result<()> {
+        self.run(self.transaction(async |tx| {
+            cached::execute(
+                tx,
+                "INSERT INTO settings (name, value) VALUES ($1, $2)
+                 ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                &[&name, &value],
+            )
+            .await?;
+            Ok(())
         }))
     }
 
@@ -610,4 +746,87 @@ impl Columns {
             col(&v, |r| r.last_login_at),
         ]
     }
+}
+
+/// A row of `deleted_users` selected with `SELECT` and `deleted_at`.
+fn binned(row: &tokio_postgres::Row) -> Result<Binned> {
+    let deleted_at: SystemTime = row
+        .try_get(15)
+        .map_err(|e| Error::Internal(format!("a binned user usersctl cannot read: {e}")))?;
+    Ok(Binned {
+        account: row::account(row)?,
+        deleted_at: Timestamp::from_system_time(deleted_at),
+    })
+}
+
+/// Stores `accounts` in one statement (`unnest` of one array a column),
+/// skipping each that takes what a stored one, or an earlier one in the
+/// batch, holds; then what each skipped one took is looked up. Accounts
+/// marked `fresh` have ids no stored user can hold.
+async fn insert_rows(
+    tx: &Transaction<'_>,
+    accounts: &[Account],
+    fresh: &[bool],
+) -> std::result::Result<Vec<std::result::Result<(), Taken>>, Failure> {
+    if accounts.is_empty() {
+        return Ok(Vec::new());
+    }
+    let columns = Columns::of(accounts);
+    let columns: Vec<&(dyn ToSql + Sync)> = columns.iter().map(|c| c.as_ref()).collect();
+    let sql = format!(
+        "INSERT INTO users ({INSERT}) SELECT * FROM unnest({}) ON CONFLICT DO NOTHING RETURNING id",
+        INSERT_TYPES
+            .iter()
+            .enumerate()
+            .map(|(i, t)| format!("${}::{t}[]", i + 1))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let stored: HashSet<Uuid> = cached::query(tx, &sql, &columns)
+        .await?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let skipped: Vec<&Account> = accounts
+        .iter()
+        .filter(|a| !stored.contains(&a.user.id))
+        .collect();
+    let holders = if skipped.is_empty() {
+        Vec::new()
+    } else {
+        let ids: Vec<Uuid> = skipped.iter().map(|a| a.user.id).collect();
+        let names: Vec<&str> = skipped.iter().map(|a| a.user.username.as_str()).collect();
+        let emails: Vec<String> = skipped.iter().map(|a| a.user.email.key()).collect();
+        cached::query(
+            tx,
+            "SELECT id, username, email_key FROM users
+             WHERE id = ANY($1) OR username = ANY($2) OR email_key = ANY($3)",
+            &[&ids, &names, &emails],
+        )
+        .await?
+    };
+    let held =
+        |column: usize, value: &str| holders.iter().any(|r| r.get::<_, &str>(column) == value);
+    let held_id = |id: Uuid| holders.iter().any(|r| r.get::<_, Uuid>(0) == id);
+    accounts
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let u = &a.user;
+            if stored.contains(&u.id) {
+                Ok(Ok(()))
+            } else if !fresh.get(i).copied().unwrap_or(false) && held_id(u.id) {
+                Ok(Err(Taken::Id(u.id)))
+            } else if held(1, u.username.as_str()) {
+                Ok(Err(Taken::Username(u.username.clone())))
+            } else if held(2, &u.email.key()) {
+                Ok(Err(Taken::Email(u.email.clone())))
+            } else {
+                Err(Failure::Store(Error::Internal(format!(
+                    "user {} was neither stored nor in conflict",
+                    u.id
+                ))))
+            }
+        })
+        .collect()
 }

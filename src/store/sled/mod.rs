@@ -136,6 +136,8 @@ struct Engine {
     by_username: sled::Tree,
     by_email: sled::Tree,
     revoked: sled::Tree,
+    /// The recycle bin: deleted accounts by id (see `store::bin_value`).
+    bin: sled::Tree,
 }
 
 impl SledStore {

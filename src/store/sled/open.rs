@@ -105,6 +105,7 @@ impl Engine {
                     by_username: tree("by_username")?,
                     by_email: tree("by_email")?,
                     revoked: tree("revoked_tokens")?,
+                    bin: tree("bin")?,
                     db,
                 })
             })

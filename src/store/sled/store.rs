@@ -3,6 +3,7 @@
 
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
+use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 
 use uuid::Uuid;
@@ -10,10 +11,10 @@ use uuid::Uuid;
 use super::codec::{self, decode, encode};
 use super::tx::{Tx, TxResult, abort, abort_with, claim_indexes};
 use super::{Engine, SCHEMA_KEY, SWAP_ATTEMPTS, SledStore, decode_id, defer, key_id, storage};
-use crate::domain::{Account, UserRef};
+use crate::domain::{Account, Timestamp, UserRef};
 use crate::store::{
-    Change, CheckReport, Commit, ExportBatch, Filter, Holder, Result, Store, StoreError as Error,
-    Taken,
+    Binned, Change, CheckReport, Commit, Deletion, ExportBatch, Filter, Holder, Purge, Restore,
+    Restored, Result, Store, StoreError as Error, Taken,
 };
 
 impl Store for SledStore {
@@ -156,27 +157,43 @@ impl Store for SledStore {
     /// Deletes the named accounts in one transaction; each outcome is the deleted
     /// account, or `None` when no such user existed. Every name is resolved before
     /// anything is removed, so two names of one user (its username and its email)
-    /// both find it, in a real run as in a dry run.
-    fn delete_many(&self, users: &[UserRef], dry_run: bool) -> Result<Vec<Option<Account>>> {
+    /// both find it, in a real run as in a dry run. Binned, an account leaves
+    /// the indexes (its username and email are free) and its tokens die.
+    fn delete_many(&self, users: &[UserRef], how: Deletion) -> Result<Vec<Option<Account>>> {
         let outcomes = self.transaction(|t| {
             let outcomes = users
                 .iter()
                 .map(|user| t.resolve(user))
                 .collect::<TxResult<Vec<_>>>()?;
-            if !dry_run {
+            if how != Deletion::DryRun {
                 let mut removed = std::collections::HashSet::new();
                 for account in outcomes.iter().flatten() {
+                    let id = account.user.id.as_bytes().as_slice();
                     if removed.insert(account.user.id) {
-                        t.users.remove(account.user.id.as_bytes().as_slice())?;
+                        t.users.remove(id)?;
                         t.by_username.remove(account.user.username.as_str())?;
                         t.by_email.remove(account.user.email.key().as_bytes())?;
+                        match how {
+                            // An id binned before (imported again since)
+                            // is binned anew.
+                            Deletion::Bin(at) => {
+                                let value = bin_value(account, at)
+                                    .map_err(ConflictableTransactionError::Abort)?;
+                                t.bin.insert(id, value)?;
+                            }
+                            // Erased: no copy is kept anywhere.
+                            Deletion::Purge => {
+                                t.bin.remove(id)?;
+                            }
+                            Deletion::DryRun => {}
+                        }
                     }
                 }
             }
             Ok(outcomes)
         })?;
         let mut deleted: Vec<Uuid> = outcomes.iter().flatten().map(|a| a.user.id).collect();
-        if !dry_run {
+        if how != Deletion::DryRun {
             deleted.sort_unstable();
             deleted.dedup();
             self.users_added
@@ -184,6 +201,155 @@ impl Store for SledStore {
         }
         self.forget(&deleted);
         Ok(outcomes)
+    }
+
+    /// The bin is read in id order, as the users are.
+    fn deleted_page(
+        &self,
+        filter: &Filter,
+        since: Timestamp,
+        after: Option<Uuid>,
+        limit: usize,
+    ) -> Result<Vec<Binned>> {
+        let engine = self.engine()?;
+        let range = match after {
+            Some(id) => engine.bin.range(id.as_bytes().to_vec()..),
+            None => engine.bin.iter(),
+        };
+        let mut page = Vec::new();
+        for item in range {
+            let (key, raw) = item.map_err(storage)?;
+            if after.is_some_and(|a| key.as_ref() == a.as_bytes()) {
+                continue;
+            }
+            let binned = bin_entry(key_id(&key)?, &raw)?;
+            if binned.deleted_at >= since && filter.matches(&binned.account.user) {
+                page.push(binned);
+                if page.len() == limit {
+                    break;
+                }
+            }
+        }
+        Ok(page)
+    }
+
+    /// One walk over the bin answers every name: the bin keeps no index of
+    /// its own (its names need not be unique), and is read far less often
+    /// than it is written.
+    fn find_deleted(&self, users: &[UserRef], since: Timestamp) -> Result<Vec<Vec<Binned>>> {
+        let engine = self.engine()?;
+        let wanted: std::collections::HashSet<String> = users.iter().map(ref_key).collect();
+        let mut found: HashMap<String, Vec<Binned>> = HashMap::new();
+        for item in engine.bin.iter() {
+            let (key, raw) = item.map_err(storage)?;
+            let binned = bin_entry(key_id(&key)?, &raw)?;
+            if binned.deleted_at < since {
+                continue;
+            }
+            let u = &binned.account.user;
+            for name in [
+                UserRef::Id(u.id),
+                UserRef::Username(u.username.clone()),
+                UserRef::Email(u.email.clone()),
+            ] {
+                let name = ref_key(&name);
+                if wanted.contains(&name) {
+                    found.entry(name).or_default().push(binned.clone());
+                }
+            }
+        }
+        Ok(users
+            .iter()
+            .map(|u| found.get(&ref_key(u)).cloned().unwrap_or_default())
+            .collect())
+    }
+
+    fn restore(&self, restores: &[Restore], since: Timestamp) -> Result<Vec<Restored>> {
+        let outcomes = self.transaction(|t| {
+            let mut outcomes = Vec::with_capacity(restores.len());
+            for restore in restores {
+                let id = restore.id.as_bytes().as_slice();
+                let binned = match t.bin.get(id)? {
+                    Some(raw) => {
+                        bin_entry(restore.id, &raw).map_err(ConflictableTransactionError::Abort)?
+                    }
+                    None => {
+                        outcomes.push(Restored::Gone);
+                        continue;
+                    }
+                };
+                if binned.deleted_at < since {
+                    outcomes.push(Restored::Gone);
+                    continue;
+                }
+                let mut account = binned.account;
+                if let Some(name) = &restore.rename {
+                    account.user.username = name.clone();
+                }
+                let u = &account.user;
+                let taken = if t.users.get(id)?.is_some() {
+                    Some(Taken::Id(u.id))
+                } else if t.by_username.get(u.username.as_str())?.is_some() {
+                    Some(Taken::Username(u.username.clone()))
+                } else if t.by_email.get(u.email.key().as_bytes())?.is_some() {
+                    Some(Taken::Email(u.email.clone()))
+                } else {
+                    None
+                };
+                if let Some(taken) = taken {
+                    outcomes.push(Restored::Taken(taken));
+                    continue;
+                }
+                let value = encode(&account).map_err(ConflictableTransactionError::Abort)?;
+                t.users.insert(id, value)?;
+                t.by_username.insert(u.username.as_str(), id)?;
+                t.by_email.insert(u.email.key().as_bytes(), id)?;
+                t.bin.remove(id)?;
+                outcomes.push(Restored::Back(account));
+            }
+            Ok(outcomes)
+        })?;
+        let back: Vec<Uuid> = outcomes
+            .iter()
+            .filter_map(|o| match o {
+                Restored::Back(a) => Some(a.user.id),
+                _ => None,
+            })
+            .collect();
+        self.users_added
+            .fetch_add(back.len() as i64, Ordering::Relaxed);
+        self.forget(&back);
+        Ok(outcomes)
+    }
+
+    fn purge(&self, which: &Purge) -> Result<u64> {
+        let engine = self.writer()?;
+        let mut purged = 0;
+        match which {
+            Purge::Ids(ids) => {
+                for id in ids {
+                    if engine
+                        .bin
+                        .remove(id.as_bytes())
+                        .map_err(|e| self.fail(e))?
+                        .is_some()
+                    {
+                        purged += 1;
+                    }
+                }
+            }
+            Purge::Before(before) => {
+                for item in engine.bin.iter() {
+                    let (key, raw) = item.map_err(storage)?;
+                    if deleted_at(&raw)? < *before
+                        && engine.bin.remove(&key).map_err(|e| self.fail(e))?.is_some()
+                    {
+                        purged += 1;
+                    }
+                }
+            }
+        }
+        Ok(purged)
     }
 
     fn holder(&self, id: Uuid) -> Result<Option<Holder>> {
@@ -278,6 +444,24 @@ impl Store for SledStore {
         Ok(stored)
     }
 
+    fn setting(&self, name: &str) -> Result<Option<String>> {
+        let engine = self.engine()?;
+        Ok(engine
+            .db
+            .get(format!("setting:{name}").as_bytes())
+            .map_err(storage)?
+            .map(|v| String::from_utf8_lossy(&v).into_owned()))
+    }
+
+    fn set_setting(&self, name: &str, value: &str) -> Result<()> {
+        let engine = self.writer()?;
+        engine
+            .db
+            .insert(format!("setting:{name}").as_bytes(), value.as_bytes())
+            .map_err(|e| self.fail(e))?;
+        Ok(())
+    }
+
     fn check(&self, repair: bool) -> Result<CheckReport> {
         self.verify(repair)
     }
@@ -347,17 +531,56 @@ impl SledStore {
         // Bumped on the way out whatever happened: a transaction that failed
         // halfway may still have changed something.
         let _changed = defer(|| self.changed());
-        (&engine.users, &engine.by_username, &engine.by_email)
-            .transaction(|(users, by_username, by_email)| {
+        (
+            &engine.users,
+            &engine.by_username,
+            &engine.by_email,
+            &engine.bin,
+        )
+            .transaction(|(users, by_username, by_email, bin)| {
                 body(&Tx {
                     users,
                     by_username,
                     by_email,
+                    bin,
                 })
             })
             .map_err(|e| match e {
                 TransactionError::Abort(e) => e,
                 TransactionError::Storage(e) => self.fail(e),
             })
+    }
+}
+
+/// A binned account as the bin keeps it: when it was deleted (unix millis,
+/// big-endian) and the record, its tokens dead from then on.
+fn bin_value(account: &Account, at: Timestamp) -> Result<Vec<u8>> {
+    let mut account = account.clone();
+    account.tokens_after = Some(at);
+    let mut value = at.unix_millis().to_be_bytes().to_vec();
+    value.extend(encode(&account)?);
+    Ok(value)
+}
+
+fn deleted_at(raw: &[u8]) -> Result<Timestamp> {
+    raw.get(..8)
+        .and_then(|b| <[u8; 8]>::try_from(b).ok())
+        .and_then(|b| Timestamp::from_unix_millis(u64::from_be_bytes(b)))
+        .ok_or_else(|| Error::Unavailable("database holds an unreadable bin entry".to_owned()))
+}
+
+fn bin_entry(id: Uuid, raw: &[u8]) -> Result<Binned> {
+    Ok(Binned {
+        deleted_at: deleted_at(raw)?,
+        account: decode(id, &raw[8..])?,
+    })
+}
+
+/// A reference as the bin compares it (emails without case).
+fn ref_key(user: &UserRef) -> String {
+    match user {
+        UserRef::Id(id) => format!("id:{id}"),
+        UserRef::Username(name) => format!("name:{name}"),
+        UserRef::Email(email) => format!("email:{}", email.key()),
     }
 }

@@ -3,8 +3,8 @@
 
 use super::*;
 use crate::domain::{Account, DisplayName, User, Username};
-use crate::store::Store;
 use crate::store::contract::account;
+use crate::store::{Deletion, Store};
 use std::sync::atomic::AtomicBool;
 
 fn counter(a: &Account) -> u32 {
@@ -38,9 +38,9 @@ fn a_clean_close_records_how_many_users_there_are() {
         UserRef::Username(alice.user.username.clone()),
     ];
     store
-        .delete_many(&[UserRef::Id(bob.user.id)], true)
+        .delete_many(&[UserRef::Id(bob.user.id)], Deletion::DryRun)
         .unwrap();
-    store.delete_many(&alice_twice, false).unwrap();
+    store.delete_many(&alice_twice, Deletion::Purge).unwrap();
     drop(store);
     assert_eq!(seal::read(&db).unwrap().users, Some(2));
 
@@ -99,7 +99,9 @@ fn records_read_lately_never_outlive_a_write() {
     for r in readers {
         r.join().unwrap();
     }
-    store.delete_many(std::slice::from_ref(&id), false).unwrap();
+    store
+        .delete_many(std::slice::from_ref(&id), Deletion::Purge)
+        .unwrap();
     assert!(store.get(&id).unwrap().is_none(), "a deleted user was read");
     assert!(store.get(&by_name).unwrap().is_none());
 }

@@ -1,4 +1,4 @@
-//! The three trees inside one sled transaction, and keeping the username
+//! The trees inside one sled transaction, and keeping the username
 //! and email indexes in step with the records there.
 
 use sled::transaction::{ConflictableTransactionError, TransactionalTree};
@@ -8,11 +8,12 @@ use super::decode_id;
 use crate::domain::{Account, UserRef};
 use crate::store::{StoreError as Error, Taken};
 
-/// The three trees as seen inside one transaction.
+/// The trees as seen inside one transaction.
 pub(super) struct Tx<'a> {
     pub users: &'a TransactionalTree,
     pub by_username: &'a TransactionalTree,
     pub by_email: &'a TransactionalTree,
+    pub bin: &'a TransactionalTree,
 }
 
 pub(super) type TxResult<T> = std::result::Result<T, ConflictableTransactionError<Error>>;
