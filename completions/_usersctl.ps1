@@ -36,6 +36,7 @@ Register-ArgumentCompleter -Native -CommandName 'usersctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('user', 'user', [CompletionResultType]::ParameterValue, 'Show, create, change or delete one user')
             [CompletionResult]::new('users', 'users', [CompletionResultType]::ParameterValue, 'List users, and bulk operations')
+            [CompletionResult]::new('settings', 'settings', [CompletionResultType]::ParameterValue, 'Show or change the database''s settings (shared by every process on it)')
             [CompletionResult]::new('authenticate', 'authenticate', [CompletionResultType]::ParameterValue, 'Check a password and print a token and its expiry')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the HTTP interface on the same database')
             [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Create or upgrade the schema of a PostgreSQL database (safe to run from several places at once)')
@@ -60,7 +61,9 @@ Register-ArgumentCompleter -Native -CommandName 'usersctl' -ScriptBlock {
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show one user, named by id, username or email')
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a user')
             [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Change only the fields named')
-            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete one user')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete one user: to the recycle bin, whence `user restore` brings it back')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Bring a deleted user back from the recycle bin, whole (id, password, attributes, timestamps); tokens from before the delete stay dead')
+            [CompletionResult]::new('purge', 'purge', [CompletionResultType]::ParameterValue, 'Remove a deleted user from the recycle bin for good (every one USER names)')
             [CompletionResult]::new('unlock', 'unlock', [CompletionResultType]::ParameterValue, 'Forget the failed logins a running server counted against the user''s names')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -142,6 +145,42 @@ Register-ArgumentCompleter -Native -CommandName 'usersctl' -ScriptBlock {
             [CompletionResult]::new('--reserved-names', '--reserved-names', [CompletionResultType]::ParameterName, 'Comma-separated usernames nobody may take [default: root, administrator, system, …]')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (required when stdin is not a terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (required when stdin is not a terminal)')
+            [CompletionResult]::new('--purge', '--purge', [CompletionResultType]::ParameterName, 'Delete for good, not to the recycle bin (for erasure requests)')
+            [CompletionResult]::new('--init', '--init', [CompletionResultType]::ParameterName, 'Make the database if --db names none (only `user create` and `users import` do so unasked)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only what was asked for: no notes, summaries or progress bars')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only what was asked for: no notes, summaries or progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'usersctl;user;restore' {
+            [CompletionResult]::new('--rename', '--rename', [CompletionResultType]::ParameterName, 'Restore it under this username (its own has been taken meanwhile)')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)')
+            [CompletionResult]::new('--min-password-length', '--min-password-length', [CompletionResultType]::ParameterName, 'Minimum length of new passwords, in characters')
+            [CompletionResult]::new('--reserved-names', '--reserved-names', [CompletionResultType]::ParameterName, 'Comma-separated usernames nobody may take [default: root, administrator, system, …]')
+            [CompletionResult]::new('--init', '--init', [CompletionResultType]::ParameterName, 'Make the database if --db names none (only `user create` and `users import` do so unasked)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only what was asked for: no notes, summaries or progress bars')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only what was asked for: no notes, summaries or progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'usersctl;user;purge' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)')
+            [CompletionResult]::new('--min-password-length', '--min-password-length', [CompletionResultType]::ParameterName, 'Minimum length of new passwords, in characters')
+            [CompletionResult]::new('--reserved-names', '--reserved-names', [CompletionResultType]::ParameterName, 'Comma-separated usernames nobody may take [default: root, administrator, system, …]')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (required when stdin is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (required when stdin is not a terminal)')
             [CompletionResult]::new('--init', '--init', [CompletionResultType]::ParameterName, 'Make the database if --db names none (only `user create` and `users import` do so unasked)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only what was asked for: no notes, summaries or progress bars')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only what was asked for: no notes, summaries or progress bars')
@@ -171,7 +210,9 @@ Register-ArgumentCompleter -Native -CommandName 'usersctl' -ScriptBlock {
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show one user, named by id, username or email')
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a user')
             [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Change only the fields named')
-            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete one user')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete one user: to the recycle bin, whence `user restore` brings it back')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Bring a deleted user back from the recycle bin, whole (id, password, attributes, timestamps); tokens from before the delete stay dead')
+            [CompletionResult]::new('purge', 'purge', [CompletionResultType]::ParameterValue, 'Remove a deleted user from the recycle bin for good (every one USER names)')
             [CompletionResult]::new('unlock', 'unlock', [CompletionResultType]::ParameterValue, 'Forget the failed logins a running server counted against the user''s names')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -186,6 +227,12 @@ Register-ArgumentCompleter -Native -CommandName 'usersctl' -ScriptBlock {
             break
         }
         'usersctl;user;help;delete' {
+            break
+        }
+        'usersctl;user;help;restore' {
+            break
+        }
+        'usersctl;user;help;purge' {
             break
         }
         'usersctl;user;help;unlock' {
@@ -209,7 +256,10 @@ Register-ArgumentCompleter -Native -CommandName 'usersctl' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List users, oldest first, a page at a time')
-            [CompletionResult]::new('delete-many', 'delete-many', [CompletionResultType]::ParameterValue, 'Delete many users, reporting each one''s outcome')
+            [CompletionResult]::new('delete-many', 'delete-many', [CompletionResultType]::ParameterValue, 'Delete many users (to the recycle bin), reporting each one''s outcome')
+            [CompletionResult]::new('deleted', 'deleted', [CompletionResultType]::ParameterValue, 'List the recycle bin: deleted users, kept for the bin_retention setting')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Bring many deleted users back from the recycle bin, reporting each one''s outcome')
+            [CompletionResult]::new('purge', 'purge', [CompletionResultType]::ParameterValue, 'Empty the recycle bin for good, or only of what was deleted long ago')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Load users from JSON Lines (a file, or "-" for stdin)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write every user, with its password hash, as JSON Lines')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -265,6 +315,72 @@ Register-ArgumentCompleter -Native -CommandName 'usersctl' -ScriptBlock {
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (required when stdin is not a terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (required when stdin is not a terminal)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Report what would be deleted, and delete nothing')
+            [CompletionResult]::new('--purge', '--purge', [CompletionResultType]::ParameterName, 'Delete for good, not to the recycle bin')
+            [CompletionResult]::new('--init', '--init', [CompletionResultType]::ParameterName, 'Make the database if --db names none (only `user create` and `users import` do so unasked)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only what was asked for: no notes, summaries or progress bars')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only what was asked for: no notes, summaries or progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'usersctl;users;deleted' {
+            [CompletionResult]::new('--role', '--role', [CompletionResultType]::ParameterName, 'role')
+            [CompletionResult]::new('--search', '--search', [CompletionResultType]::ParameterName, 'Only users whose username, email or name contains TEXT (case-insensitive)')
+            [CompletionResult]::new('--inactive-for', '--inactive-for', [CompletionResultType]::ParameterName, 'Only users not seen for DURATION (e.g. 90d): last logged in before then, or never logged in and created before then')
+            [CompletionResult]::new('--created-before', '--created-before', [CompletionResultType]::ParameterName, 'Only users created before TIME (2026-01-31, or RFC 3339 such as 2026-01-31T12:00:00Z)')
+            [CompletionResult]::new('--created-after', '--created-after', [CompletionResultType]::ParameterName, 'Only users created at TIME or later (as --created-before)')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Page size, 1 to 1000 [default: 100 for a table; -o name and -o json list every match]')
+            [CompletionResult]::new('--cursor', '--cursor', [CompletionResultType]::ParameterName, 'Continue after the page that printed this cursor')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)')
+            [CompletionResult]::new('--min-password-length', '--min-password-length', [CompletionResultType]::ParameterName, 'Minimum length of new passwords, in characters')
+            [CompletionResult]::new('--reserved-names', '--reserved-names', [CompletionResultType]::ParameterName, 'Comma-separated usernames nobody may take [default: root, administrator, system, …]')
+            [CompletionResult]::new('--blocked', '--blocked', [CompletionResultType]::ParameterName, 'Only blocked users')
+            [CompletionResult]::new('--active', '--active', [CompletionResultType]::ParameterName, 'Only users that are not blocked')
+            [CompletionResult]::new('--never-logged-in', '--never-logged-in', [CompletionResultType]::ParameterName, 'Only users who have never logged in')
+            [CompletionResult]::new('--must-change-password', '--must-change-password', [CompletionResultType]::ParameterName, 'Only users told to change their password')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Print only how many users match')
+            [CompletionResult]::new('--no-headers', '--no-headers', [CompletionResultType]::ParameterName, 'Print the table without its header line')
+            [CompletionResult]::new('--init', '--init', [CompletionResultType]::ParameterName, 'Make the database if --db names none (only `user create` and `users import` do so unasked)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only what was asked for: no notes, summaries or progress bars')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only what was asked for: no notes, summaries or progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'usersctl;users;restore' {
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Read users from FILE, one per line ("-" for stdin)')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)')
+            [CompletionResult]::new('--min-password-length', '--min-password-length', [CompletionResultType]::ParameterName, 'Minimum length of new passwords, in characters')
+            [CompletionResult]::new('--reserved-names', '--reserved-names', [CompletionResultType]::ParameterName, 'Comma-separated usernames nobody may take [default: root, administrator, system, …]')
+            [CompletionResult]::new('--init', '--init', [CompletionResultType]::ParameterName, 'Make the database if --db names none (only `user create` and `users import` do so unasked)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only what was asked for: no notes, summaries or progress bars')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only what was asked for: no notes, summaries or progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'usersctl;users;purge' {
+            [CompletionResult]::new('--older-than', '--older-than', [CompletionResultType]::ParameterName, 'Only users deleted longer ago than DURATION, e.g. 7d')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)')
+            [CompletionResult]::new('--min-password-length', '--min-password-length', [CompletionResultType]::ParameterName, 'Minimum length of new passwords, in characters')
+            [CompletionResult]::new('--reserved-names', '--reserved-names', [CompletionResultType]::ParameterName, 'Comma-separated usernames nobody may take [default: root, administrator, system, …]')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (required when stdin is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (required when stdin is not a terminal)')
             [CompletionResult]::new('--init', '--init', [CompletionResultType]::ParameterName, 'Make the database if --db names none (only `user create` and `users import` do so unasked)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only what was asked for: no notes, summaries or progress bars')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only what was asked for: no notes, summaries or progress bars')
@@ -311,7 +427,10 @@ Register-ArgumentCompleter -Native -CommandName 'usersctl' -ScriptBlock {
         }
         'usersctl;users;help' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List users, oldest first, a page at a time')
-            [CompletionResult]::new('delete-many', 'delete-many', [CompletionResultType]::ParameterValue, 'Delete many users, reporting each one''s outcome')
+            [CompletionResult]::new('delete-many', 'delete-many', [CompletionResultType]::ParameterValue, 'Delete many users (to the recycle bin), reporting each one''s outcome')
+            [CompletionResult]::new('deleted', 'deleted', [CompletionResultType]::ParameterValue, 'List the recycle bin: deleted users, kept for the bin_retention setting')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Bring many deleted users back from the recycle bin, reporting each one''s outcome')
+            [CompletionResult]::new('purge', 'purge', [CompletionResultType]::ParameterValue, 'Empty the recycle bin for good, or only of what was deleted long ago')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Load users from JSON Lines (a file, or "-" for stdin)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write every user, with its password hash, as JSON Lines')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -323,6 +442,15 @@ Register-ArgumentCompleter -Native -CommandName 'usersctl' -ScriptBlock {
         'usersctl;users;help;delete-many' {
             break
         }
+        'usersctl;users;help;deleted' {
+            break
+        }
+        'usersctl;users;help;restore' {
+            break
+        }
+        'usersctl;users;help;purge' {
+            break
+        }
         'usersctl;users;help;import' {
             break
         }
@@ -330,6 +458,72 @@ Register-ArgumentCompleter -Native -CommandName 'usersctl' -ScriptBlock {
             break
         }
         'usersctl;users;help;help' {
+            break
+        }
+        'usersctl;settings' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)')
+            [CompletionResult]::new('--min-password-length', '--min-password-length', [CompletionResultType]::ParameterName, 'Minimum length of new passwords, in characters')
+            [CompletionResult]::new('--reserved-names', '--reserved-names', [CompletionResultType]::ParameterName, 'Comma-separated usernames nobody may take [default: root, administrator, system, …]')
+            [CompletionResult]::new('--init', '--init', [CompletionResultType]::ParameterName, 'Make the database if --db names none (only `user create` and `users import` do so unasked)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only what was asked for: no notes, summaries or progress bars')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only what was asked for: no notes, summaries or progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the database''s settings')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change a setting: bin-retention (how long deleted users are kept, e.g. 30d)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'usersctl;settings;show' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)')
+            [CompletionResult]::new('--min-password-length', '--min-password-length', [CompletionResultType]::ParameterName, 'Minimum length of new passwords, in characters')
+            [CompletionResult]::new('--reserved-names', '--reserved-names', [CompletionResultType]::ParameterName, 'Comma-separated usernames nobody may take [default: root, administrator, system, …]')
+            [CompletionResult]::new('--init', '--init', [CompletionResultType]::ParameterName, 'Make the database if --db names none (only `user create` and `users import` do so unasked)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only what was asked for: no notes, summaries or progress bars')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only what was asked for: no notes, summaries or progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'usersctl;settings;set' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)')
+            [CompletionResult]::new('--min-password-length', '--min-password-length', [CompletionResultType]::ParameterName, 'Minimum length of new passwords, in characters')
+            [CompletionResult]::new('--reserved-names', '--reserved-names', [CompletionResultType]::ParameterName, 'Comma-separated usernames nobody may take [default: root, administrator, system, …]')
+            [CompletionResult]::new('--init', '--init', [CompletionResultType]::ParameterName, 'Make the database if --db names none (only `user create` and `users import` do so unasked)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only what was asked for: no notes, summaries or progress bars')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only what was asked for: no notes, summaries or progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'usersctl;settings;help' {
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the database''s settings')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change a setting: bin-retention (how long deleted users are kept, e.g. 30d)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'usersctl;settings;help;show' {
+            break
+        }
+        'usersctl;settings;help;set' {
+            break
+        }
+        'usersctl;settings;help;help' {
             break
         }
         'usersctl;authenticate' {
@@ -410,6 +604,7 @@ Register-ArgumentCompleter -Native -CommandName 'usersctl' -ScriptBlock {
         'usersctl;help' {
             [CompletionResult]::new('user', 'user', [CompletionResultType]::ParameterValue, 'Show, create, change or delete one user')
             [CompletionResult]::new('users', 'users', [CompletionResultType]::ParameterValue, 'List users, and bulk operations')
+            [CompletionResult]::new('settings', 'settings', [CompletionResultType]::ParameterValue, 'Show or change the database''s settings (shared by every process on it)')
             [CompletionResult]::new('authenticate', 'authenticate', [CompletionResultType]::ParameterValue, 'Check a password and print a token and its expiry')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the HTTP interface on the same database')
             [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Create or upgrade the schema of a PostgreSQL database (safe to run from several places at once)')
@@ -421,7 +616,9 @@ Register-ArgumentCompleter -Native -CommandName 'usersctl' -ScriptBlock {
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show one user, named by id, username or email')
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a user')
             [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Change only the fields named')
-            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete one user')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete one user: to the recycle bin, whence `user restore` brings it back')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Bring a deleted user back from the recycle bin, whole (id, password, attributes, timestamps); tokens from before the delete stay dead')
+            [CompletionResult]::new('purge', 'purge', [CompletionResultType]::ParameterValue, 'Remove a deleted user from the recycle bin for good (every one USER names)')
             [CompletionResult]::new('unlock', 'unlock', [CompletionResultType]::ParameterValue, 'Forget the failed logins a running server counted against the user''s names')
             break
         }
@@ -437,12 +634,21 @@ Register-ArgumentCompleter -Native -CommandName 'usersctl' -ScriptBlock {
         'usersctl;help;user;delete' {
             break
         }
+        'usersctl;help;user;restore' {
+            break
+        }
+        'usersctl;help;user;purge' {
+            break
+        }
         'usersctl;help;user;unlock' {
             break
         }
         'usersctl;help;users' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List users, oldest first, a page at a time')
-            [CompletionResult]::new('delete-many', 'delete-many', [CompletionResultType]::ParameterValue, 'Delete many users, reporting each one''s outcome')
+            [CompletionResult]::new('delete-many', 'delete-many', [CompletionResultType]::ParameterValue, 'Delete many users (to the recycle bin), reporting each one''s outcome')
+            [CompletionResult]::new('deleted', 'deleted', [CompletionResultType]::ParameterValue, 'List the recycle bin: deleted users, kept for the bin_retention setting')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Bring many deleted users back from the recycle bin, reporting each one''s outcome')
+            [CompletionResult]::new('purge', 'purge', [CompletionResultType]::ParameterValue, 'Empty the recycle bin for good, or only of what was deleted long ago')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Load users from JSON Lines (a file, or "-" for stdin)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write every user, with its password hash, as JSON Lines')
             break
@@ -453,10 +659,30 @@ Register-ArgumentCompleter -Native -CommandName 'usersctl' -ScriptBlock {
         'usersctl;help;users;delete-many' {
             break
         }
+        'usersctl;help;users;deleted' {
+            break
+        }
+        'usersctl;help;users;restore' {
+            break
+        }
+        'usersctl;help;users;purge' {
+            break
+        }
         'usersctl;help;users;import' {
             break
         }
         'usersctl;help;users;export' {
+            break
+        }
+        'usersctl;help;settings' {
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the database''s settings')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change a setting: bin-retention (how long deleted users are kept, e.g. 30d)')
+            break
+        }
+        'usersctl;help;settings;show' {
+            break
+        }
+        'usersctl;help;settings;set' {
             break
         }
         'usersctl;help;authenticate' {

@@ -31,6 +31,9 @@ _usersctl() {
             usersctl,serve)
                 cmd="usersctl__subcmd__serve"
                 ;;
+            usersctl,settings)
+                cmd="usersctl__subcmd__settings"
+                ;;
             usersctl,user)
                 cmd="usersctl__subcmd__user"
                 ;;
@@ -52,11 +55,20 @@ _usersctl() {
             usersctl__subcmd__help,serve)
                 cmd="usersctl__subcmd__help__subcmd__serve"
                 ;;
+            usersctl__subcmd__help,settings)
+                cmd="usersctl__subcmd__help__subcmd__settings"
+                ;;
             usersctl__subcmd__help,user)
                 cmd="usersctl__subcmd__help__subcmd__user"
                 ;;
             usersctl__subcmd__help,users)
                 cmd="usersctl__subcmd__help__subcmd__users"
+                ;;
+            usersctl__subcmd__help__subcmd__settings,set)
+                cmd="usersctl__subcmd__help__subcmd__settings__subcmd__set"
+                ;;
+            usersctl__subcmd__help__subcmd__settings,show)
+                cmd="usersctl__subcmd__help__subcmd__settings__subcmd__show"
                 ;;
             usersctl__subcmd__help__subcmd__user,create)
                 cmd="usersctl__subcmd__help__subcmd__user__subcmd__create"
@@ -67,6 +79,12 @@ _usersctl() {
             usersctl__subcmd__help__subcmd__user,get)
                 cmd="usersctl__subcmd__help__subcmd__user__subcmd__get"
                 ;;
+            usersctl__subcmd__help__subcmd__user,purge)
+                cmd="usersctl__subcmd__help__subcmd__user__subcmd__purge"
+                ;;
+            usersctl__subcmd__help__subcmd__user,restore)
+                cmd="usersctl__subcmd__help__subcmd__user__subcmd__restore"
+                ;;
             usersctl__subcmd__help__subcmd__user,unlock)
                 cmd="usersctl__subcmd__help__subcmd__user__subcmd__unlock"
                 ;;
@@ -76,6 +94,9 @@ _usersctl() {
             usersctl__subcmd__help__subcmd__users,delete-many)
                 cmd="usersctl__subcmd__help__subcmd__users__subcmd__delete__subcmd__many"
                 ;;
+            usersctl__subcmd__help__subcmd__users,deleted)
+                cmd="usersctl__subcmd__help__subcmd__users__subcmd__deleted"
+                ;;
             usersctl__subcmd__help__subcmd__users,export)
                 cmd="usersctl__subcmd__help__subcmd__users__subcmd__export"
                 ;;
@@ -84,6 +105,30 @@ _usersctl() {
                 ;;
             usersctl__subcmd__help__subcmd__users,list)
                 cmd="usersctl__subcmd__help__subcmd__users__subcmd__list"
+                ;;
+            usersctl__subcmd__help__subcmd__users,purge)
+                cmd="usersctl__subcmd__help__subcmd__users__subcmd__purge"
+                ;;
+            usersctl__subcmd__help__subcmd__users,restore)
+                cmd="usersctl__subcmd__help__subcmd__users__subcmd__restore"
+                ;;
+            usersctl__subcmd__settings,help)
+                cmd="usersctl__subcmd__settings__subcmd__help"
+                ;;
+            usersctl__subcmd__settings,set)
+                cmd="usersctl__subcmd__settings__subcmd__set"
+                ;;
+            usersctl__subcmd__settings,show)
+                cmd="usersctl__subcmd__settings__subcmd__show"
+                ;;
+            usersctl__subcmd__settings__subcmd__help,help)
+                cmd="usersctl__subcmd__settings__subcmd__help__subcmd__help"
+                ;;
+            usersctl__subcmd__settings__subcmd__help,set)
+                cmd="usersctl__subcmd__settings__subcmd__help__subcmd__set"
+                ;;
+            usersctl__subcmd__settings__subcmd__help,show)
+                cmd="usersctl__subcmd__settings__subcmd__help__subcmd__show"
                 ;;
             usersctl__subcmd__user,create)
                 cmd="usersctl__subcmd__user__subcmd__create"
@@ -96,6 +141,12 @@ _usersctl() {
                 ;;
             usersctl__subcmd__user,help)
                 cmd="usersctl__subcmd__user__subcmd__help"
+                ;;
+            usersctl__subcmd__user,purge)
+                cmd="usersctl__subcmd__user__subcmd__purge"
+                ;;
+            usersctl__subcmd__user,restore)
+                cmd="usersctl__subcmd__user__subcmd__restore"
                 ;;
             usersctl__subcmd__user,unlock)
                 cmd="usersctl__subcmd__user__subcmd__unlock"
@@ -115,6 +166,12 @@ _usersctl() {
             usersctl__subcmd__user__subcmd__help,help)
                 cmd="usersctl__subcmd__user__subcmd__help__subcmd__help"
                 ;;
+            usersctl__subcmd__user__subcmd__help,purge)
+                cmd="usersctl__subcmd__user__subcmd__help__subcmd__purge"
+                ;;
+            usersctl__subcmd__user__subcmd__help,restore)
+                cmd="usersctl__subcmd__user__subcmd__help__subcmd__restore"
+                ;;
             usersctl__subcmd__user__subcmd__help,unlock)
                 cmd="usersctl__subcmd__user__subcmd__help__subcmd__unlock"
                 ;;
@@ -123,6 +180,9 @@ _usersctl() {
                 ;;
             usersctl__subcmd__users,delete-many)
                 cmd="usersctl__subcmd__users__subcmd__delete__subcmd__many"
+                ;;
+            usersctl__subcmd__users,deleted)
+                cmd="usersctl__subcmd__users__subcmd__deleted"
                 ;;
             usersctl__subcmd__users,export)
                 cmd="usersctl__subcmd__users__subcmd__export"
@@ -136,8 +196,17 @@ _usersctl() {
             usersctl__subcmd__users,list)
                 cmd="usersctl__subcmd__users__subcmd__list"
                 ;;
+            usersctl__subcmd__users,purge)
+                cmd="usersctl__subcmd__users__subcmd__purge"
+                ;;
+            usersctl__subcmd__users,restore)
+                cmd="usersctl__subcmd__users__subcmd__restore"
+                ;;
             usersctl__subcmd__users__subcmd__help,delete-many)
                 cmd="usersctl__subcmd__users__subcmd__help__subcmd__delete__subcmd__many"
+                ;;
+            usersctl__subcmd__users__subcmd__help,deleted)
+                cmd="usersctl__subcmd__users__subcmd__help__subcmd__deleted"
                 ;;
             usersctl__subcmd__users__subcmd__help,export)
                 cmd="usersctl__subcmd__users__subcmd__help__subcmd__export"
@@ -151,6 +220,12 @@ _usersctl() {
             usersctl__subcmd__users__subcmd__help,list)
                 cmd="usersctl__subcmd__users__subcmd__help__subcmd__list"
                 ;;
+            usersctl__subcmd__users__subcmd__help,purge)
+                cmd="usersctl__subcmd__users__subcmd__help__subcmd__purge"
+                ;;
+            usersctl__subcmd__users__subcmd__help,restore)
+                cmd="usersctl__subcmd__users__subcmd__help__subcmd__restore"
+                ;;
             *)
                 ;;
         esac
@@ -158,7 +233,7 @@ _usersctl() {
 
     case "${cmd}" in
         usersctl)
-            opts="-o -q -h -V --db --init --output --quiet --wait --min-password-length --reserved-names --help --version user users authenticate serve migrate check help"
+            opts="-o -q -h -V --db --init --output --quiet --wait --min-password-length --reserved-names --help --version user users settings authenticate serve migrate check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -276,7 +351,7 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__help)
-            opts="user users authenticate serve migrate check help"
+            opts="user users settings authenticate serve migrate check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -359,8 +434,50 @@ _usersctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        usersctl__subcmd__help__subcmd__settings)
+            opts="show set"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usersctl__subcmd__help__subcmd__settings__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usersctl__subcmd__help__subcmd__settings__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         usersctl__subcmd__help__subcmd__user)
-            opts="get create update delete unlock"
+            opts="get create update delete restore purge unlock"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -415,6 +532,34 @@ _usersctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        usersctl__subcmd__help__subcmd__user__subcmd__purge)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usersctl__subcmd__help__subcmd__user__subcmd__restore)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         usersctl__subcmd__help__subcmd__user__subcmd__unlock)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -444,7 +589,7 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__help__subcmd__users)
-            opts="list delete-many import export"
+            opts="list delete-many deleted restore purge import export"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -458,6 +603,20 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__help__subcmd__users__subcmd__delete__subcmd__many)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usersctl__subcmd__help__subcmd__users__subcmd__deleted)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -500,6 +659,34 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__help__subcmd__users__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usersctl__subcmd__help__subcmd__users__subcmd__purge)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usersctl__subcmd__help__subcmd__users__subcmd__restore)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -613,8 +800,178 @@ _usersctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        usersctl__subcmd__settings)
+            opts="-o -q -h -V --db --init --output --quiet --wait --min-password-length --reserved-names --help --version show set help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-password-length)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reserved-names)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usersctl__subcmd__settings__subcmd__help)
+            opts="show set help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usersctl__subcmd__settings__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usersctl__subcmd__settings__subcmd__help__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usersctl__subcmd__settings__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usersctl__subcmd__settings__subcmd__set)
+            opts="-o -q -h -V --db --init --output --quiet --wait --min-password-length --reserved-names --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-password-length)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reserved-names)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usersctl__subcmd__settings__subcmd__show)
+            opts="-o -q -h -V --db --init --output --quiet --wait --min-password-length --reserved-names --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-password-length)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reserved-names)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         usersctl__subcmd__user)
-            opts="-o -q -h -V --db --init --output --quiet --wait --min-password-length --reserved-names --help --version get create update delete unlock help"
+            opts="-o -q -h -V --db --init --output --quiet --wait --min-password-length --reserved-names --help --version get create update delete restore purge unlock help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -706,7 +1063,7 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__user__subcmd__delete)
-            opts="-y -o -q -h -V --yes --db --init --output --quiet --wait --min-password-length --reserved-names --help --version"
+            opts="-y -o -q -h -V --yes --purge --db --init --output --quiet --wait --min-password-length --reserved-names --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -782,7 +1139,7 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__user__subcmd__help)
-            opts="get create update delete unlock help"
+            opts="get create update delete restore purge unlock help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -851,6 +1208,34 @@ _usersctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        usersctl__subcmd__user__subcmd__help__subcmd__purge)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usersctl__subcmd__user__subcmd__help__subcmd__restore)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         usersctl__subcmd__user__subcmd__help__subcmd__unlock)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -872,6 +1257,86 @@ _usersctl() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usersctl__subcmd__user__subcmd__purge)
+            opts="-y -o -q -h -V --yes --db --init --output --quiet --wait --min-password-length --reserved-names --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-password-length)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reserved-names)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usersctl__subcmd__user__subcmd__restore)
+            opts="-o -q -h -V --rename --db --init --output --quiet --wait --min-password-length --reserved-names --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --rename)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-password-length)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reserved-names)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -988,7 +1453,7 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__users)
-            opts="-o -q -h -V --db --init --output --quiet --wait --min-password-length --reserved-names --help --version list delete-many import export help"
+            opts="-o -q -h -V --db --init --output --quiet --wait --min-password-length --reserved-names --help --version list delete-many deleted restore purge import export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1026,7 +1491,7 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__users__subcmd__delete__subcmd__many)
-            opts="-y -o -q -h -V --from --role --blocked --active --search --inactive-for --never-logged-in --created-before --created-after --must-change-password --expect --yes --dry-run --db --init --output --quiet --wait --min-password-length --reserved-names --help --version"
+            opts="-y -o -q -h -V --from --role --blocked --active --search --inactive-for --never-logged-in --created-before --created-after --must-change-password --expect --yes --dry-run --purge --db --init --output --quiet --wait --min-password-length --reserved-names --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1057,6 +1522,72 @@ _usersctl() {
                     return 0
                     ;;
                 --expect)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-password-length)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reserved-names)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usersctl__subcmd__users__subcmd__deleted)
+            opts="-o -q -h -V --role --blocked --active --search --inactive-for --never-logged-in --created-before --created-after --must-change-password --count --limit --cursor --no-headers --db --init --output --quiet --wait --min-password-length --reserved-names --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --role)
+                    COMPREPLY=($(compgen -W "admin user" -- "${cur}"))
+                    return 0
+                    ;;
+                --search)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --inactive-for)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --created-before)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --created-after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cursor)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1134,7 +1665,7 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__users__subcmd__help)
-            opts="list delete-many import export help"
+            opts="list delete-many deleted restore purge import export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1148,6 +1679,20 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__users__subcmd__help__subcmd__delete__subcmd__many)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usersctl__subcmd__users__subcmd__help__subcmd__deleted)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1204,6 +1749,34 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__users__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usersctl__subcmd__users__subcmd__help__subcmd__purge)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usersctl__subcmd__users__subcmd__help__subcmd__restore)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1287,6 +1860,90 @@ _usersctl() {
                     return 0
                     ;;
                 --cursor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-password-length)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reserved-names)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usersctl__subcmd__users__subcmd__purge)
+            opts="-y -o -q -h -V --older-than --yes --db --init --output --quiet --wait --min-password-length --reserved-names --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --older-than)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-password-length)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reserved-names)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usersctl__subcmd__users__subcmd__restore)
+            opts="-o -q -h -V --from --db --init --output --quiet --wait --min-password-length --reserved-names --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --from)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

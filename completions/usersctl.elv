@@ -33,6 +33,7 @@ set edit:completion:arg-completer[usersctl] = {|@words|
             cand --version 'Print version'
             cand user 'Show, create, change or delete one user'
             cand users 'List users, and bulk operations'
+            cand settings 'Show or change the database''s settings (shared by every process on it)'
             cand authenticate 'Check a password and print a token and its expiry'
             cand serve 'Run the HTTP interface on the same database'
             cand migrate 'Create or upgrade the schema of a PostgreSQL database (safe to run from several places at once)'
@@ -56,7 +57,9 @@ set edit:completion:arg-completer[usersctl] = {|@words|
             cand get 'Show one user, named by id, username or email'
             cand create 'Create a user'
             cand update 'Change only the fields named'
-            cand delete 'Delete one user'
+            cand delete 'Delete one user: to the recycle bin, whence `user restore` brings it back'
+            cand restore 'Bring a deleted user back from the recycle bin, whole (id, password, attributes, timestamps); tokens from before the delete stay dead'
+            cand purge 'Remove a deleted user from the recycle bin for good (every one USER names)'
             cand unlock 'Forget the failed logins a running server counted against the user''s names'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -134,6 +137,40 @@ set edit:completion:arg-completer[usersctl] = {|@words|
             cand --reserved-names 'Comma-separated usernames nobody may take [default: root, administrator, system, …]'
             cand -y 'Do not ask for confirmation (required when stdin is not a terminal)'
             cand --yes 'Do not ask for confirmation (required when stdin is not a terminal)'
+            cand --purge 'Delete for good, not to the recycle bin (for erasure requests)'
+            cand --init 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+            cand -q 'Print only what was asked for: no notes, summaries or progress bars'
+            cand --quiet 'Print only what was asked for: no notes, summaries or progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'usersctl;user;restore'= {
+            cand --rename 'Restore it under this username (its own has been taken meanwhile)'
+            cand --db 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --wait 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)'
+            cand --min-password-length 'Minimum length of new passwords, in characters'
+            cand --reserved-names 'Comma-separated usernames nobody may take [default: root, administrator, system, …]'
+            cand --init 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+            cand -q 'Print only what was asked for: no notes, summaries or progress bars'
+            cand --quiet 'Print only what was asked for: no notes, summaries or progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'usersctl;user;purge'= {
+            cand --db 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --wait 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)'
+            cand --min-password-length 'Minimum length of new passwords, in characters'
+            cand --reserved-names 'Comma-separated usernames nobody may take [default: root, administrator, system, …]'
+            cand -y 'Do not ask for confirmation (required when stdin is not a terminal)'
+            cand --yes 'Do not ask for confirmation (required when stdin is not a terminal)'
             cand --init 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
             cand -q 'Print only what was asked for: no notes, summaries or progress bars'
             cand --quiet 'Print only what was asked for: no notes, summaries or progress bars'
@@ -161,7 +198,9 @@ set edit:completion:arg-completer[usersctl] = {|@words|
             cand get 'Show one user, named by id, username or email'
             cand create 'Create a user'
             cand update 'Change only the fields named'
-            cand delete 'Delete one user'
+            cand delete 'Delete one user: to the recycle bin, whence `user restore` brings it back'
+            cand restore 'Bring a deleted user back from the recycle bin, whole (id, password, attributes, timestamps); tokens from before the delete stay dead'
+            cand purge 'Remove a deleted user from the recycle bin for good (every one USER names)'
             cand unlock 'Forget the failed logins a running server counted against the user''s names'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -172,6 +211,10 @@ set edit:completion:arg-completer[usersctl] = {|@words|
         &'usersctl;user;help;update'= {
         }
         &'usersctl;user;help;delete'= {
+        }
+        &'usersctl;user;help;restore'= {
+        }
+        &'usersctl;user;help;purge'= {
         }
         &'usersctl;user;help;unlock'= {
         }
@@ -192,7 +235,10 @@ set edit:completion:arg-completer[usersctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand list 'List users, oldest first, a page at a time'
-            cand delete-many 'Delete many users, reporting each one''s outcome'
+            cand delete-many 'Delete many users (to the recycle bin), reporting each one''s outcome'
+            cand deleted 'List the recycle bin: deleted users, kept for the bin_retention setting'
+            cand restore 'Bring many deleted users back from the recycle bin, reporting each one''s outcome'
+            cand purge 'Empty the recycle bin for good, or only of what was deleted long ago'
             cand import 'Load users from JSON Lines (a file, or "-" for stdin)'
             cand export 'Write every user, with its password hash, as JSON Lines'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -246,6 +292,69 @@ set edit:completion:arg-completer[usersctl] = {|@words|
             cand -y 'Do not ask for confirmation (required when stdin is not a terminal)'
             cand --yes 'Do not ask for confirmation (required when stdin is not a terminal)'
             cand --dry-run 'Report what would be deleted, and delete nothing'
+            cand --purge 'Delete for good, not to the recycle bin'
+            cand --init 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+            cand -q 'Print only what was asked for: no notes, summaries or progress bars'
+            cand --quiet 'Print only what was asked for: no notes, summaries or progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'usersctl;users;deleted'= {
+            cand --role 'role'
+            cand --search 'Only users whose username, email or name contains TEXT (case-insensitive)'
+            cand --inactive-for 'Only users not seen for DURATION (e.g. 90d): last logged in before then, or never logged in and created before then'
+            cand --created-before 'Only users created before TIME (2026-01-31, or RFC 3339 such as 2026-01-31T12:00:00Z)'
+            cand --created-after 'Only users created at TIME or later (as --created-before)'
+            cand --limit 'Page size, 1 to 1000 [default: 100 for a table; -o name and -o json list every match]'
+            cand --cursor 'Continue after the page that printed this cursor'
+            cand --db 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --wait 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)'
+            cand --min-password-length 'Minimum length of new passwords, in characters'
+            cand --reserved-names 'Comma-separated usernames nobody may take [default: root, administrator, system, …]'
+            cand --blocked 'Only blocked users'
+            cand --active 'Only users that are not blocked'
+            cand --never-logged-in 'Only users who have never logged in'
+            cand --must-change-password 'Only users told to change their password'
+            cand --count 'Print only how many users match'
+            cand --no-headers 'Print the table without its header line'
+            cand --init 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+            cand -q 'Print only what was asked for: no notes, summaries or progress bars'
+            cand --quiet 'Print only what was asked for: no notes, summaries or progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'usersctl;users;restore'= {
+            cand --from 'Read users from FILE, one per line ("-" for stdin)'
+            cand --db 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --wait 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)'
+            cand --min-password-length 'Minimum length of new passwords, in characters'
+            cand --reserved-names 'Comma-separated usernames nobody may take [default: root, administrator, system, …]'
+            cand --init 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+            cand -q 'Print only what was asked for: no notes, summaries or progress bars'
+            cand --quiet 'Print only what was asked for: no notes, summaries or progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'usersctl;users;purge'= {
+            cand --older-than 'Only users deleted longer ago than DURATION, e.g. 7d'
+            cand --db 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --wait 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)'
+            cand --min-password-length 'Minimum length of new passwords, in characters'
+            cand --reserved-names 'Comma-separated usernames nobody may take [default: root, administrator, system, …]'
+            cand -y 'Do not ask for confirmation (required when stdin is not a terminal)'
+            cand --yes 'Do not ask for confirmation (required when stdin is not a terminal)'
             cand --init 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
             cand -q 'Print only what was asked for: no notes, summaries or progress bars'
             cand --quiet 'Print only what was asked for: no notes, summaries or progress bars'
@@ -289,7 +398,10 @@ set edit:completion:arg-completer[usersctl] = {|@words|
         }
         &'usersctl;users;help'= {
             cand list 'List users, oldest first, a page at a time'
-            cand delete-many 'Delete many users, reporting each one''s outcome'
+            cand delete-many 'Delete many users (to the recycle bin), reporting each one''s outcome'
+            cand deleted 'List the recycle bin: deleted users, kept for the bin_retention setting'
+            cand restore 'Bring many deleted users back from the recycle bin, reporting each one''s outcome'
+            cand purge 'Empty the recycle bin for good, or only of what was deleted long ago'
             cand import 'Load users from JSON Lines (a file, or "-" for stdin)'
             cand export 'Write every user, with its password hash, as JSON Lines'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -298,11 +410,76 @@ set edit:completion:arg-completer[usersctl] = {|@words|
         }
         &'usersctl;users;help;delete-many'= {
         }
+        &'usersctl;users;help;deleted'= {
+        }
+        &'usersctl;users;help;restore'= {
+        }
+        &'usersctl;users;help;purge'= {
+        }
         &'usersctl;users;help;import'= {
         }
         &'usersctl;users;help;export'= {
         }
         &'usersctl;users;help;help'= {
+        }
+        &'usersctl;settings'= {
+            cand --db 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --wait 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)'
+            cand --min-password-length 'Minimum length of new passwords, in characters'
+            cand --reserved-names 'Comma-separated usernames nobody may take [default: root, administrator, system, …]'
+            cand --init 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+            cand -q 'Print only what was asked for: no notes, summaries or progress bars'
+            cand --quiet 'Print only what was asked for: no notes, summaries or progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand show 'Show the database''s settings'
+            cand set 'Change a setting: bin-retention (how long deleted users are kept, e.g. 30d)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'usersctl;settings;show'= {
+            cand --db 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --wait 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)'
+            cand --min-password-length 'Minimum length of new passwords, in characters'
+            cand --reserved-names 'Comma-separated usernames nobody may take [default: root, administrator, system, …]'
+            cand --init 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+            cand -q 'Print only what was asked for: no notes, summaries or progress bars'
+            cand --quiet 'Print only what was asked for: no notes, summaries or progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'usersctl;settings;set'= {
+            cand --db 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --wait 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)'
+            cand --min-password-length 'Minimum length of new passwords, in characters'
+            cand --reserved-names 'Comma-separated usernames nobody may take [default: root, administrator, system, …]'
+            cand --init 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+            cand -q 'Print only what was asked for: no notes, summaries or progress bars'
+            cand --quiet 'Print only what was asked for: no notes, summaries or progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'usersctl;settings;help'= {
+            cand show 'Show the database''s settings'
+            cand set 'Change a setting: bin-retention (how long deleted users are kept, e.g. 30d)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'usersctl;settings;help;show'= {
+        }
+        &'usersctl;settings;help;set'= {
+        }
+        &'usersctl;settings;help;help'= {
         }
         &'usersctl;authenticate'= {
             cand --ttl 'Token lifetime, e.g. 15m, 1h, 7d [default: 1h]'
@@ -378,6 +555,7 @@ set edit:completion:arg-completer[usersctl] = {|@words|
         &'usersctl;help'= {
             cand user 'Show, create, change or delete one user'
             cand users 'List users, and bulk operations'
+            cand settings 'Show or change the database''s settings (shared by every process on it)'
             cand authenticate 'Check a password and print a token and its expiry'
             cand serve 'Run the HTTP interface on the same database'
             cand migrate 'Create or upgrade the schema of a PostgreSQL database (safe to run from several places at once)'
@@ -388,7 +566,9 @@ set edit:completion:arg-completer[usersctl] = {|@words|
             cand get 'Show one user, named by id, username or email'
             cand create 'Create a user'
             cand update 'Change only the fields named'
-            cand delete 'Delete one user'
+            cand delete 'Delete one user: to the recycle bin, whence `user restore` brings it back'
+            cand restore 'Bring a deleted user back from the recycle bin, whole (id, password, attributes, timestamps); tokens from before the delete stay dead'
+            cand purge 'Remove a deleted user from the recycle bin for good (every one USER names)'
             cand unlock 'Forget the failed logins a running server counted against the user''s names'
         }
         &'usersctl;help;user;get'= {
@@ -399,11 +579,18 @@ set edit:completion:arg-completer[usersctl] = {|@words|
         }
         &'usersctl;help;user;delete'= {
         }
+        &'usersctl;help;user;restore'= {
+        }
+        &'usersctl;help;user;purge'= {
+        }
         &'usersctl;help;user;unlock'= {
         }
         &'usersctl;help;users'= {
             cand list 'List users, oldest first, a page at a time'
-            cand delete-many 'Delete many users, reporting each one''s outcome'
+            cand delete-many 'Delete many users (to the recycle bin), reporting each one''s outcome'
+            cand deleted 'List the recycle bin: deleted users, kept for the bin_retention setting'
+            cand restore 'Bring many deleted users back from the recycle bin, reporting each one''s outcome'
+            cand purge 'Empty the recycle bin for good, or only of what was deleted long ago'
             cand import 'Load users from JSON Lines (a file, or "-" for stdin)'
             cand export 'Write every user, with its password hash, as JSON Lines'
         }
@@ -411,9 +598,23 @@ set edit:completion:arg-completer[usersctl] = {|@words|
         }
         &'usersctl;help;users;delete-many'= {
         }
+        &'usersctl;help;users;deleted'= {
+        }
+        &'usersctl;help;users;restore'= {
+        }
+        &'usersctl;help;users;purge'= {
+        }
         &'usersctl;help;users;import'= {
         }
         &'usersctl;help;users;export'= {
+        }
+        &'usersctl;help;settings'= {
+            cand show 'Show the database''s settings'
+            cand set 'Change a setting: bin-retention (how long deleted users are kept, e.g. 30d)'
+        }
+        &'usersctl;help;settings;show'= {
+        }
+        &'usersctl;help;settings;set'= {
         }
         &'usersctl;help;authenticate'= {
         }

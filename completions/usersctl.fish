@@ -38,29 +38,32 @@ complete -c usersctl -n "__fish_usersctl_needs_command" -s h -l help -d 'Print h
 complete -c usersctl -n "__fish_usersctl_needs_command" -s V -l version -d 'Print version'
 complete -c usersctl -n "__fish_usersctl_needs_command" -f -a "user" -d 'Show, create, change or delete one user'
 complete -c usersctl -n "__fish_usersctl_needs_command" -f -a "users" -d 'List users, and bulk operations'
+complete -c usersctl -n "__fish_usersctl_needs_command" -f -a "settings" -d 'Show or change the database\'s settings (shared by every process on it)'
 complete -c usersctl -n "__fish_usersctl_needs_command" -f -a "authenticate" -d 'Check a password and print a token and its expiry'
 complete -c usersctl -n "__fish_usersctl_needs_command" -f -a "serve" -d 'Run the HTTP interface on the same database'
 complete -c usersctl -n "__fish_usersctl_needs_command" -f -a "migrate" -d 'Create or upgrade the schema of a PostgreSQL database (safe to run from several places at once)'
 complete -c usersctl -n "__fish_usersctl_needs_command" -f -a "check" -d 'Verify that records and indexes agree and every hash parses'
 complete -c usersctl -n "__fish_usersctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete unlock help" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
-complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete unlock help" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete restore purge unlock help" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete restore purge unlock help" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
 wide\t'Tables with every column (for `users list`: name, last login, id)'
 json\t'JSON on stdout (and errors as JSON on stderr)'
 name\t'One username per line'"
-complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete unlock help" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
-complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete unlock help" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
-complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete unlock help" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
-complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete unlock help" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
-complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete unlock help" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
-complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete unlock help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete unlock help" -s V -l version -d 'Print version'
-complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete unlock help" -f -a "get" -d 'Show one user, named by id, username or email'
-complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete unlock help" -f -a "create" -d 'Create a user'
-complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete unlock help" -f -a "update" -d 'Change only the fields named'
-complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete unlock help" -f -a "delete" -d 'Delete one user'
-complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete unlock help" -f -a "unlock" -d 'Forget the failed logins a running server counted against the user\'s names'
-complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete unlock help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete restore purge unlock help" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete restore purge unlock help" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete restore purge unlock help" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete restore purge unlock help" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete restore purge unlock help" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete restore purge unlock help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete restore purge unlock help" -s V -l version -d 'Print version'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete restore purge unlock help" -f -a "get" -d 'Show one user, named by id, username or email'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete restore purge unlock help" -f -a "create" -d 'Create a user'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete restore purge unlock help" -f -a "update" -d 'Change only the fields named'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete restore purge unlock help" -f -a "delete" -d 'Delete one user: to the recycle bin, whence `user restore` brings it back'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete restore purge unlock help" -f -a "restore" -d 'Bring a deleted user back from the recycle bin, whole (id, password, attributes, timestamps); tokens from before the delete stay dead'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete restore purge unlock help" -f -a "purge" -d 'Remove a deleted user from the recycle bin for good (every one USER names)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete restore purge unlock help" -f -a "unlock" -d 'Forget the failed logins a running server counted against the user\'s names'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and not __fish_seen_subcommand_from get create update delete restore purge unlock help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from get" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from get" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
 wide\t'Tables with every column (for `users list`: name, last login, id)'
@@ -129,10 +132,37 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from delete" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from delete" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from delete" -s y -l yes -d 'Do not ask for confirmation (required when stdin is not a terminal)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from delete" -l purge -d 'Delete for good, not to the recycle bin (for erasure requests)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from delete" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from restore" -l rename -d 'Restore it under this username (its own has been taken meanwhile)' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from restore" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from restore" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+wide\t'Tables with every column (for `users list`: name, last login, id)'
+json\t'JSON on stdout (and errors as JSON on stderr)'
+name\t'One username per line'"
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from restore" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from restore" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from restore" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from restore" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from restore" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from restore" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from restore" -s V -l version -d 'Print version'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from purge" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from purge" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+wide\t'Tables with every column (for `users list`: name, last login, id)'
+json\t'JSON on stdout (and errors as JSON on stderr)'
+name\t'One username per line'"
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from purge" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from purge" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from purge" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from purge" -s y -l yes -d 'Do not ask for confirmation (required when stdin is not a terminal)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from purge" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from purge" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from purge" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from purge" -s V -l version -d 'Print version'
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from unlock" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from unlock" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
 wide\t'Tables with every column (for `users list`: name, last login, id)'
@@ -148,26 +178,31 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "get" -d 'Show one user, named by id, username or email'
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a user'
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "update" -d 'Change only the fields named'
-complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete one user'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete one user: to the recycle bin, whence `user restore` brings it back'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "restore" -d 'Bring a deleted user back from the recycle bin, whole (id, password, attributes, timestamps); tokens from before the delete stay dead'
+complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "purge" -d 'Remove a deleted user from the recycle bin for good (every one USER names)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "unlock" -d 'Forget the failed logins a running server counted against the user\'s names'
 complete -c usersctl -n "__fish_usersctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many import export help" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
-complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many import export help" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many deleted restore purge import export help" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many deleted restore purge import export help" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
 wide\t'Tables with every column (for `users list`: name, last login, id)'
 json\t'JSON on stdout (and errors as JSON on stderr)'
 name\t'One username per line'"
-complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many import export help" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
-complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many import export help" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
-complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many import export help" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
-complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many import export help" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
-complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many import export help" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
-complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many import export help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many import export help" -s V -l version -d 'Print version'
-complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many import export help" -f -a "list" -d 'List users, oldest first, a page at a time'
-complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many import export help" -f -a "delete-many" -d 'Delete many users, reporting each one\'s outcome'
-complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many import export help" -f -a "import" -d 'Load users from JSON Lines (a file, or "-" for stdin)'
-complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many import export help" -f -a "export" -d 'Write every user, with its password hash, as JSON Lines'
-complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many import export help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many deleted restore purge import export help" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many deleted restore purge import export help" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many deleted restore purge import export help" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many deleted restore purge import export help" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many deleted restore purge import export help" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many deleted restore purge import export help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many deleted restore purge import export help" -s V -l version -d 'Print version'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many deleted restore purge import export help" -f -a "list" -d 'List users, oldest first, a page at a time'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many deleted restore purge import export help" -f -a "delete-many" -d 'Delete many users (to the recycle bin), reporting each one\'s outcome'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many deleted restore purge import export help" -f -a "deleted" -d 'List the recycle bin: deleted users, kept for the bin_retention setting'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many deleted restore purge import export help" -f -a "restore" -d 'Bring many deleted users back from the recycle bin, reporting each one\'s outcome'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many deleted restore purge import export help" -f -a "purge" -d 'Empty the recycle bin for good, or only of what was deleted long ago'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many deleted restore purge import export help" -f -a "import" -d 'Load users from JSON Lines (a file, or "-" for stdin)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many deleted restore purge import export help" -f -a "export" -d 'Write every user, with its password hash, as JSON Lines'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many deleted restore purge import export help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l role -r -f -a "admin\t''
 user\t''"
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l search -d 'Only users whose username, email or name contains TEXT (case-insensitive)' -r
@@ -216,10 +251,64 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -l must-change-password -d 'Only users told to change their password'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -s y -l yes -d 'Do not ask for confirmation (required when stdin is not a terminal)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -l dry-run -d 'Report what would be deleted, and delete nothing'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -l purge -d 'Delete for good, not to the recycle bin'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -s V -l version -d 'Print version'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from deleted" -l role -r -f -a "admin\t''
+user\t''"
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from deleted" -l search -d 'Only users whose username, email or name contains TEXT (case-insensitive)' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from deleted" -l inactive-for -d 'Only users not seen for DURATION (e.g. 90d): last logged in before then, or never logged in and created before then' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from deleted" -l created-before -d 'Only users created before TIME (2026-01-31, or RFC 3339 such as 2026-01-31T12:00:00Z)' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from deleted" -l created-after -d 'Only users created at TIME or later (as --created-before)' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from deleted" -l limit -d 'Page size, 1 to 1000 [default: 100 for a table; -o name and -o json list every match]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from deleted" -l cursor -d 'Continue after the page that printed this cursor' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from deleted" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from deleted" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+wide\t'Tables with every column (for `users list`: name, last login, id)'
+json\t'JSON on stdout (and errors as JSON on stderr)'
+name\t'One username per line'"
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from deleted" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from deleted" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from deleted" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from deleted" -l blocked -d 'Only blocked users'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from deleted" -l active -d 'Only users that are not blocked'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from deleted" -l never-logged-in -d 'Only users who have never logged in'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from deleted" -l must-change-password -d 'Only users told to change their password'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from deleted" -l count -d 'Print only how many users match'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from deleted" -l no-headers -d 'Print the table without its header line'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from deleted" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from deleted" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from deleted" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from deleted" -s V -l version -d 'Print version'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from restore" -l from -d 'Read users from FILE, one per line ("-" for stdin)' -r -F
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from restore" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from restore" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+wide\t'Tables with every column (for `users list`: name, last login, id)'
+json\t'JSON on stdout (and errors as JSON on stderr)'
+name\t'One username per line'"
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from restore" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from restore" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from restore" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from restore" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from restore" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from restore" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from restore" -s V -l version -d 'Print version'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from purge" -l older-than -d 'Only users deleted longer ago than DURATION, e.g. 7d' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from purge" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from purge" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+wide\t'Tables with every column (for `users list`: name, last login, id)'
+json\t'JSON on stdout (and errors as JSON on stderr)'
+name\t'One username per line'"
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from purge" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from purge" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from purge" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from purge" -s y -l yes -d 'Do not ask for confirmation (required when stdin is not a terminal)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from purge" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from purge" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from purge" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from purge" -s V -l version -d 'Print version'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from import" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from import" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
 wide\t'Tables with every column (for `users list`: name, last login, id)'
@@ -248,10 +337,55 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "list" -d 'List users, oldest first, a page at a time'
-complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "delete-many" -d 'Delete many users, reporting each one\'s outcome'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "delete-many" -d 'Delete many users (to the recycle bin), reporting each one\'s outcome'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "deleted" -d 'List the recycle bin: deleted users, kept for the bin_retention setting'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "restore" -d 'Bring many deleted users back from the recycle bin, reporting each one\'s outcome'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "purge" -d 'Empty the recycle bin for good, or only of what was deleted long ago'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "import" -d 'Load users from JSON Lines (a file, or "-" for stdin)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "export" -d 'Write every user, with its password hash, as JSON Lines'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and not __fish_seen_subcommand_from show set help" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and not __fish_seen_subcommand_from show set help" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+wide\t'Tables with every column (for `users list`: name, last login, id)'
+json\t'JSON on stdout (and errors as JSON on stderr)'
+name\t'One username per line'"
+complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and not __fish_seen_subcommand_from show set help" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and not __fish_seen_subcommand_from show set help" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and not __fish_seen_subcommand_from show set help" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and not __fish_seen_subcommand_from show set help" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and not __fish_seen_subcommand_from show set help" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
+complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and not __fish_seen_subcommand_from show set help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and not __fish_seen_subcommand_from show set help" -s V -l version -d 'Print version'
+complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and not __fish_seen_subcommand_from show set help" -f -a "show" -d 'Show the database\'s settings'
+complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and not __fish_seen_subcommand_from show set help" -f -a "set" -d 'Change a setting: bin-retention (how long deleted users are kept, e.g. 30d)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and not __fish_seen_subcommand_from show set help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and __fish_seen_subcommand_from show" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+wide\t'Tables with every column (for `users list`: name, last login, id)'
+json\t'JSON on stdout (and errors as JSON on stderr)'
+name\t'One username per line'"
+complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and __fish_seen_subcommand_from show" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and __fish_seen_subcommand_from show" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and __fish_seen_subcommand_from show" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and __fish_seen_subcommand_from show" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
+complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and __fish_seen_subcommand_from set" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and __fish_seen_subcommand_from set" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+wide\t'Tables with every column (for `users list`: name, last login, id)'
+json\t'JSON on stdout (and errors as JSON on stderr)'
+name\t'One username per line'"
+complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and __fish_seen_subcommand_from set" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and __fish_seen_subcommand_from set" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and __fish_seen_subcommand_from set" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and __fish_seen_subcommand_from set" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
+complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
+complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show the database\'s settings'
+complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and __fish_seen_subcommand_from help" -f -a "set" -d 'Change a setting: bin-retention (how long deleted users are kept, e.g. 30d)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand authenticate" -l ttl -d 'Token lifetime, e.g. 15m, 1h, 7d [default: 1h]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand authenticate" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand authenticate" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
@@ -312,19 +446,27 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand check" -l init -d 'Mak
 complete -c usersctl -n "__fish_usersctl_using_subcommand check" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
 complete -c usersctl -n "__fish_usersctl_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usersctl -n "__fish_usersctl_using_subcommand check" -s V -l version -d 'Print version'
-complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users authenticate serve migrate check help" -f -a "user" -d 'Show, create, change or delete one user'
-complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users authenticate serve migrate check help" -f -a "users" -d 'List users, and bulk operations'
-complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users authenticate serve migrate check help" -f -a "authenticate" -d 'Check a password and print a token and its expiry'
-complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users authenticate serve migrate check help" -f -a "serve" -d 'Run the HTTP interface on the same database'
-complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users authenticate serve migrate check help" -f -a "migrate" -d 'Create or upgrade the schema of a PostgreSQL database (safe to run from several places at once)'
-complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users authenticate serve migrate check help" -f -a "check" -d 'Verify that records and indexes agree and every hash parses'
-complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users authenticate serve migrate check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users settings authenticate serve migrate check help" -f -a "user" -d 'Show, create, change or delete one user'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users settings authenticate serve migrate check help" -f -a "users" -d 'List users, and bulk operations'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users settings authenticate serve migrate check help" -f -a "settings" -d 'Show or change the database\'s settings (shared by every process on it)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users settings authenticate serve migrate check help" -f -a "authenticate" -d 'Check a password and print a token and its expiry'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users settings authenticate serve migrate check help" -f -a "serve" -d 'Run the HTTP interface on the same database'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users settings authenticate serve migrate check help" -f -a "migrate" -d 'Create or upgrade the schema of a PostgreSQL database (safe to run from several places at once)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users settings authenticate serve migrate check help" -f -a "check" -d 'Verify that records and indexes agree and every hash parses'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users settings authenticate serve migrate check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "get" -d 'Show one user, named by id, username or email'
 complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "create" -d 'Create a user'
 complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "update" -d 'Change only the fields named'
-complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "delete" -d 'Delete one user'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "delete" -d 'Delete one user: to the recycle bin, whence `user restore` brings it back'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "restore" -d 'Bring a deleted user back from the recycle bin, whole (id, password, attributes, timestamps); tokens from before the delete stay dead'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "purge" -d 'Remove a deleted user from the recycle bin for good (every one USER names)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "unlock" -d 'Forget the failed logins a running server counted against the user\'s names'
 complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "list" -d 'List users, oldest first, a page at a time'
-complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "delete-many" -d 'Delete many users, reporting each one\'s outcome'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "delete-many" -d 'Delete many users (to the recycle bin), reporting each one\'s outcome'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "deleted" -d 'List the recycle bin: deleted users, kept for the bin_retention setting'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "restore" -d 'Bring many deleted users back from the recycle bin, reporting each one\'s outcome'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "purge" -d 'Empty the recycle bin for good, or only of what was deleted long ago'
 complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "import" -d 'Load users from JSON Lines (a file, or "-" for stdin)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "export" -d 'Write every user, with its password hash, as JSON Lines'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from settings" -f -a "show" -d 'Show the database\'s settings'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from settings" -f -a "set" -d 'Change a setting: bin-retention (how long deleted users are kept, e.g. 30d)'

@@ -274,10 +274,9 @@ impl Service {
                 self.store.set_setting(RETENTION, &secs.to_string())?;
             }
             _ => {
-                return Err(Error::invalid(
-                    "name",
-                    format!("{name} is not a setting (there is bin_retention)"),
-                ));
+                return Err(Error::usage(format!(
+                    "{name} is not a setting; there is bin-retention"
+                )));
             }
         }
         self.settings()

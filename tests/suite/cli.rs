@@ -8,6 +8,8 @@
 //! what it expects to see.
 
 use crate::support::{self, Expect, TestDb, bin, clean_env, usersctl};
+
+mod recycle_bin;
 use std::ffi::OsString;
 use std::fs;
 use std::io::{BufRead, BufReader, Write};
@@ -1598,10 +1600,11 @@ fn user_delete_with_yes_deletes_the_user_and_says_so() {
     let test = Test::new();
     let alice = test.create("alice");
     test.create("bob");
+    let id = alice["id"].as_str().unwrap();
     test.args(["user", "delete", "alice", "--yes"])
-        .stdout(&format!(
-            "deleted user alice ({})\n",
-            alice["id"].as_str().unwrap()
+        .stdout(&format!("deleted user alice ({id})\n"))
+        .stderr(&format!(
+            "it is in the recycle bin: `usersctl user restore {id}` brings it back\n"
         ))
         .run();
     test.assert_gone("alice");

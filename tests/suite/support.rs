@@ -336,6 +336,16 @@ pub fn sled_only(why: &str) -> bool {
     skip
 }
 
+/// Ends a test at once when the suite runs on the embedded database, for
+/// what only SQL can do (edit rows behind usersctl's back).
+pub fn postgres_only(why: &str) -> bool {
+    let skip = !on_postgres();
+    if skip {
+        eprintln!("on PostgreSQL alone: {why}");
+    }
+    skip
+}
+
 /// One database for one test: a directory (sled), or a schema of its own
 /// on the test server, migrated, and dropped when the test ends.
 pub enum TestDb {
