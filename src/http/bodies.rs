@@ -74,7 +74,7 @@ pub static UPDATE_SETTINGS: Body = Body {
                 format: None,
             },
         ),
-        "How long deleted users stay in the recycle bin, e.g. `30d` (h, d or w; 1h to 3650d)",
+        "How long deleted users stay in the recycle bin, e.g. `30d` (h, d or w)",
     )],
 };
 

@@ -368,7 +368,8 @@ fn list_query(params: Vec<(String, String)>) -> Result<ListQuery> {
 
 /// `inactive_for`: a whole number (1 to 999999, no leading zero) and a unit.
 fn age_seconds(value: &str) -> Option<u64> {
-    let (digits, unit) = value.split_at(value.len().checked_sub(1)?);
+    // The unit is the last character, which need not be one byte.
+    let (digits, unit) = value.split_at(value.char_indices().last()?.0);
     let valid = (1..=6).contains(&digits.len())
         && !digits.starts_with('0')
         && digits.bytes().all(|b| b.is_ascii_digit());
@@ -594,10 +595,13 @@ async fn restore_user(
 ) -> Result<Json<Data<User>>> {
     let user = UserRef::parse(&user)
         .map_err(|_| Error::NotFound(format!("user {user} is not in the recycle bin")))?;
-    let has_body = request
-        .headers()
-        .get(axum::http::header::CONTENT_LENGTH)
-        .is_none_or(|n| n != "0");
+    // A request without a body has no Content-Length (or a zero one) and
+    // no Transfer-Encoding.
+    let headers = request.headers();
+    let has_body = headers.contains_key(axum::http::header::TRANSFER_ENCODING)
+        || headers
+            .get(axum::http::header::CONTENT_LENGTH)
+            .is_some_and(|n| n != "0");
     let rename = if has_body {
         let JsonObject(f) = JsonObject::from_request(request, &()).await?;
         let mut f = f.described_by(&bodies::RESTORE_USER);

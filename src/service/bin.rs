@@ -24,8 +24,6 @@ const DEFAULT_RETENTION_SECS: u64 = 30 * 86_400;
 const SWEPT_AT: &str = "bin_swept_at";
 /// How often the bin is swept at most.
 const SWEEP_EVERY_SECS: u64 = 3600;
-/// The longest retention a setting may ask for (ten years).
-const MAX_RETENTION_SECS: u64 = 10 * 365 * 86_400;
 
 impl Service {
     /// How long binned users are kept, in seconds.
@@ -263,12 +261,19 @@ impl Service {
     pub(super) fn set_setting(&self, name: &str, value: &str) -> Result<Settings> {
         match name.replace('-', "_").as_str() {
             RETENTION => {
+                // As the HTTP schema states it: `^[1-9][0-9]{0,5}[hdw]$`.
+                let digits = value.len().saturating_sub(1);
                 let secs = parse_duration_text(value)
-                    .filter(|s| (3600..=MAX_RETENTION_SECS).contains(s))
+                    .filter(|_| {
+                        (1..=6).contains(&digits)
+                            && !value.starts_with('0')
+                            && value.ends_with(['h', 'd', 'w'])
+                    })
                     .ok_or_else(|| {
                         Error::invalid(
                             RETENTION,
-                            "must be a number and a unit (h, d or w) from 1h to 3650d, such as 30d",
+                            "must be a whole number of up to six digits and a unit (h, d or w), \
+                             such as 30d",
                         )
                     })?;
                 self.store.set_setting(RETENTION, &secs.to_string())?;
@@ -319,7 +324,8 @@ fn why_taken(taken: &Taken) -> String {
 
 /// A whole number and a unit: `s`, `m`, `h`, `d` or `w` (`30d`).
 pub fn parse_duration_text(value: &str) -> Option<u64> {
-    let (digits, unit) = value.split_at(value.len().checked_sub(1)?);
+    // The unit is the last character, which need not be one byte.
+    let (digits, unit) = value.split_at(value.char_indices().last()?.0);
     let n: u64 = digits
         .parse()
         .ok()

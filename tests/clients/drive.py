@@ -8,6 +8,9 @@ from usersctl_client.api.meta import health, version, document
 from usersctl_client.api.auth import authenticate, logout
 from usersctl_client.api.users import (list_users, create_user, get_user, update_user,
                                        delete_user, delete_users)
+from usersctl_client.api.recycle_bin import (list_deleted, restore_user, restore_users,
+                                             purge_user, empty_bin)
+from usersctl_client.api.settings import settings, update_settings
 from usersctl_client.models import *  # noqa
 
 base = sys.argv[1]
@@ -40,6 +43,19 @@ check("update_user(400)", update_user.sync_detailed("alice", client=adm, body=Up
 check("delete_user", delete_user.sync_detailed("bob", client=adm), 200, DataUser)
 check("delete_users", delete_users.sync_detailed(client=adm, body=DeleteUsersRequest(users=["alice", "ghost"], dry_run=True)), 200, DataDeleteManyReport)
 check("delete_users(real)", delete_users.sync_detailed(client=adm, body=DeleteUsersRequest(users=["alice", "ghost"])), 200, DataDeleteManyReport)
+bin_page = check("list_deleted", list_deleted.sync_detailed(client=adm, search="bob"), 200, DeletedUserPage)
+assert [d.username for d in bin_page.data] == ["bob"], bin_page
+check("restore_user", restore_user.sync_detailed("bob", client=adm, body=RestoreUserRequest(username="bobby")), 200, DataUser)
+check("restore_user(404)", restore_user.sync_detailed("bob", client=adm, body=RestoreUserRequest()), 404, ErrorBody)
+r = check("restore_users", restore_users.sync_detailed(client=adm, body=RestoreUsersRequest(users=["alice", "ghost"])), 200, DataRestoreReport)
+assert r.data.restored == ["alice"] and r.data.not_found == ["ghost"], r
+check("delete_user(purge)", delete_user.sync_detailed("alice", client=adm, purge=True), 200, DataUser)
+check("delete_user(bin)", delete_user.sync_detailed("bobby", client=adm), 200, DataUser)
+check("purge_user", purge_user.sync_detailed("bobby", client=adm), 200, DataPurged)
+check("empty_bin", empty_bin.sync_detailed(client=adm, older_than="1d"), 200, DataPurged)
+check("settings", settings.sync_detailed(client=adm), 200, DataSettings)
+s2 = check("update_settings", update_settings.sync_detailed(client=adm, body=UpdateSettingsRequest(bin_retention="7d")), 200, DataSettings)
+assert s2.data.bin_retention == "7d", s2
 check("logout", logout.sync_detailed(client=adm), 200, DataRevoked)
 check("list_users(401 after logout)", list_users.sync_detailed(client=adm), 401, ErrorBody)
 print(f"{len(seen)} passed, 0 failed")

@@ -12,6 +12,8 @@
 //! cause an internal error.
 
 use crate::support::{self, Process, Reply, TestDb, listening_on, spawn_server, usersctl};
+
+mod recycle_bin;
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
