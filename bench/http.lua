@@ -1,11 +1,17 @@
--- wrk script for bench/run.sh. MODE (env): version | get | login | patch.
--- IDS (env): a file of user ids, one a line; TOKEN (env): an admin token.
+-- wrk script for bench/run.sh. MODE (env): version | get | login | patch |
+-- delete. IDS (env): a file of user ids, one a line; TOKEN (env): an admin
+-- token. A delete takes each id once (thread k of THREADS the k-th, then
+-- every THREADS-th), with `?purge=true` when PURGE is set.
 local mode = os.getenv("MODE") or "version"
 local threads = {}
 
 function setup(thread)
   table.insert(threads, thread)
+  thread:set("first", #threads)
 end
+
+local step = tonumber(os.getenv("THREADS") or "2")
+local purge = os.getenv("PURGE") and "?purge=true" or ""
 
 function init(args)
   ids = {}
@@ -37,6 +43,9 @@ function request()
   elseif mode == "login" then
     local body = '{"username":"' .. pick() .. '","password":"bench password"}'
     return wrk.format("POST", "/authenticate", { ["Content-Type"] = "application/json" }, body)
+  elseif mode == "delete" then
+    local id = ids[first + (n - 1) * step] or "exhausted"
+    return wrk.format("DELETE", "/users/" .. id .. purge, { ["Authorization"] = "Bearer " .. token })
   elseif mode == "patch" then
     local body = '{"name":"bench ' .. n .. '"}'
     return wrk.format("PATCH", "/users/" .. pick(),

@@ -175,22 +175,51 @@ patch_rps=$(field "$patch" ok_rps)
 row "acknowledged \`PATCH\` writes, 32 connections" "$patch_rps writes/s (p99 $(field "$patch" p99_ms) ms)" \
     "one write + fsync at a time: $fsync_rate/s" "≥ 5,000/s" "$(verdict "$patch_rps >= 5000")"
 
+echo "== DELETE writes: to the recycle bin, and for good" >&2
+# Names 1..2×count go to the bulk deletes below; the rest, halved, here.
+count=$(( N >= 200000 ? 100000 : N / 5 ))
+sed -n "$((2 * count + 1)),\$p" "$work/export.jsonl" | python3 -c '
+import json, sys
+ids = [json.loads(line)["id"] for line in sys.stdin]
+half = len(ids) // 2
+open(sys.argv[1], "w").write("\n".join(ids[:half]) + "\n")
+open(sys.argv[2], "w").write("\n".join(ids[half:]) + "\n")' "$work/del-purge.txt" "$work/del-bin.txt"
+purged=$(MODE=delete PURGE=1 IDS=$work/del-purge.txt wrk -t2 -c32 -d"${SECS}s" -s bench/http.lua "$url" | wrk_result)
+binned=$(MODE=delete IDS=$work/del-bin.txt wrk -t2 -c32 -d"${SECS}s" -s bench/http.lua "$url" | wrk_result)
+purged_rps=$(field "$purged" ok_rps); binned_rps=$(field "$binned" ok_rps)
+row "acknowledged \`DELETE /users/{id}\` to the recycle bin, 32 connections" \
+    "$binned_rps deletes/s (p99 $(field "$binned" p99_ms) ms)" "\`?purge=true\` (no bin): $purged_rps/s" \
+    "≥ 0.8 × baseline ($(calc "round($binned_rps / $purged_rps, 2)") ×)" "$(verdict "$binned_rps >= 0.8 * $purged_rps")"
+
 sleep 2
 rest=$(rss_mib "$server")
 row "server RSS at rest after the loads" "$rest MiB" "—" "< 256 MiB" "$(verdict "$rest < 256")"
 kill -TERM "$server"; wait "$server" || true; server=
 
-echo "== users delete-many from stdin" >&2
-count=$(( N >= 200000 ? 100000 : N / 2 ))
-sed -n "1,${count}p" "$work/export.jsonl" | python3 -c '
+echo "== users delete-many from stdin, users restore" >&2
+names() {
+    sed -n "$1,$2p" "$work/export.jsonl" | python3 -c '
 import json, sys
 for line in sys.stdin:
-    print(json.loads(line)["username"])' >"$work/names.txt"
+    print(json.loads(line)["username"])'
+}
+names 1 "$count" >"$work/names.txt"
+names "$((count + 1))" "$((2 * count))" >"$work/purge-names.txt"
+t0=$(now); "$BIN" --db "$DB" -q users delete-many --from - --purge --yes <"$work/purge-names.txt" >/dev/null; t1=$(now)
+purge_s=$(calc "$t1 - $t0")
 t0=$(now); "$BIN" --db "$DB" -q users delete-many --from - --yes <"$work/names.txt" >/dev/null; t1=$(now)
 delete_s=$(calc "$t1 - $t0")
 delete_target=$(calc "5 * $count / 100000")
-row "\`users delete-many\` of $count names from stdin" "$(calc "round($delete_s, 2)") s" \
-    "$(calc "round($count / $delete_s)") names/s" "< $delete_target s (5 s for 100,000)" "$(verdict "$delete_s < $delete_target")"
+row "\`users delete-many\` of $count names from stdin, to the recycle bin" \
+    "$(calc "round($delete_s, 2)") s ($(calc "round($count / $delete_s)") names/s)" \
+    "\`--purge\` (no bin) of $count others: $(calc "round($purge_s, 2)") s" \
+    "< $delete_target s (5 s for 100,000); ≤ 1.2 × baseline ($(calc "round($delete_s / $purge_s, 2)") ×)" \
+    "$(verdict "$delete_s < $delete_target and $delete_s <= 1.2 * $purge_s")"
+t0=$(now); "$BIN" --db "$DB" -q users restore --from - <"$work/names.txt" >/dev/null; t1=$(now)
+restore_s=$(calc "$t1 - $t0")
+row "\`users restore\` of those $count users" "$(calc "round($restore_s, 2)") s" \
+    "their delete: $(calc "round($delete_s, 2)") s" "< $delete_target s (5 s for 100,000)" \
+    "$(verdict "$restore_s < $delete_target")"
 
 {
     echo "# Benchmarks"

@@ -2472,3 +2472,85 @@ fn a_database_moves_to_postgresql_and_back_whole_at_100000_users() {
     );
     test.login(&back, "mixed.case3@example.com", BULK_PASSWORD);
 }
+
+/// A nightly clean-up that selected the wrong 100,000 users is undone by one
+/// command: every user comes back as it was exported before (ids, hashes,
+/// timestamps, attributes), and logs in.
+#[test]
+fn a_mistaken_bulk_delete_of_100000_users_is_undone_by_one_restore() {
+    let test = Test::new();
+    let db = test.db();
+    let lines: String = (0..100_000)
+        .map(|i| {
+            let extra = match i % 3 {
+                0 => json!({"name": format!("User {i}"), "attributes": {"team": i % 7}}),
+                1 => json!({"last_login_at": "2024-01-02T03:04:05.006Z"}),
+                _ => json!({}),
+            };
+            line(&format!("user{i}"), extra)
+        })
+        .collect();
+    test.args(["--init", "users", "import", "-"])
+        .stdin(lines)
+        .stderr("imported 100000 users\n")
+        .run();
+    let before = test.export(&db);
+    // The mistake: every user, selected by a filter that matched them all.
+    let started = Instant::now();
+    let report = test
+        .args([
+            "-o",
+            "json",
+            "users",
+            "delete-many",
+            "--created-before",
+            "2100-01-01",
+            "--yes",
+        ])
+        .any_stdout()
+        .run()
+        .stdout;
+    let deleted = serde_json::from_str::<Value>(&report).unwrap()["data"]["deleted"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(deleted, 100_000);
+    test.args(["users", "list", "--count"]).stdout("0\n").run();
+    test.login_refused(&db, "user7", BULK_PASSWORD);
+    let deleting = started.elapsed();
+
+    // The undo: the bin's names, piped back.
+    let started = Instant::now();
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "set -o pipefail; {b} -o name users deleted | {b} -o name users restore --from -",
+            b = bin().display()
+        ))
+        .envs(test_envs(&test))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).lines().count(),
+        100_000
+    );
+    let restoring = started.elapsed();
+    eprintln!("deleted 100000 users in {deleting:?}, restored them in {restoring:?}");
+
+    assert!(test.export(&db) == before, "the users came back changed");
+    test.args(["users", "deleted", "--count"])
+        .stdout("0\n")
+        .run();
+    for user in ["user0", "user50001", "user99999"] {
+        test.login(&db, user, BULK_PASSWORD);
+    }
+}
+
+/// The environment that points a command at the test's own database.
+fn test_envs(test: &Test) -> Vec<(&'static str, String)> {
+    match test.own.dir() {
+        Some(dir) => vec![("USERSCTL_DB", dir.display().to_string())],
+        None => test.own.envs(),
+    }
+}
