@@ -537,7 +537,10 @@ fn an_unusable_database_is_one_line_and_exit_6_without_the_password() {
     assert!(!String::from_utf8_lossy(&out.stdout).contains(&password));
     // A database with no schema yet.
     let empty = TestDb::schema_on(&server);
-    empty.sql("DROP TABLE users, revoked_tokens, login_attempts, login_windows, settings, usersctl_schema");
+    empty.sql(
+        "DROP TABLE users, deleted_users, revoked_tokens, login_attempts, login_windows, \
+         settings, usersctl_schema",
+    );
     let mut cmd = usersctl();
     let out = empty
         .apply(&mut cmd)
