@@ -1,7 +1,8 @@
 -- wrk script for bench/run.sh. MODE (env): version | get | login | patch |
 -- delete. IDS (env): a file of user ids, one a line; TOKEN (env): an admin
 -- token. A delete takes each id once (thread k of THREADS the k-th, then
--- every THREADS-th), with `?purge=true` when PURGE is set.
+-- every THREADS-th), with `?purge=true` when PURGE is set. MODE=path GETs
+-- URL_PATH (env).
 local mode = os.getenv("MODE") or "version"
 local threads = {}
 
@@ -43,6 +44,8 @@ function request()
   elseif mode == "login" then
     local body = '{"username":"' .. pick() .. '","password":"bench password"}'
     return wrk.format("POST", "/authenticate", { ["Content-Type"] = "application/json" }, body)
+  elseif mode == "path" then
+    return wrk.format("GET", os.getenv("URL_PATH"), { ["Authorization"] = "Bearer " .. token })
   elseif mode == "delete" then
     local id = ids[first + (n - 1) * step] or "exhausted"
     return wrk.format("DELETE", "/users/" .. id .. purge, { ["Authorization"] = "Bearer " .. token })

@@ -49,9 +49,19 @@ fn main() {
             let hash = arg(2);
             let mut out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
             for i in 0..n {
+                // One user in a hundred joined long ago and never came back:
+                // what a clean-up selects (`--inactive-for 90d`); one in ten
+                // thousand, longer ago still (a sparse selection).
+                let old = if i % 10_000 == 50 {
+                    r#","created_at":"2015-01-01T00:00:00Z""#
+                } else if i % 100 == 50 {
+                    r#","created_at":"2020-01-01T00:00:00Z""#
+                } else {
+                    ""
+                };
                 writeln!(
                     out,
-                    r#"{{"username":"user{i:07}","email":"user{i:07}@example.com","name":"User {i}","attributes":{{"team":"t{}"}},"password_hash":"{hash}"}}"#,
+                    r#"{{"username":"user{i:07}","email":"user{i:07}@example.com","name":"User {i}","attributes":{{"team":"t{}"}},"password_hash":"{hash}"{old}}}"#,
                     i % 100
                 )
                 .expect("write");

@@ -793,4 +793,41 @@ pub fn selections(store: &dyn Store) {
     };
     assert_eq!(names(&must), ["lapsed"]);
     assert_eq!(store.count(&Filter::default()).unwrap(), 5);
+
+    // The selections follow what changes: a login, a rename, a delete and
+    // a restore.
+    let seen_now = |a: &Account| {
+        let mut next = a.clone();
+        next.user.last_login_at = Some(Timestamp::now());
+        Ok(next)
+    };
+    store.update(&name("ghost"), &seen_now).unwrap();
+    assert_eq!(names(&inactive), ["lapsed"]);
+    assert_eq!(names(&never), ["fresh", "newcomer"]);
+    let renamed = |a: &Account| {
+        let mut next = a.clone();
+        next.user.username = Username::parse("newbie").unwrap();
+        Ok(next)
+    };
+    store.update(&name("newcomer"), &renamed).unwrap();
+    assert_eq!(names(&never), ["fresh", "newbie"]);
+    assert_eq!(names(&recent), ["fresh", "newbie"]);
+    let lapsed = store.get(&name("lapsed")).unwrap().unwrap();
+    store
+        .delete_many(&[name("lapsed")], Deletion::Bin(Timestamp::now()))
+        .unwrap();
+    assert!(names(&inactive).is_empty());
+    assert_eq!(names(&old), ["ghost", "regular"]);
+    let back = Restore {
+        id: lapsed.user.id,
+        rename: None,
+    };
+    store.restore(&[back], at(1000)).unwrap();
+    assert_eq!(names(&inactive), ["lapsed"]);
+    assert_eq!(names(&old), ["ghost", "lapsed", "regular"]);
+    // A selection pages on with the cursor, in id order.
+    let first = store.page(&never, None, 1).unwrap();
+    let rest = store.page(&never, Some(first[0].user.id), 100).unwrap();
+    assert_eq!(first.len() + rest.len(), 2);
+    assert!(first[0].user.id < rest[0].user.id);
 }
