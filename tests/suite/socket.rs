@@ -2161,3 +2161,35 @@ fn check_runs_beside_a_server_and_repair_asks_for_the_database_to_itself() {
     // The server serves on, untouched.
     assert!(http_login(&server, "alice", PASSWORD).is_ok());
 }
+
+#[test]
+fn the_recycle_bin_through_the_socket_matches_direct_runs() {
+    let twins = Twins::new(|test| {
+        population(test);
+        test.create_many(&["erin", "frank"]);
+    });
+    twins.check(case(&[
+        "-q",
+        "users",
+        "delete-many",
+        "bob",
+        "carol",
+        "erin",
+        "--yes",
+    ]));
+    twins.check(case(&["-o", "name", "users", "deleted"]));
+    twins.check(case(&["users", "deleted", "--count", "--search", "CAR"]));
+    twins.check(case(&["user", "restore", "bob"]));
+    twins.check(case(&["user", "restore", "ghost"]).status(3));
+    twins.check(
+        case(&["users", "restore", "--from", "-"])
+            .stdin("carol\nghost\n")
+            .status(3),
+    );
+    twins.check(case(&["user", "purge", "erin", "--yes"]));
+    twins.check(case(&["user", "delete", "frank", "--purge", "--yes"]));
+    twins.check(case(&["users", "purge", "--yes"]));
+    twins.check(case(&["settings", "set", "bin-retention", "7d"]));
+    twins.check(case(&["-o", "json", "settings", "show"]));
+    twins.check(case(&["-o", "name", "users", "list"]));
+}
