@@ -21,6 +21,6 @@ pub use email::Email;
 pub use name::DisplayName;
 pub use password::{Password, PasswordPolicy};
 pub use role::Role;
-pub use timestamp::Timestamp;
+pub use timestamp::{Timestamp, age_text, parse_age};
 pub use user::{Account, ExportLine, User, UserRef};
 pub use username::Username;

@@ -255,6 +255,36 @@ mod rfc3339_tests {
     }
 }
 
+/// An age as people write it: a whole number (1 to 999999, no leading
+/// zero) and a unit, `s`, `m`, `h`, `d` or `w` (`90d`); in seconds.
+pub fn parse_age(value: &str) -> Option<u64> {
+    // The unit is the last character, which need not be one byte.
+    let (digits, unit) = value.split_at(value.char_indices().last()?.0);
+    let valid = (1..=6).contains(&digits.len())
+        && !digits.starts_with('0')
+        && digits.bytes().all(|b| b.is_ascii_digit());
+    let n: u64 = digits.parse().ok().filter(|_| valid)?;
+    let unit = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        "w" => 604_800,
+        _ => return None,
+    };
+    Some(n * unit)
+}
+
+/// Seconds in the largest unit that divides them: `30d`, `36h`, `90m`.
+pub fn age_text(secs: u64) -> String {
+    for (unit, size) in [("d", 86_400), ("h", 3600), ("m", 60)] {
+        if secs >= size && secs.is_multiple_of(size) {
+            return format!("{}{unit}", secs / size);
+        }
+    }
+    format!("{secs}s")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,5 +335,21 @@ mod tests {
     #[test]
     fn garbage_is_refused() {
         assert!(Timestamp::parse("yesterday").is_err());
+    }
+
+    #[test]
+    fn ages_read_and_print_in_whole_units() {
+        assert_eq!(parse_age("30d"), Some(30 * 86_400));
+        assert_eq!(parse_age("2w"), Some(14 * 86_400));
+        assert_eq!(parse_age("999999w"), Some(999_999 * 604_800));
+        for bad in [
+            "", "d", "0d", "030d", "30", "-1d", "1.5d", "30 d", "1234567d", "ö&Ê", "1\u{80}",
+        ] {
+            assert_eq!(parse_age(bad), None, "{bad}");
+        }
+        assert_eq!(age_text(30 * 86_400), "30d");
+        assert_eq!(age_text(36 * 3600), "36h");
+        assert_eq!(age_text(90 * 60), "90m");
+        assert_eq!(age_text(61), "61s");
     }
 }

@@ -28,6 +28,7 @@ use self::body::{JsonObject, Token};
 use self::limits::Limits;
 use self::openapi::{Data, ErrorBody, Health, Purged, Revoked, SavedUser, UserPage, Version};
 use crate::domain::User;
+use crate::domain::parse_age;
 use crate::domain::{Password, Role, Timestamp, UserRef};
 use crate::error::FieldError;
 use crate::error::{Error, Result};
@@ -347,7 +348,7 @@ fn list_query(params: Vec<(String, String)>) -> Result<ListQuery> {
                 }
             }
             "search" => query.search = Some(value),
-            "inactive_for" => match age_seconds(&value) {
+            "inactive_for" => match parse_age(&value) {
                 Some(secs) => query.inactive_for = Some(secs),
                 None => bad("must be a number and a unit (s, m, h, d or w), such as 90d"),
             },
@@ -364,25 +365,6 @@ fn list_query(params: Vec<(String, String)>) -> Result<ListQuery> {
     } else {
         Err(Error::fields(errors))
     }
-}
-
-/// `inactive_for`: a whole number (1 to 999999, no leading zero) and a unit.
-fn age_seconds(value: &str) -> Option<u64> {
-    // The unit is the last character, which need not be one byte.
-    let (digits, unit) = value.split_at(value.char_indices().last()?.0);
-    let valid = (1..=6).contains(&digits.len())
-        && !digits.starts_with('0')
-        && digits.bytes().all(|b| b.is_ascii_digit());
-    let n: u64 = digits.parse().ok().filter(|_| valid)?;
-    let unit = match unit {
-        "s" => 1,
-        "m" => 60,
-        "h" => 3600,
-        "d" => 86_400,
-        "w" => 604_800,
-        _ => return None,
-    };
-    Some(n * unit)
 }
 
 /// Create a user (admin; anyone with `--allow-registration`, as a plain user).
@@ -686,7 +668,7 @@ async fn empty_bin(
     let mut errors = Vec::new();
     for (key, value) in params {
         match key.as_str() {
-            "older_than" => match age_seconds(&value) {
+            "older_than" => match parse_age(&value) {
                 Some(secs) => older_than = Some(secs),
                 None => errors.push(FieldError::new(
                     &key,

@@ -12,6 +12,7 @@ use uuid::Uuid;
 use super::users::{filter, ref_key};
 use super::{RESTORE_BATCH, Service};
 use crate::domain::{Timestamp, User, UserRef, Username};
+use crate::domain::{age_text, parse_age};
 use crate::error::{Error, Result};
 use crate::ops::{DeletedPage, DeletedUser, ListQuery, Refusal, RestoreReport, Settings};
 use crate::store::{Binned, Purge, Restore, Restored, Taken};
@@ -254,7 +255,7 @@ impl Service {
 
     pub(super) fn settings(&self) -> Result<Settings> {
         Ok(Settings {
-            bin_retention: duration_text(self.retention_secs()?),
+            bin_retention: age_text(self.retention_secs()?),
         })
     }
 
@@ -262,13 +263,8 @@ impl Service {
         match name.replace('-', "_").as_str() {
             RETENTION => {
                 // As the HTTP schema states it: `^[1-9][0-9]{0,5}[hdw]$`.
-                let digits = value.len().saturating_sub(1);
-                let secs = parse_duration_text(value)
-                    .filter(|_| {
-                        (1..=6).contains(&digits)
-                            && !value.starts_with('0')
-                            && value.ends_with(['h', 'd', 'w'])
-                    })
+                let secs = parse_age(value)
+                    .filter(|_| value.ends_with(['h', 'd', 'w']))
                     .ok_or_else(|| {
                         Error::invalid(
                             RETENTION,
@@ -319,61 +315,5 @@ fn why_taken(taken: &Taken) -> String {
             format!("{taken}: the user holding it must change it before this one can be restored")
         }
         Taken::Id(_) => taken.to_string(),
-    }
-}
-
-/// A whole number and a unit: `s`, `m`, `h`, `d` or `w` (`30d`).
-pub fn parse_duration_text(value: &str) -> Option<u64> {
-    // The unit is the last character, which need not be one byte.
-    let (digits, unit) = value.split_at(value.char_indices().last()?.0);
-    let n: u64 = digits
-        .parse()
-        .ok()
-        .filter(|_| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))?;
-    let unit = match unit {
-        "s" => 1,
-        "m" => 60,
-        "h" => 3600,
-        "d" => 86_400,
-        "w" => 604_800,
-        _ => return None,
-    };
-    n.checked_mul(unit).filter(|&s| s > 0)
-}
-
-/// Seconds in the largest unit that divides them: `30d`, `36h`, `90m`.
-pub fn duration_text(secs: u64) -> String {
-    for (unit, size) in [("d", 86_400), ("h", 3600), ("m", 60)] {
-        if secs >= size && secs.is_multiple_of(size) {
-            return format!("{}{unit}", secs / size);
-        }
-    }
-    format!("{secs}s")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations_read_and_print_in_whole_units() {
-        assert_eq!(parse_duration_text("30d"), Some(30 * 86_400));
-        assert_eq!(parse_duration_text("2w"), Some(14 * 86_400));
-        for bad in [
-            "",
-            "d",
-            "0d",
-            "30",
-            "-1d",
-            "1.5d",
-            "30 d",
-            "99999999999999999999d",
-        ] {
-            assert_eq!(parse_duration_text(bad), None, "{bad}");
-        }
-        assert_eq!(duration_text(30 * 86_400), "30d");
-        assert_eq!(duration_text(36 * 3600), "36h");
-        assert_eq!(duration_text(90 * 60), "90m");
-        assert_eq!(duration_text(61), "61s");
     }
 }

@@ -142,14 +142,7 @@ impl Store for PostgresStore {
     /// removed, so two names of one user both find it. Binned, the rows
     /// move to `deleted_users` in the same statement that deletes them.
     fn delete_many(&self, users: &[UserRef], how: Deletion) -> Result<Vec<Option<Account>>> {
-        let (mut ids, mut names, mut emails) = (Vec::new(), Vec::new(), Vec::new());
-        for user in users {
-            match user {
-                UserRef::Id(id) => ids.push(*id),
-                UserRef::Username(n) => names.push(n.as_str().to_owned()),
-                UserRef::Email(e) => emails.push(e.key()),
-            }
-        }
+        let (ids, names, emails) = split_refs(users);
         let select = format!(
             "SELECT {SELECT} FROM users
              WHERE id = ANY($1) OR username = ANY($2) OR email_key = ANY($3)
@@ -252,14 +245,7 @@ impl Store for PostgresStore {
     }
 
     fn find_deleted(&self, users: &[UserRef], since: Timestamp) -> Result<Vec<Vec<Binned>>> {
-        let (mut ids, mut names, mut emails) = (Vec::new(), Vec::new(), Vec::new());
-        for user in users {
-            match user {
-                UserRef::Id(id) => ids.push(*id),
-                UserRef::Username(n) => names.push(n.as_str().to_owned()),
-                UserRef::Email(e) => emails.push(e.key()),
-            }
-        }
+        let (ids, names, emails) = split_refs(users);
         let since = since.to_system_time();
         let found = self.run(self.with_client(async |c| {
             Ok(cached::query(
@@ -694,6 +680,20 @@ fn where_clauses<'a>(
     if let Some(t) = &converted.created_after {
         bind("created_at >= $", t);
     }
+}
+
+/// References as the three arrays `= ANY` compares: ids, usernames and
+/// email keys.
+fn split_refs(users: &[UserRef]) -> (Vec<Uuid>, Vec<String>, Vec<String>) {
+    let (mut ids, mut names, mut emails) = (Vec::new(), Vec::new(), Vec::new());
+    for user in users {
+        match user {
+            UserRef::Id(id) => ids.push(*id),
+            UserRef::Username(n) => names.push(n.as_str().to_owned()),
+            UserRef::Email(e) => emails.push(e.key()),
+        }
+    }
+    (ids, names, emails)
 }
 
 /// The query for the account `user` names, and its one parameter.

@@ -79,17 +79,7 @@ impl Store for SledStore {
             for (i, (account, value)) in accounts.iter().zip(&values).enumerate() {
                 let id = account.user.id.as_bytes().as_slice();
                 let known = !fresh.get(i).copied().unwrap_or(false);
-                let u = &account.user;
-                let taken = if known && t.users.get(id)?.is_some() {
-                    Some(Taken::Id(u.id))
-                } else if t.by_username.get(u.username.as_str())?.is_some() {
-                    Some(Taken::Username(u.username.clone()))
-                } else if t.by_email.get(u.email.key().as_bytes())?.is_some() {
-                    Some(Taken::Email(u.email.clone()))
-                } else {
-                    None
-                };
-                if let Some(taken) = taken {
+                if let Some(taken) = t.taken(account, known)? {
                     outcomes.push(Err(taken));
                     continue;
                 }
@@ -285,20 +275,11 @@ impl Store for SledStore {
                 if let Some(name) = &restore.rename {
                     account.user.username = name.clone();
                 }
-                let u = &account.user;
-                let taken = if t.users.get(id)?.is_some() {
-                    Some(Taken::Id(u.id))
-                } else if t.by_username.get(u.username.as_str())?.is_some() {
-                    Some(Taken::Username(u.username.clone()))
-                } else if t.by_email.get(u.email.key().as_bytes())?.is_some() {
-                    Some(Taken::Email(u.email.clone()))
-                } else {
-                    None
-                };
-                if let Some(taken) = taken {
+                if let Some(taken) = t.taken(&account, true)? {
                     outcomes.push(Restored::Taken(taken));
                     continue;
                 }
+                let u = &account.user;
                 let value = encode(&account).map_err(ConflictableTransactionError::Abort)?;
                 t.users.insert(id, value)?;
                 t.by_username.insert(u.username.as_str(), id)?;

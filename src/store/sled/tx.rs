@@ -19,6 +19,23 @@ pub(super) struct Tx<'a> {
 pub(super) type TxResult<T> = std::result::Result<T, ConflictableTransactionError<Error>>;
 
 impl Tx<'_> {
+    /// What of `account`'s a stored user holds already, if anything: its id
+    /// (looked for only when `check_id`), username or email.
+    pub fn taken(&self, account: &Account, check_id: bool) -> TxResult<Option<Taken>> {
+        let u = &account.user;
+        Ok(
+            if check_id && self.users.get(u.id.as_bytes().as_slice())?.is_some() {
+                Some(Taken::Id(u.id))
+            } else if self.by_username.get(u.username.as_str())?.is_some() {
+                Some(Taken::Username(u.username.clone()))
+            } else if self.by_email.get(u.email.key().as_bytes())?.is_some() {
+                Some(Taken::Email(u.email.clone()))
+            } else {
+                None
+            },
+        )
+    }
+
     pub fn resolve(&self, user: &UserRef) -> TxResult<Option<Account>> {
         let id = match user {
             UserRef::Id(id) => *id,
