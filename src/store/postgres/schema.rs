@@ -97,6 +97,8 @@ const STEPS: &[&str] = &[
     "CREATE INDEX deleted_users_deleted_at ON deleted_users (deleted_at)",
     "CREATE INDEX deleted_users_username ON deleted_users (username)",
     "CREATE INDEX deleted_users_email_key ON deleted_users (email_key)",
+    // `--never-logged-in` (alone, or with `--created-…`) from an index too.
+    "CREATE INDEX users_never_logged_in ON users (created_at) WHERE last_login_at IS NULL",
 ];
 
 /// A claim on the lock row this old is a dead process's.

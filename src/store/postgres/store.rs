@@ -615,7 +615,7 @@ async fn snapshot(
 
 /// A filter's values that SQL takes in another type than `Filter` holds
 /// (the role as text, instants as `SystemTime`).
-struct FilterParams {
+pub(super) struct FilterParams {
     role: Option<&'static str>,
     inactive_since: Option<SystemTime>,
     created_before: Option<SystemTime>,
@@ -623,7 +623,7 @@ struct FilterParams {
 }
 
 impl FilterParams {
-    fn of(filter: &Filter) -> FilterParams {
+    pub(super) fn of(filter: &Filter) -> FilterParams {
         FilterParams {
             role: filter.role.map(Role::as_str),
             inactive_since: filter.inactive_since.map(Timestamp::to_system_time),
@@ -634,7 +634,7 @@ impl FilterParams {
 }
 
 /// `WHERE` and the conditions, or nothing when there are none.
-fn where_sql(clauses: &[String]) -> String {
+pub(super) fn where_sql(clauses: &[String]) -> String {
     if clauses.is_empty() {
         String::new()
     } else {
@@ -643,12 +643,19 @@ fn where_sql(clauses: &[String]) -> String {
 }
 
 /// `filter` as SQL conditions, its values appended to `params`.
-fn where_clauses<'a>(
+pub(super) fn where_clauses<'a>(
     filter: &'a Filter,
     converted: &'a FilterParams,
     clauses: &mut Vec<String>,
     params: &mut Vec<&'a (dyn ToSql + Sync)>,
 ) {
+    // Spelled as the partial index `users_never_logged_in` states it, so
+    // that the planner can use it.
+    match filter.never_logged_in {
+        Some(true) => clauses.push("last_login_at IS NULL".to_owned()),
+        Some(false) => clauses.push("last_login_at IS NOT NULL".to_owned()),
+        None => {}
+    }
     let mut bind = |clause: &str, value: &'a (dyn ToSql + Sync)| {
         params.push(value);
         clauses.push(clause.replace('$', &format!("${}", params.len())));
@@ -667,9 +674,6 @@ fn where_clauses<'a>(
             "(strpos(username, $) > 0 OR strpos(email_key, $) > 0 OR strpos(search_name, $) > 0)",
             text,
         );
-    }
-    if let Some(never) = &filter.never_logged_in {
-        bind("((last_login_at IS NULL) = $)", never);
     }
     if let Some(t) = &converted.inactive_since {
         bind("coalesce(last_login_at, created_at) < $", t);

@@ -312,3 +312,65 @@ fn every_transaction_survives_a_serialization_failure_on_its_first_attempt() {
         );
     });
 }
+
+/// Every clean-up selection has an index that serves it: with sequential
+/// scans switched off, the plan of its count names that index.
+#[test]
+fn clean_up_selections_are_served_by_indexes() {
+    use crate::domain::Timestamp;
+    use crate::store::Filter;
+    use store::{FilterParams, where_clauses, where_sql};
+    with_store(|store, _| {
+        let t = Timestamp::now();
+        let cases = [
+            (
+                Filter {
+                    inactive_since: Some(t),
+                    ..Filter::default()
+                },
+                "users_seen",
+            ),
+            (
+                Filter {
+                    never_logged_in: Some(true),
+                    ..Filter::default()
+                },
+                "users_never_logged_in",
+            ),
+            (
+                Filter {
+                    created_before: Some(t),
+                    ..Filter::default()
+                },
+                "users_created",
+            ),
+            (
+                Filter {
+                    created_after: Some(t),
+                    ..Filter::default()
+                },
+                "users_created",
+            ),
+        ];
+        for (filter, index) in cases {
+            let converted = FilterParams::of(&filter);
+            let (mut clauses, mut params) = (Vec::new(), Vec::new());
+            where_clauses(&filter, &converted, &mut clauses, &mut params);
+            let sql = format!("EXPLAIN SELECT count(*) FROM users {}", where_sql(&clauses));
+            let plan: Vec<String> = store
+                .run(store.transaction(async |tx| {
+                    tx.batch_execute("SET LOCAL enable_seqscan = off").await?;
+                    Ok(cached::query(tx, &sql, &params)
+                        .await?
+                        .iter()
+                        .map(|r| r.get::<_, String>(0))
+                        .collect())
+                }))
+                .unwrap();
+            assert!(
+                plan.iter().any(|line| line.contains(index)),
+                "{filter:?} is not served by {index}: {plan:#?}"
+            );
+        }
+    });
+}
