@@ -6,6 +6,7 @@
 //! delete and from a running server) only gives its space back.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::Ordering;
 
 use uuid::Uuid;
 
@@ -25,6 +26,8 @@ const DEFAULT_RETENTION_SECS: u64 = 30 * 86_400;
 const SWEPT_AT: &str = "bin_swept_at";
 /// How often the bin is swept at most.
 const SWEEP_EVERY_SECS: u64 = 3600;
+/// How often one process asks whether a sweep is due.
+const CHECK_EVERY_SECS: u64 = 60;
 
 impl Service {
     /// How long binned users are kept, in seconds.
@@ -48,6 +51,10 @@ impl Service {
     /// any process on the database); says how many went.
     pub fn sweep_bin(&self) -> Result<u64> {
         let now = Timestamp::now().unix_millis() / 1000;
+        if now.saturating_sub(self.bin_checked.load(Ordering::Relaxed)) < CHECK_EVERY_SECS {
+            return Ok(0);
+        }
+        self.bin_checked.store(now, Ordering::Relaxed);
         let swept = self
             .store
             .setting(SWEPT_AT)?

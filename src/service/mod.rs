@@ -109,6 +109,9 @@ pub struct Service {
     config: Config,
     keys: OnceLock<Arc<TokenKeys>>,
     hash_pool: OnceLock<HashPool>,
+    /// When this process last asked whether the recycle bin is due a sweep
+    /// (unix seconds): a delete asks the database at most once a minute.
+    bin_checked: std::sync::atomic::AtomicU64,
 }
 
 /// What `usersctl migrate` did.
@@ -155,6 +158,7 @@ impl Service {
             config,
             keys: OnceLock::new(),
             hash_pool: OnceLock::new(),
+            bin_checked: Default::default(),
         })
     }
 

@@ -530,6 +530,34 @@ pub fn recycle_bin(store: &dyn Store) {
             .is_empty()
     );
     assert!(store.get(&name("eve")).unwrap().is_none());
+
+    // One id live and binned at once (its export imported again): binned
+    // anew, the newer copy replaces the older; erased, neither stays.
+    let frank = account("frank");
+    store.insert(&frank).unwrap();
+    store
+        .delete_many(&[name("frank")], Deletion::Bin(at(now - 900)))
+        .unwrap();
+    let mut again = frank.clone();
+    again.user.email = Email::parse("frank@example.org").unwrap();
+    store.insert(&again).unwrap();
+    store
+        .delete_many(&[name("frank")], Deletion::Bin(at(now - 800)))
+        .unwrap();
+    let binned = store
+        .deleted_page(&Filter::default(), epoch, None, 100)
+        .unwrap();
+    assert_eq!(binned.len(), 1);
+    assert_eq!(binned[0].deleted_at, at(now - 800));
+    assert_eq!(binned[0].account.user.email, again.user.email);
+    store.insert(&frank).unwrap();
+    store
+        .delete_many(&[name("frank")], Deletion::Purge)
+        .unwrap();
+    let left = store
+        .deleted_page(&Filter::default(), epoch, None, 100)
+        .unwrap();
+    assert!(left.is_empty(), "{left:?}");
 }
 
 pub fn settings(store: &dyn Store) {

@@ -159,10 +159,22 @@ impl Store for PostgresStore {
             .map(|c| if c == "tokens_after" { "$2" } else { c })
             .collect::<Vec<_>>()
             .join(", ");
+        // One statement each way. An id binned before (imported again
+        // since) is binned anew, and erased with the user.
+        let replaced = INSERT
+            .split(", ")
+            .chain(["deleted_at"])
+            .filter(|c| *c != "id")
+            .map(|c| format!("{c} = excluded.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
         let to_bin = format!(
             "WITH gone AS (DELETE FROM users WHERE id = ANY($1) RETURNING *)
-             INSERT INTO deleted_users ({INSERT}, deleted_at) SELECT {binned}, $2 FROM gone"
+             INSERT INTO deleted_users ({INSERT}, deleted_at) SELECT {binned}, $2 FROM gone
+             ON CONFLICT (id) DO UPDATE SET {replaced}"
         );
+        let erase = "WITH gone AS (DELETE FROM users WHERE id = ANY($1))
+             DELETE FROM deleted_users WHERE id = ANY($1)";
         self.run(self.transaction(async |tx| {
             let found = cached::query(tx, &select, &[&ids, &names, &emails])
                 .await?
@@ -191,17 +203,10 @@ impl Store for PostgresStore {
             match how {
                 Deletion::DryRun => {}
                 Deletion::Purge => {
-                    cached::execute(tx, "DELETE FROM users WHERE id = ANY($1)", &[&doomed]).await?;
+                    cached::execute(tx, erase, &[&doomed]).await?;
                 }
                 Deletion::Bin(at) => {
                     let at = at.to_system_time();
-                    // An id binned before (imported again since) is binned anew.
-                    cached::execute(
-                        tx,
-                        "DELETE FROM deleted_users WHERE id = ANY($1)",
-                        &[&doomed],
-                    )
-                    .await?;
                     cached::execute(tx, &to_bin, &[&doomed, &at]).await?;
                 }
             }
