@@ -560,6 +560,15 @@ impl PostgresStore {
             Ok(())
         })
         .await?;
+        // Every binned user can be listed and restored.
+        let sql = format!("SELECT {SELECT}, deleted_at FROM deleted_users ORDER BY id");
+        self.each_row(&sql, &mut |row| {
+            if let Err(e) = binned(row) {
+                report.problem("unreadable binned user", e.to_string());
+            }
+            Ok(())
+        })
+        .await?;
         if repair {
             self.transaction(async |tx| {
                 for (id, key, search) in &stale {

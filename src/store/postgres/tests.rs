@@ -294,6 +294,22 @@ fn check_finds_rows_edited_by_hand_and_repair_mends_the_keys() {
         );
         assert!(store.get(&alice).unwrap().is_some());
         assert_eq!(store.check(false).unwrap().problems.len(), 1);
+        // A binned user edited by hand is named too.
+        store
+            .delete_many(
+                &[UserRef::parse("carol").unwrap()],
+                crate::store::Deletion::Bin(crate::domain::Timestamp::now()),
+            )
+            .unwrap();
+        assert_eq!(store.check(false).unwrap().problems.len(), 1);
+        psql(url, "UPDATE deleted_users SET role = 'boss'");
+        let report = store.check(false).unwrap();
+        let kinds: Vec<&str> = report.problems.iter().map(|p| p.kind.as_str()).collect();
+        assert_eq!(
+            kinds,
+            ["unreadable user", "unreadable binned user"],
+            "{report:?}"
+        );
     });
 }
 

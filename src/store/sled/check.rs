@@ -4,6 +4,7 @@
 use uuid::Uuid;
 
 use super::codec::decode;
+use super::store::bin_entry;
 use super::{SledStore, defer, key_id, storage};
 use crate::store::{CheckReport, Result};
 
@@ -121,6 +122,19 @@ impl SledStore {
                         ),
                     );
                 }
+            }
+        }
+        // Every binned user can be listed and restored.
+        for item in engine.bin.iter() {
+            let (key, raw) = item.map_err(storage)?;
+            if key_id(&key).and_then(|id| bin_entry(id, &raw)).is_err() {
+                report.problem(
+                    "unreadable_bin_entry",
+                    format!(
+                        "the recycle bin's entry under key {} cannot be read",
+                        hex(&key)
+                    ),
+                );
             }
         }
         Ok(report)

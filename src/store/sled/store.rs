@@ -551,7 +551,7 @@ fn deleted_at(raw: &[u8]) -> Result<Timestamp> {
 
 /// A binned account: its tokens are dead from its deletion on, whatever
 /// becomes of it.
-fn bin_entry(id: Uuid, raw: &[u8]) -> Result<Binned> {
+pub(super) fn bin_entry(id: Uuid, raw: &[u8]) -> Result<Binned> {
     let deleted_at = deleted_at(raw)?;
     let mut account = decode(id, &raw[8..])?;
     account.tokens_after = account.tokens_after.max(Some(deleted_at));

@@ -133,3 +133,29 @@ crate::store::contract::store_contract!(|| {
     let store: Arc<dyn Store> = Arc::new(SledStore::open(&dir.path().join("db")).unwrap());
     Some((Box::new(dir) as Box<dyn std::any::Any>, store))
 });
+
+/// `check` reads the recycle bin too: an entry that cannot be read is a
+/// problem it names.
+#[test]
+fn check_names_an_unreadable_bin_entry() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let store = SledStore::open(&dir.path().join("db")).unwrap();
+    let alice = account("alice");
+    store.insert(&alice).unwrap();
+    store
+        .delete_many(
+            &[UserRef::Id(alice.user.id)],
+            Deletion::Bin(crate::domain::Timestamp::now()),
+        )
+        .unwrap();
+    assert!(store.check(false).unwrap().problems.is_empty());
+    store
+        .engine()
+        .unwrap()
+        .bin
+        .insert(uuid::Uuid::now_v7().as_bytes(), &b"garbage"[..])
+        .unwrap();
+    let report = store.check(false).unwrap();
+    let kinds: Vec<&str> = report.problems.iter().map(|p| p.kind.as_str()).collect();
+    assert_eq!(kinds, ["unreadable_bin_entry"], "{report:?}");
+}
