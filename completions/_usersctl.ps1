@@ -37,6 +37,7 @@ Register-ArgumentCompleter -Native -CommandName 'usersctl' -ScriptBlock {
             [CompletionResult]::new('user', 'user', [CompletionResultType]::ParameterValue, 'Show, create, change or delete one user')
             [CompletionResult]::new('users', 'users', [CompletionResultType]::ParameterValue, 'List users, and bulk operations')
             [CompletionResult]::new('settings', 'settings', [CompletionResultType]::ParameterValue, 'Show or change the database''s settings (shared by every process on it)')
+            [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Read the audit trail (every change and login: who, from where, when), or verify it')
             [CompletionResult]::new('authenticate', 'authenticate', [CompletionResultType]::ParameterValue, 'Check a password and print a token and its expiry')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the HTTP interface on the same database')
             [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Create or upgrade the schema of a PostgreSQL database (safe to run from several places at once)')
@@ -475,7 +476,7 @@ Register-ArgumentCompleter -Native -CommandName 'usersctl' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the database''s settings')
-            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change a setting: bin-retention (how long deleted users are kept, e.g. 30d)')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change a setting: bin-retention (how long deleted users are kept, e.g. 30d) or audit-retention (how long audit records are kept, e.g. 365d)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -513,7 +514,7 @@ Register-ArgumentCompleter -Native -CommandName 'usersctl' -ScriptBlock {
         }
         'usersctl;settings;help' {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the database''s settings')
-            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change a setting: bin-retention (how long deleted users are kept, e.g. 30d)')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change a setting: bin-retention (how long deleted users are kept, e.g. 30d) or audit-retention (how long audit records are kept, e.g. 365d)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -524,6 +525,58 @@ Register-ArgumentCompleter -Native -CommandName 'usersctl' -ScriptBlock {
             break
         }
         'usersctl;settings;help;help' {
+            break
+        }
+        'usersctl;audit' {
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Only records about USER (id, username or email; one deleted is named by what it had, one purged by its id)')
+            [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Only records of ACTOR: an operator as recorded (root@host), or a user (id, username or email) acting with its token')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only records made at TIME or later: a date, an RFC 3339 time, or an age (2h: two hours ago)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Only records made before TIME (as --since)')
+            [CompletionResult]::new('--action', '--action', [CompletionResultType]::ParameterName, 'Only these actions (repeat, or separate with commas): create, import, update, block, unblock, role, password_change, password_reset, delete, restore, purge, revoke_token, login, login_failed, settings')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)')
+            [CompletionResult]::new('--min-password-length', '--min-password-length', [CompletionResultType]::ParameterName, 'Minimum length of new passwords, in characters')
+            [CompletionResult]::new('--reserved-names', '--reserved-names', [CompletionResultType]::ParameterName, 'Comma-separated usernames nobody may take [default: root, administrator, system, …]')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep printing records as they are made, until Ctrl-C')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep printing records as they are made, until Ctrl-C')
+            [CompletionResult]::new('--init', '--init', [CompletionResultType]::ParameterName, 'Make the database if --db names none (only `user create` and `users import` do so unasked)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only what was asked for: no notes, summaries or progress bars')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only what was asked for: no notes, summaries or progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check that no record was changed, removed, reordered or inserted since it was made; exits 6 naming the first bad one')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'usersctl;audit;verify' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)')
+            [CompletionResult]::new('--min-password-length', '--min-password-length', [CompletionResultType]::ParameterName, 'Minimum length of new passwords, in characters')
+            [CompletionResult]::new('--reserved-names', '--reserved-names', [CompletionResultType]::ParameterName, 'Comma-separated usernames nobody may take [default: root, administrator, system, …]')
+            [CompletionResult]::new('--init', '--init', [CompletionResultType]::ParameterName, 'Make the database if --db names none (only `user create` and `users import` do so unasked)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only what was asked for: no notes, summaries or progress bars')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only what was asked for: no notes, summaries or progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'usersctl;audit;help' {
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check that no record was changed, removed, reordered or inserted since it was made; exits 6 naming the first bad one')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'usersctl;audit;help;verify' {
+            break
+        }
+        'usersctl;audit;help;help' {
             break
         }
         'usersctl;authenticate' {
@@ -605,6 +658,7 @@ Register-ArgumentCompleter -Native -CommandName 'usersctl' -ScriptBlock {
             [CompletionResult]::new('user', 'user', [CompletionResultType]::ParameterValue, 'Show, create, change or delete one user')
             [CompletionResult]::new('users', 'users', [CompletionResultType]::ParameterValue, 'List users, and bulk operations')
             [CompletionResult]::new('settings', 'settings', [CompletionResultType]::ParameterValue, 'Show or change the database''s settings (shared by every process on it)')
+            [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Read the audit trail (every change and login: who, from where, when), or verify it')
             [CompletionResult]::new('authenticate', 'authenticate', [CompletionResultType]::ParameterValue, 'Check a password and print a token and its expiry')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the HTTP interface on the same database')
             [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Create or upgrade the schema of a PostgreSQL database (safe to run from several places at once)')
@@ -676,13 +730,20 @@ Register-ArgumentCompleter -Native -CommandName 'usersctl' -ScriptBlock {
         }
         'usersctl;help;settings' {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the database''s settings')
-            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change a setting: bin-retention (how long deleted users are kept, e.g. 30d)')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change a setting: bin-retention (how long deleted users are kept, e.g. 30d) or audit-retention (how long audit records are kept, e.g. 365d)')
             break
         }
         'usersctl;help;settings;show' {
             break
         }
         'usersctl;help;settings;set' {
+            break
+        }
+        'usersctl;help;audit' {
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check that no record was changed, removed, reordered or inserted since it was made; exits 6 naming the first bad one')
+            break
+        }
+        'usersctl;help;audit;verify' {
             break
         }
         'usersctl;help;authenticate' {

@@ -16,6 +16,9 @@ _usersctl() {
             ",$1")
                 cmd="usersctl"
                 ;;
+            usersctl,audit)
+                cmd="usersctl__subcmd__audit"
+                ;;
             usersctl,authenticate)
                 cmd="usersctl__subcmd__authenticate"
                 ;;
@@ -40,6 +43,21 @@ _usersctl() {
             usersctl,users)
                 cmd="usersctl__subcmd__users"
                 ;;
+            usersctl__subcmd__audit,help)
+                cmd="usersctl__subcmd__audit__subcmd__help"
+                ;;
+            usersctl__subcmd__audit,verify)
+                cmd="usersctl__subcmd__audit__subcmd__verify"
+                ;;
+            usersctl__subcmd__audit__subcmd__help,help)
+                cmd="usersctl__subcmd__audit__subcmd__help__subcmd__help"
+                ;;
+            usersctl__subcmd__audit__subcmd__help,verify)
+                cmd="usersctl__subcmd__audit__subcmd__help__subcmd__verify"
+                ;;
+            usersctl__subcmd__help,audit)
+                cmd="usersctl__subcmd__help__subcmd__audit"
+                ;;
             usersctl__subcmd__help,authenticate)
                 cmd="usersctl__subcmd__help__subcmd__authenticate"
                 ;;
@@ -63,6 +81,9 @@ _usersctl() {
                 ;;
             usersctl__subcmd__help,users)
                 cmd="usersctl__subcmd__help__subcmd__users"
+                ;;
+            usersctl__subcmd__help__subcmd__audit,verify)
+                cmd="usersctl__subcmd__help__subcmd__audit__subcmd__verify"
                 ;;
             usersctl__subcmd__help__subcmd__settings,set)
                 cmd="usersctl__subcmd__help__subcmd__settings__subcmd__set"
@@ -233,8 +254,146 @@ _usersctl() {
 
     case "${cmd}" in
         usersctl)
-            opts="-o -q -h -V --db --init --output --quiet --wait --min-password-length --reserved-names --help --version user users settings authenticate serve migrate check help"
+            opts="-o -q -h -V --db --init --output --quiet --wait --min-password-length --reserved-names --help --version user users settings audit authenticate serve migrate check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-password-length)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reserved-names)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usersctl__subcmd__audit)
+            opts="-f -o -q -h -V --user --actor --since --until --action --follow --db --init --output --quiet --wait --min-password-length --reserved-names --help --version verify help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --action)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-password-length)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reserved-names)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usersctl__subcmd__audit__subcmd__help)
+            opts="verify help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usersctl__subcmd__audit__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usersctl__subcmd__audit__subcmd__help__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usersctl__subcmd__audit__subcmd__verify)
+            opts="-o -q -h -V --db --init --output --quiet --wait --min-password-length --reserved-names --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -351,8 +510,36 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__help)
-            opts="user users settings authenticate serve migrate check help"
+            opts="user users settings audit authenticate serve migrate check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usersctl__subcmd__help__subcmd__audit)
+            opts="verify"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        usersctl__subcmd__help__subcmd__audit__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

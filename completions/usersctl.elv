@@ -34,6 +34,7 @@ set edit:completion:arg-completer[usersctl] = {|@words|
             cand user 'Show, create, change or delete one user'
             cand users 'List users, and bulk operations'
             cand settings 'Show or change the database''s settings (shared by every process on it)'
+            cand audit 'Read the audit trail (every change and login: who, from where, when), or verify it'
             cand authenticate 'Check a password and print a token and its expiry'
             cand serve 'Run the HTTP interface on the same database'
             cand migrate 'Create or upgrade the schema of a PostgreSQL database (safe to run from several places at once)'
@@ -437,7 +438,7 @@ set edit:completion:arg-completer[usersctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand show 'Show the database''s settings'
-            cand set 'Change a setting: bin-retention (how long deleted users are kept, e.g. 30d)'
+            cand set 'Change a setting: bin-retention (how long deleted users are kept, e.g. 30d) or audit-retention (how long audit records are kept, e.g. 365d)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'usersctl;settings;show'= {
@@ -472,7 +473,7 @@ set edit:completion:arg-completer[usersctl] = {|@words|
         }
         &'usersctl;settings;help'= {
             cand show 'Show the database''s settings'
-            cand set 'Change a setting: bin-retention (how long deleted users are kept, e.g. 30d)'
+            cand set 'Change a setting: bin-retention (how long deleted users are kept, e.g. 30d) or audit-retention (how long audit records are kept, e.g. 365d)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'usersctl;settings;help;show'= {
@@ -480,6 +481,53 @@ set edit:completion:arg-completer[usersctl] = {|@words|
         &'usersctl;settings;help;set'= {
         }
         &'usersctl;settings;help;help'= {
+        }
+        &'usersctl;audit'= {
+            cand --user 'Only records about USER (id, username or email; one deleted is named by what it had, one purged by its id)'
+            cand --actor 'Only records of ACTOR: an operator as recorded (root@host), or a user (id, username or email) acting with its token'
+            cand --since 'Only records made at TIME or later: a date, an RFC 3339 time, or an age (2h: two hours ago)'
+            cand --until 'Only records made before TIME (as --since)'
+            cand --action 'Only these actions (repeat, or separate with commas): create, import, update, block, unblock, role, password_change, password_reset, delete, restore, purge, revoke_token, login, login_failed, settings'
+            cand --db 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --wait 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)'
+            cand --min-password-length 'Minimum length of new passwords, in characters'
+            cand --reserved-names 'Comma-separated usernames nobody may take [default: root, administrator, system, …]'
+            cand -f 'Keep printing records as they are made, until Ctrl-C'
+            cand --follow 'Keep printing records as they are made, until Ctrl-C'
+            cand --init 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+            cand -q 'Print only what was asked for: no notes, summaries or progress bars'
+            cand --quiet 'Print only what was asked for: no notes, summaries or progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand verify 'Check that no record was changed, removed, reordered or inserted since it was made; exits 6 naming the first bad one'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'usersctl;audit;verify'= {
+            cand --db 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --wait 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)'
+            cand --min-password-length 'Minimum length of new passwords, in characters'
+            cand --reserved-names 'Comma-separated usernames nobody may take [default: root, administrator, system, …]'
+            cand --init 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+            cand -q 'Print only what was asked for: no notes, summaries or progress bars'
+            cand --quiet 'Print only what was asked for: no notes, summaries or progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'usersctl;audit;help'= {
+            cand verify 'Check that no record was changed, removed, reordered or inserted since it was made; exits 6 naming the first bad one'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'usersctl;audit;help;verify'= {
+        }
+        &'usersctl;audit;help;help'= {
         }
         &'usersctl;authenticate'= {
             cand --ttl 'Token lifetime, e.g. 15m, 1h, 7d [default: 1h]'
@@ -556,6 +604,7 @@ set edit:completion:arg-completer[usersctl] = {|@words|
             cand user 'Show, create, change or delete one user'
             cand users 'List users, and bulk operations'
             cand settings 'Show or change the database''s settings (shared by every process on it)'
+            cand audit 'Read the audit trail (every change and login: who, from where, when), or verify it'
             cand authenticate 'Check a password and print a token and its expiry'
             cand serve 'Run the HTTP interface on the same database'
             cand migrate 'Create or upgrade the schema of a PostgreSQL database (safe to run from several places at once)'
@@ -610,11 +659,16 @@ set edit:completion:arg-completer[usersctl] = {|@words|
         }
         &'usersctl;help;settings'= {
             cand show 'Show the database''s settings'
-            cand set 'Change a setting: bin-retention (how long deleted users are kept, e.g. 30d)'
+            cand set 'Change a setting: bin-retention (how long deleted users are kept, e.g. 30d) or audit-retention (how long audit records are kept, e.g. 365d)'
         }
         &'usersctl;help;settings;show'= {
         }
         &'usersctl;help;settings;set'= {
+        }
+        &'usersctl;help;audit'= {
+            cand verify 'Check that no record was changed, removed, reordered or inserted since it was made; exits 6 naming the first bad one'
+        }
+        &'usersctl;help;audit;verify'= {
         }
         &'usersctl;help;authenticate'= {
         }

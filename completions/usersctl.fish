@@ -39,6 +39,7 @@ complete -c usersctl -n "__fish_usersctl_needs_command" -s V -l version -d 'Prin
 complete -c usersctl -n "__fish_usersctl_needs_command" -f -a "user" -d 'Show, create, change or delete one user'
 complete -c usersctl -n "__fish_usersctl_needs_command" -f -a "users" -d 'List users, and bulk operations'
 complete -c usersctl -n "__fish_usersctl_needs_command" -f -a "settings" -d 'Show or change the database\'s settings (shared by every process on it)'
+complete -c usersctl -n "__fish_usersctl_needs_command" -f -a "audit" -d 'Read the audit trail (every change and login: who, from where, when), or verify it'
 complete -c usersctl -n "__fish_usersctl_needs_command" -f -a "authenticate" -d 'Check a password and print a token and its expiry'
 complete -c usersctl -n "__fish_usersctl_needs_command" -f -a "serve" -d 'Run the HTTP interface on the same database'
 complete -c usersctl -n "__fish_usersctl_needs_command" -f -a "migrate" -d 'Create or upgrade the schema of a PostgreSQL database (safe to run from several places at once)'
@@ -357,7 +358,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and not __fi
 complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and not __fish_seen_subcommand_from show set help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and not __fish_seen_subcommand_from show set help" -s V -l version -d 'Print version'
 complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and not __fish_seen_subcommand_from show set help" -f -a "show" -d 'Show the database\'s settings'
-complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and not __fish_seen_subcommand_from show set help" -f -a "set" -d 'Change a setting: bin-retention (how long deleted users are kept, e.g. 30d)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and not __fish_seen_subcommand_from show set help" -f -a "set" -d 'Change a setting: bin-retention (how long deleted users are kept, e.g. 30d) or audit-retention (how long audit records are kept, e.g. 365d)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and not __fish_seen_subcommand_from show set help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and __fish_seen_subcommand_from show" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
@@ -384,8 +385,42 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and __fish_s
 complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
 complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show the database\'s settings'
-complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and __fish_seen_subcommand_from help" -f -a "set" -d 'Change a setting: bin-retention (how long deleted users are kept, e.g. 30d)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and __fish_seen_subcommand_from help" -f -a "set" -d 'Change a setting: bin-retention (how long deleted users are kept, e.g. 30d) or audit-retention (how long audit records are kept, e.g. 365d)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -l user -d 'Only records about USER (id, username or email; one deleted is named by what it had, one purged by its id)' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -l actor -d 'Only records of ACTOR: an operator as recorded (root@host), or a user (id, username or email) acting with its token' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -l since -d 'Only records made at TIME or later: a date, an RFC 3339 time, or an age (2h: two hours ago)' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -l until -d 'Only records made before TIME (as --since)' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -l action -d 'Only these actions (repeat, or separate with commas): create, import, update, block, unblock, role, password_change, password_reset, delete, restore, purge, revoke_token, login, login_failed, settings' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+wide\t'Tables with every column (for `users list`: name, last login, id)'
+json\t'JSON on stdout (and errors as JSON on stderr)'
+name\t'One username per line'"
+complete -c usersctl -n "__fish_usersctl_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -s f -l follow -d 'Keep printing records as they are made, until Ctrl-C'
+complete -c usersctl -n "__fish_usersctl_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
+complete -c usersctl -n "__fish_usersctl_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c usersctl -n "__fish_usersctl_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -s V -l version -d 'Print version'
+complete -c usersctl -n "__fish_usersctl_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -f -a "verify" -d 'Check that no record was changed, removed, reordered or inserted since it was made; exits 6 naming the first bad one'
+complete -c usersctl -n "__fish_usersctl_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+wide\t'Tables with every column (for `users list`: name, last login, id)'
+json\t'JSON on stdout (and errors as JSON on stderr)'
+name\t'One username per line'"
+complete -c usersctl -n "__fish_usersctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
+complete -c usersctl -n "__fish_usersctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c usersctl -n "__fish_usersctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -s V -l version -d 'Print version'
+complete -c usersctl -n "__fish_usersctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check that no record was changed, removed, reordered or inserted since it was made; exits 6 naming the first bad one'
+complete -c usersctl -n "__fish_usersctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand authenticate" -l ttl -d 'Token lifetime, e.g. 15m, 1h, 7d [default: 1h]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand authenticate" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand authenticate" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
@@ -446,14 +481,15 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand check" -l init -d 'Mak
 complete -c usersctl -n "__fish_usersctl_using_subcommand check" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
 complete -c usersctl -n "__fish_usersctl_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usersctl -n "__fish_usersctl_using_subcommand check" -s V -l version -d 'Print version'
-complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users settings authenticate serve migrate check help" -f -a "user" -d 'Show, create, change or delete one user'
-complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users settings authenticate serve migrate check help" -f -a "users" -d 'List users, and bulk operations'
-complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users settings authenticate serve migrate check help" -f -a "settings" -d 'Show or change the database\'s settings (shared by every process on it)'
-complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users settings authenticate serve migrate check help" -f -a "authenticate" -d 'Check a password and print a token and its expiry'
-complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users settings authenticate serve migrate check help" -f -a "serve" -d 'Run the HTTP interface on the same database'
-complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users settings authenticate serve migrate check help" -f -a "migrate" -d 'Create or upgrade the schema of a PostgreSQL database (safe to run from several places at once)'
-complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users settings authenticate serve migrate check help" -f -a "check" -d 'Verify that records and indexes agree and every hash parses'
-complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users settings authenticate serve migrate check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users settings audit authenticate serve migrate check help" -f -a "user" -d 'Show, create, change or delete one user'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users settings audit authenticate serve migrate check help" -f -a "users" -d 'List users, and bulk operations'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users settings audit authenticate serve migrate check help" -f -a "settings" -d 'Show or change the database\'s settings (shared by every process on it)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users settings audit authenticate serve migrate check help" -f -a "audit" -d 'Read the audit trail (every change and login: who, from where, when), or verify it'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users settings audit authenticate serve migrate check help" -f -a "authenticate" -d 'Check a password and print a token and its expiry'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users settings audit authenticate serve migrate check help" -f -a "serve" -d 'Run the HTTP interface on the same database'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users settings audit authenticate serve migrate check help" -f -a "migrate" -d 'Create or upgrade the schema of a PostgreSQL database (safe to run from several places at once)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users settings audit authenticate serve migrate check help" -f -a "check" -d 'Verify that records and indexes agree and every hash parses'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users settings audit authenticate serve migrate check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "get" -d 'Show one user, named by id, username or email'
 complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "create" -d 'Create a user'
 complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "update" -d 'Change only the fields named'
@@ -469,4 +505,5 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_
 complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "import" -d 'Load users from JSON Lines (a file, or "-" for stdin)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "export" -d 'Write every user, with its password hash, as JSON Lines'
 complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from settings" -f -a "show" -d 'Show the database\'s settings'
-complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from settings" -f -a "set" -d 'Change a setting: bin-retention (how long deleted users are kept, e.g. 30d)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from settings" -f -a "set" -d 'Change a setting: bin-retention (how long deleted users are kept, e.g. 30d) or audit-retention (how long audit records are kept, e.g. 365d)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "verify" -d 'Check that no record was changed, removed, reordered or inserted since it was made; exits 6 naming the first bad one'

@@ -10,6 +10,7 @@ use clap::builder::BoolishValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::database::Database;
+use crate::domain::audit::Action;
 use crate::domain::{DisplayName, Email, Role, Timestamp, UserRef, Username};
 
 pub const EXIT_CODES: &str = "\
@@ -101,6 +102,9 @@ pub enum Command {
     /// Show or change the database's settings (shared by every process on it)
     #[command(subcommand)]
     Settings(SettingsCommand),
+    /// Read the audit trail (every change and login: who, from where, when),
+    /// or verify it
+    Audit(AuditArgs),
     /// Check a password and print a token and its expiry
     Authenticate(AuthenticateArgs),
     /// Run the HTTP interface on the same database
@@ -282,13 +286,51 @@ pub struct PurgeArgs {
 pub enum SettingsCommand {
     /// Show the database's settings
     Show,
-    /// Change a setting: bin-retention (how long deleted users are kept, e.g. 30d)
+    /// Change a setting: bin-retention (how long deleted users are kept, e.g.
+    /// 30d) or audit-retention (how long audit records are kept, e.g. 365d)
     Set {
         #[arg(value_name = "NAME")]
         name: String,
         #[arg(value_name = "VALUE")]
         value: String,
     },
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct AuditArgs {
+    #[command(subcommand)]
+    pub command: Option<AuditCommand>,
+    /// Only records about USER (id, username or email; one deleted is named
+    /// by what it had, one purged by its id)
+    #[arg(long, value_name = "USER")]
+    pub user: Option<UserRef>,
+    /// Only records of ACTOR: an operator as recorded (root@host), or a
+    /// user (id, username or email) acting with its token
+    #[arg(long, value_name = "ACTOR")]
+    pub actor: Option<String>,
+    /// Only records made at TIME or later: a date, an RFC 3339 time, or an
+    /// age (2h: two hours ago)
+    #[arg(long, value_parser = parse_since, value_name = "TIME")]
+    pub since: Option<Timestamp>,
+    /// Only records made before TIME (as --since)
+    #[arg(long, value_parser = parse_since, value_name = "TIME")]
+    pub until: Option<Timestamp>,
+    /// Only these actions (repeat, or separate with commas): create, import,
+    /// update, block, unblock, role, password_change, password_reset, delete,
+    /// restore, purge, revoke_token, login, login_failed, settings
+    #[arg(long = "action", value_name = "ACTION", value_delimiter = ',')]
+    pub actions: Vec<Action>,
+    /// Keep printing records as they are made, until Ctrl-C
+    #[arg(short, long, conflicts_with = "until")]
+    pub follow: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check that no record was changed, removed, reordered or inserted
+    /// since it was made; exits 6 naming the first bad one
+    Verify,
 }
 
 #[derive(Debug, Args)]
@@ -548,6 +590,22 @@ fn parse_instant(s: &str) -> Result<Timestamp, String> {
     }
     .map_err(|_| {
         "must be a date (2026-01-31) or an RFC 3339 time (2026-01-31T12:00:00Z)".to_owned()
+    })
+}
+
+/// An instant as `parse_instant` takes it, or an age (`2h`) before now.
+fn parse_since(s: &str) -> Result<Timestamp, String> {
+    if let Some(secs) = crate::domain::parse_age(s) {
+        let now = Timestamp::now();
+        return Ok(
+            Timestamp::from_unix_millis(now.unix_millis().saturating_sub(secs * 1000))
+                .unwrap_or(now),
+        );
+    }
+    parse_instant(s).map_err(|_| {
+        "must be a date (2026-01-31), an RFC 3339 time (2026-01-31T12:00:00Z) or an age \
+         (90m, 2h, 7d)"
+            .to_owned()
     })
 }
 

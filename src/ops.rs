@@ -110,6 +110,10 @@ pub enum Request {
         name: String,
         value: String,
     },
+    /// Audit records, oldest first, a page at a time.
+    Audit(AuditQuery),
+    /// Walks the whole audit chain (`usersctl audit verify`).
+    VerifyAudit,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -135,6 +139,8 @@ pub enum Response {
     /// How many binned users were removed for good.
     Purged(u64),
     Settings(Settings),
+    AuditPage(AuditPage),
+    Verdict(crate::domain::audit::Verdict),
 }
 
 impl Request {
@@ -151,7 +157,9 @@ impl Request {
             | Request::ImportBegin { .. }
             | Request::ListDeleted(_)
             | Request::CountDeleted(_)
-            | Request::Settings => false,
+            | Request::Settings
+            | Request::Audit(_)
+            | Request::VerifyAudit => false,
             Request::DeleteMany(req) => !req.dry_run,
             Request::Check { repair } => *repair,
             Request::CreateUser(_)
@@ -268,6 +276,14 @@ pub struct DeletedUserPage {
     pub next_cursor: Option<String>,
 }
 
+/// A page of the audit trail; `next_after` is absent on the last page.
+#[derive(Serialize, ToSchema)]
+pub struct AuditRecordPage {
+    pub data: Vec<AuditEntry>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_after: Option<u64>,
+}
+
 /// The outcome for each name given to a bulk restore, in the order given.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct RestoreReport {
@@ -300,6 +316,49 @@ pub struct Refusal {
 pub struct Settings {
     /// How long deleted users stay in the recycle bin, e.g. `30d`.
     pub bin_retention: String,
+    /// How long audit records are kept, e.g. `365d`.
+    pub audit_retention: String,
+}
+
+/// Which audit records to read (every field narrows the selection).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditQuery {
+    /// The user changed (or logging in), as an id, username or email it has
+    /// now or had in the recycle bin.
+    #[serde(default)]
+    pub user: Option<UserRef>,
+    /// As recorded (`root@db1`, `user:<id>`, `anonymous`), or a username,
+    /// email or id, meaning that user's token.
+    #[serde(default)]
+    pub actor: Option<String>,
+    #[serde(default)]
+    pub since: Option<Timestamp>,
+    #[serde(default)]
+    pub until: Option<Timestamp>,
+    #[serde(default)]
+    pub actions: Vec<crate::domain::audit::Action>,
+    /// Records numbered after this one.
+    #[serde(default)]
+    pub after: Option<u64>,
+    #[serde(default)]
+    pub limit: Option<usize>,
+}
+
+/// One audit record as read: its number and what it records.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct AuditEntry {
+    pub seq: u64,
+    #[serde(flatten)]
+    pub event: crate::domain::audit::Event,
+}
+
+/// A page of audit records, and the number to read on from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct AuditPage {
+    pub records: Vec<AuditEntry>,
+    /// Pass as `after` for the next page; absent on the last.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_after: Option<u64>,
 }
 
 /// The outcome for each name given, in the order given.

@@ -12,9 +12,10 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 use crate::cli::Format;
 use crate::domain::CheckReport;
 use crate::domain::User;
+use crate::domain::audit::Verdict;
 use crate::error::Error;
+use crate::ops::{AuditEntry, DeleteManyReport, Page, Saved};
 use crate::ops::{Data, DeletedPage, DeletedUser, RestoreReport, SavedUser, Settings};
-use crate::ops::{DeleteManyReport, Page, Saved};
 use crate::service::Migrated;
 use crate::token::IssuedToken;
 
@@ -307,7 +308,85 @@ impl Printer {
     pub fn settings(&self, out: &mut dyn Write, settings: &Settings) -> io::Result<()> {
         match self.format {
             Format::Json => self.json(out, settings),
-            _ => writeln!(out, "bin-retention\t{}", settings.bin_retention),
+            _ => {
+                writeln!(out, "bin-retention\t{}", settings.bin_retention)?;
+                writeln!(out, "audit-retention\t{}", settings.audit_retention)
+            }
+        }
+    }
+
+    /// Audit records as they come, a page at a time: JSON Lines (one
+    /// record a line, so that `--follow` can stream), or a line each for
+    /// people, under a header before the first.
+    pub fn audit_records(
+        &self,
+        out: &mut dyn Write,
+        records: &[AuditEntry],
+        first: bool,
+    ) -> io::Result<()> {
+        if self.format == Format::Json {
+            for r in records {
+                serde_json::to_writer(&mut *out, r)?;
+                writeln!(out)?;
+            }
+            return Ok(());
+        }
+        if first && self.headers {
+            writeln!(
+                out,
+                "{:>6}  {:<24}  {:<15}  {:<24}  {:<15}  {:<20}  DETAILS",
+                "SEQ", "TIME", "ACTION", "ACTOR", "CLIENT", "USER"
+            )?;
+        }
+        for r in records {
+            let e = &r.event;
+            let user = e
+                .username
+                .clone()
+                .or_else(|| e.user.map(|id| id.to_string()))
+                .unwrap_or_else(|| "-".to_owned());
+            let details: Vec<String> = e
+                .details
+                .iter()
+                .map(|(k, v)| match v {
+                    serde_json::Value::String(s) => format!("{k}={s}"),
+                    other => format!("{k}={other}"),
+                })
+                .collect();
+            writeln!(
+                out,
+                "{:>6}  {:<24}  {:<15}  {:<24}  {:<15}  {:<20}  {}",
+                r.seq,
+                e.at.to_string(),
+                e.action.as_str(),
+                e.actor,
+                e.client.as_deref().unwrap_or("-"),
+                user,
+                details.join(" ")
+            )?;
+        }
+        Ok(())
+    }
+
+    pub fn verdict(&self, out: &mut dyn Write, verdict: &Verdict) -> io::Result<()> {
+        if self.format == Format::Json {
+            return self.json(out, verdict);
+        }
+        match &verdict.first_bad {
+            None => writeln!(
+                out,
+                "the audit trail verifies: {} record{}{}, ending at record {} ({})",
+                verdict.records,
+                if verdict.records == 1 { "" } else { "s" },
+                if verdict.anchor > 0 {
+                    format!(" after the anchor at record {}", verdict.anchor)
+                } else {
+                    String::new()
+                },
+                verdict.head_seq,
+                verdict.head_hash
+            ),
+            Some(bad) => writeln!(out, "record {}: {}", bad.seq, bad.problem),
         }
     }
 

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader as AsyncBufReader};
 use tokio::net::{UnixListener, UnixStream};
 
+use crate::domain::audit::Origin;
 use crate::error::{Error, Result};
 use crate::ops::{Request, Response};
 use crate::service::{Actor, ImportRun, Service};
@@ -25,7 +26,9 @@ pub use crate::layout::SOCKET_FILE;
 /// 2: imports are begun and ended on the connection (`ImportRun`).
 /// 3: listings select by last login, creation and password demand, and count
 /// (a server that ignored the new fields would select more than asked).
-pub const PROTOCOL_VERSION: u32 = 4;
+/// 5: requests carry the operator's origin for the audit trail, and the
+/// trail is read and verified.
+pub const PROTOCOL_VERSION: u32 = 5;
 /// Largest request line accepted (a bulk delete of ~1M names fits).
 const MAX_LINE: u64 = 64 * 1024 * 1024;
 
@@ -33,6 +36,10 @@ const MAX_LINE: u64 = 64 * 1024 * 1024;
 pub struct WireRequest {
     pub version: u32,
     pub request: Request,
+    /// The operator's OS user and host and the command's request id, for
+    /// the audit trail (the peer is checked to run as the server's user).
+    #[serde(default)]
+    pub origin: Option<Origin>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -154,7 +161,11 @@ async fn handle(stream: UnixStream, service: Arc<Service>) {
         let (op, result) = match serde_json::from_str::<WireRequest>(&line) {
             Ok(wire) if wire.version == PROTOCOL_VERSION && is_import(&wire.request, &import) => {
                 let op = op_name(&wire.request);
-                (op, carry_import(&service, &mut import, wire.request).await)
+                let origin = wire.origin.unwrap_or_else(Origin::operator);
+                (
+                    op,
+                    carry_import(&service, &mut import, wire.request, origin).await,
+                )
             }
             Ok(wire) if wire.version == PROTOCOL_VERSION => {
                 let op = op_name(&wire.request);
@@ -163,8 +174,9 @@ async fn handle(stream: UnixStream, service: Arc<Service>) {
                 // or hanging up) asks a bulk delete to stop after its batch.
                 let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
                 let stopped = stop.clone();
+                let origin = wire.origin.unwrap_or_else(Origin::operator);
                 let mut task = tokio::task::spawn_blocking(move || {
-                    worker.execute_until(&Actor::Operator, wire.request, &|| {
+                    worker.execute_until(&Actor::Operator, &origin, wire.request, &|| {
                         stopped.load(std::sync::atomic::Ordering::Acquire)
                     })
                 });
@@ -246,11 +258,12 @@ async fn carry_import(
     service: &Arc<Service>,
     import: &mut Option<ImportRun>,
     request: Request,
+    origin: Origin,
 ) -> Result<Response> {
     let worker = service.clone();
     match request {
         Request::ImportBegin { atomic } => {
-            let earlier = import.replace(ImportRun::new(atomic));
+            let earlier = import.replace(ImportRun::new(atomic, origin));
             if let Some(run) = earlier {
                 // Begun again without an end: the first did not end whole.
                 let _ = tokio::task::spawn_blocking(move || run.finish(&worker, false)).await;
@@ -308,6 +321,8 @@ fn op_name(request: &Request) -> &'static str {
         Request::EmptyBin { .. } => "empty_bin",
         Request::Settings => "settings",
         Request::SetSetting { .. } => "set_setting",
+        Request::Audit(_) => "audit",
+        Request::VerifyAudit => "verify_audit",
     }
 }
 
@@ -395,6 +410,7 @@ impl Client {
         let wire = WireRequest {
             version: PROTOCOL_VERSION,
             request,
+            origin: Some(Origin::command()),
         };
         let mut bytes = serde_json::to_vec(&wire).map_err(Error::internal)?;
         bytes.push(b'\n');

@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use super::unexpected;
 use crate::database::Database;
+use crate::domain::audit::Origin;
 use crate::error::{Error, Result};
 use crate::ops::{DeleteMany, DeleteManyReport, ImportEnd, Request, Response};
 use crate::service::{self, Actor, ImportRun, Service};
@@ -69,7 +70,9 @@ impl Backend {
 
     pub(super) fn call(&self, request: Request) -> Result<Response> {
         match self {
-            Backend::Local(service) => service.execute(&Actor::Operator, request)?.wait(),
+            Backend::Local(service) => service
+                .execute(&Actor::Operator, &Origin::command(), request)?
+                .wait(),
             Backend::Remote { client, .. } => client.borrow_mut().call(request),
         }
     }
@@ -79,7 +82,7 @@ impl Backend {
         let stop = &crate::interrupt::stop_requested;
         match self {
             Backend::Local(service) => service
-                .execute_until(&Actor::Operator, request, stop)?
+                .execute_until(&Actor::Operator, &Origin::command(), request, stop)?
                 .wait(),
             Backend::Remote { client, .. } => client.borrow_mut().call_until(request, stop),
         }
@@ -89,7 +92,7 @@ impl Backend {
     /// database (see `service::ImportRun`).
     pub(super) fn import_begin(&self, atomic: bool) -> Result<Importing> {
         match self {
-            Backend::Local(_) => Ok(Importing::Here(ImportRun::new(atomic))),
+            Backend::Local(_) => Ok(Importing::Here(ImportRun::new(atomic, Origin::command()))),
             Backend::Remote { .. } => match self.call(Request::ImportBegin { atomic })? {
                 Response::ImportBegun => Ok(Importing::There),
                 other => Err(unexpected(&other)),
@@ -163,7 +166,12 @@ impl Backend {
     ) -> Result<DeleteManyReport> {
         match self {
             Backend::Local(service) => service
-                .delete_many(&request, progress, &crate::interrupt::stop_requested)?
+                .delete_many(
+                    &request,
+                    &Origin::command(),
+                    progress,
+                    &crate::interrupt::stop_requested,
+                )?
                 .wait(),
             Backend::Remote { client, .. } => match client.borrow_mut().call_until(
                 Request::DeleteMany(request),

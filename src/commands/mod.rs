@@ -1,6 +1,7 @@
 //! Carries out a parsed command line: gathers input (prompts, stdin, files),
 //! builds the operation, has it carried out, and prints the answer.
 
+mod audit;
 mod backend;
 mod export;
 mod import;
@@ -259,6 +260,7 @@ fn run_operation(
                 other => Err(unexpected(&other)),
             }
         }
+        Command::Audit(args) => audit::audit(open, args, printer, out),
         Command::Settings(command) => {
             let request = match command {
                 SettingsCommand::Show => Request::Settings,
@@ -363,6 +365,8 @@ fn unexpected(response: &Response) -> Error {
         Response::RestoreMany(_) => "restore report",
         Response::Purged(_) => "purge count",
         Response::Settings(_) => "settings",
+        Response::AuditPage(_) => "audit page",
+        Response::Verdict(_) => "audit verdict",
     };
     Error::internal(format!("unexpected {kind} response"))
 }

@@ -3,6 +3,7 @@
 //! so a `Username` anywhere in the program is a valid username.
 
 mod attributes;
+pub mod audit;
 mod change;
 mod check;
 mod email;

@@ -64,18 +64,32 @@ pub static RESTORE_USERS: Body = Body {
 pub static UPDATE_SETTINGS: Body = Body {
     name: "UpdateSettingsRequest",
     doc: "`PATCH /settings`: only the settings present change.",
-    fields: &[documented(
-        field(
-            "bin_retention",
-            Kind::Text {
-                min: None,
-                max: None,
-                pattern: Some("^[1-9][0-9]{0,5}[hdw]$"),
-                format: None,
-            },
+    fields: &[
+        documented(
+            field(
+                "bin_retention",
+                Kind::Text {
+                    min: None,
+                    max: None,
+                    pattern: Some("^[1-9][0-9]{0,5}[hdw]$"),
+                    format: None,
+                },
+            ),
+            "How long deleted users stay in the recycle bin, e.g. `30d` (h, d or w)",
         ),
-        "How long deleted users stay in the recycle bin, e.g. `30d` (h, d or w)",
-    )],
+        documented(
+            field(
+                "audit_retention",
+                Kind::Text {
+                    min: None,
+                    max: None,
+                    pattern: Some("^[1-9][0-9]{0,5}[hdw]$"),
+                    format: None,
+                },
+            ),
+            "How long audit records are kept, e.g. `365d` (h, d or w)",
+        ),
+    ],
 };
 
 /// Every described body, for the OpenAPI document.

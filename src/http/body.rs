@@ -50,8 +50,25 @@ impl<S: Send + Sync> FromRequest<S> for JsonObject {
 }
 
 /// The presented token, if any: `Authorization: Bearer <t>` or `token: <t>`.
-/// Both headers with different tokens, or a token in the query string, are refused.
-pub struct Token(pub Option<String>);
+/// Both headers with different tokens, or a token in the query string, are
+/// refused. With it, where the request comes from (for the audit trail).
+pub struct Token {
+    pub token: Option<String>,
+    pub origin: crate::domain::audit::Origin,
+}
+
+/// Where a request comes from, for one that takes no token (a login).
+pub struct RequestOrigin(pub crate::domain::audit::Origin);
+
+impl<S: Send + Sync> FromRequestParts<S> for RequestOrigin {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self> {
+        Ok(RequestOrigin(super::middleware::origin_of(
+            &parts.extensions,
+        )))
+    }
+}
 
 impl<S: Send + Sync> FromRequestParts<S> for Token {
     type Rejection = Error;
@@ -76,7 +93,10 @@ impl<S: Send + Sync> FromRequestParts<S> for Token {
                     .to_owned(),
             ));
         }
-        presented_token(&parts.headers).map(Token)
+        Ok(Token {
+            token: presented_token(&parts.headers)?,
+            origin: super::middleware::origin_of(&parts.extensions),
+        })
     }
 }
 

@@ -18,12 +18,14 @@ use super::limits::ClientAddr;
 /// One log line per request: method, path (never the query string, which
 /// could hold a secret), status, latency and a request id (also sent back as
 /// `x-request-id`).
-pub async fn log_requests(req: Request, next: Next) -> Response {
+pub async fn log_requests(mut req: Request, next: Next) -> Response {
     let start = Instant::now();
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
     let peer = peer(&req).map(|p| p.to_string()).unwrap_or_default();
     let request_id = uuid::Uuid::now_v7().simple().to_string();
+    // The audit trail records it with whatever the request changes.
+    req.extensions_mut().insert(RequestId(request_id.clone()));
     let mut response = next.run(req).await;
     let status = response.status().as_u16();
     let latency_ms = start.elapsed().as_secs_f64() * 1000.0;
@@ -36,6 +38,23 @@ pub async fn log_requests(req: Request, next: Next) -> Response {
         response.headers_mut().insert("x-request-id", v);
     }
     response
+}
+
+/// The id `log_requests` gave a request.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+/// Where a request comes from, for the audit trail: its id and client
+/// address (the actor is its token's, settled by the service).
+pub fn origin_of(extensions: &axum::http::Extensions) -> crate::domain::audit::Origin {
+    crate::domain::audit::Origin {
+        actor: "anonymous".to_owned(),
+        client: extensions.get::<ClientAddr>().map(|c| c.0.to_string()),
+        request: extensions
+            .get::<RequestId>()
+            .map(|r| r.0.clone())
+            .unwrap_or_else(|| uuid::Uuid::now_v7().simple().to_string()),
+    }
 }
 
 /// Rewrites any error answer that is not already JSON (axum's 404, 405 and

@@ -24,14 +24,16 @@ use axum::{Json, Router};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
-use self::body::{JsonObject, Token};
+use self::body::{JsonObject, RequestOrigin, Token};
 use self::limits::Limits;
 use self::openapi::{Data, ErrorBody, Health, Purged, Revoked, SavedUser, UserPage, Version};
 use crate::domain::User;
+use crate::domain::audit::Verdict;
 use crate::domain::parse_age;
 use crate::domain::{Password, Role, Timestamp, UserRef};
 use crate::error::FieldError;
 use crate::error::{Error, Result};
+use crate::ops::{AuditQuery, AuditRecordPage};
 use crate::ops::{
     Credentials, DeleteMany, DeleteManyReport, DeletedUserPage, ListQuery, NewUser, Request,
     Response, RestoreReport, Saved, Settings, UserPatch,
@@ -57,14 +59,15 @@ const ADMITTED_CALLS: usize = 2 * BLOCKING_THREADS;
 
 impl AppState {
     /// Runs `request` for whoever `token` names.
-    async fn call(&self, token: Option<String>, request: Request) -> Result<Response> {
+    async fn call(&self, token: Token, request: Request) -> Result<Response> {
         let inline = matches!(request, Request::GetUser { .. }) && self.service.lookups_are_local();
+        let Token { token, origin } = token;
         let run = move |service: &Service| {
             let actor = match token {
                 Some(t) => Actor::User(service.session(&t)?),
                 None => Actor::Anonymous,
             };
-            service.execute(&actor, request)
+            service.execute(&actor, &origin, request)
         };
         if inline {
             // A few lookups by key that neither write nor hash, in a store whose
@@ -134,6 +137,8 @@ pub fn router(service: Arc<Service>, config: &HttpConfig) -> Router {
         .route("/recycle-bin/{user}", axum::routing::delete(purge_user))
         .route("/recycle-bin/{user}/restore", post(restore_user))
         .route("/settings", get(settings).patch(update_settings))
+        .route("/audit", get(audit))
+        .route("/audit/verify", get(verify_audit))
         .route("/openapi.json", get(openapi::document))
         .fallback(|| async { (StatusCode::NOT_FOUND, "") })
         .with_state(state)
@@ -226,11 +231,12 @@ async fn health(State(app): State<AppState>) -> HttpResponse {
 async fn authenticate(
     State(app): State<AppState>,
     client: Option<axum::Extension<limits::ClientAddr>>,
+    RequestOrigin(origin): RequestOrigin,
     JsonObject(f): JsonObject,
 ) -> Result<Json<Data<IssuedToken>>> {
     let start = tokio::time::Instant::now();
     let client = client.map(|axum::Extension(limits::ClientAddr(ip))| ip);
-    let outcome = login(app, client, f.described_by(&bodies::LOGIN)).await;
+    let outcome = login(app, client, origin, f.described_by(&bodies::LOGIN)).await;
     // A failed login answers no sooner than FAILED_LOGIN_FLOOR after it came:
     // how long checking took must not tell an unknown user from a wrong
     // password, nor an account on a costlier (say, migrated bcrypt) hash.
@@ -247,6 +253,7 @@ const FAILED_LOGIN_FLOOR: Duration = Duration::from_millis(500);
 async fn login(
     app: AppState,
     client: Option<std::net::IpAddr>,
+    origin: crate::domain::audit::Origin,
     mut f: crate::fields::Fields,
 ) -> Result<Json<Data<IssuedToken>>> {
     let username = f.required("username", |s| Ok::<_, String>(s.to_owned()));
@@ -264,7 +271,11 @@ async fn login(
         ttl_secs: None,
         client,
     };
-    match app.call(None, Request::Authenticate(creds)).await? {
+    let anonymous = Token {
+        token: None,
+        origin,
+    };
+    match app.call(anonymous, Request::Authenticate(creds)).await? {
         Response::Token(token) => Ok(data(token)),
         _ => Err(Error::internal("unexpected response")),
     }
@@ -275,9 +286,10 @@ async fn login(
     (status = 200, body = Data<Revoked>),
     (status = 401, body = ErrorBody),
     (status = "default", description = "Error", body = ErrorBody)))]
-async fn logout(State(app): State<AppState>, Token(token): Token) -> Result<Json<Data<Revoked>>> {
+async fn logout(State(app): State<AppState>, token: Token) -> Result<Json<Data<Revoked>>> {
+    let Token { token, origin } = token;
     let token = token.ok_or_else(|| Error::Unauthorized("a token is required".to_owned()))?;
-    app.blocking(move |service| service.logout(&service.session(&token)?))
+    app.blocking(move |service| service.logout(&service.session(&token)?, &origin))
         .await?
         .committed()
         .await?;
@@ -304,7 +316,7 @@ async fn logout(State(app): State<AppState>, Token(token): Token) -> Result<Json
         (status = "default", description = "Error", body = ErrorBody)))]
 async fn list_users(
     State(app): State<AppState>,
-    Token(token): Token,
+    token: Token,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Result<Json<UserPage>> {
     let query = list_query(params)?;
@@ -377,7 +389,7 @@ fn list_query(params: Vec<(String, String)>) -> Result<ListQuery> {
         (status = "default", description = "Error", body = ErrorBody)))]
 async fn create_user(
     State(app): State<AppState>,
-    Token(token): Token,
+    token: Token,
     JsonObject(f): JsonObject,
 ) -> Result<HttpResponse> {
     let mut f = f.described_by(&bodies::CREATE_USER);
@@ -408,7 +420,7 @@ async fn create_user(
         (status = "default", description = "Error", body = ErrorBody)))]
 async fn get_user(
     State(app): State<AppState>,
-    Token(token): Token,
+    token: Token,
     UrlPath(user): UrlPath<String>,
 ) -> Result<Json<Data<User>>> {
     let user = user_ref(&user)?;
@@ -430,7 +442,7 @@ async fn get_user(
         (status = "default", description = "Error", body = ErrorBody)))]
 async fn update_user(
     State(app): State<AppState>,
-    Token(token): Token,
+    token: Token,
     UrlPath(user): UrlPath<String>,
     JsonObject(f): JsonObject,
 ) -> Result<Json<SavedUser>> {
@@ -457,7 +469,7 @@ async fn update_user(
         (status = "default", description = "Error", body = ErrorBody)))]
 async fn delete_user(
     State(app): State<AppState>,
-    Token(token): Token,
+    token: Token,
     UrlPath(user): UrlPath<String>,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Result<Json<Data<User>>> {
@@ -491,7 +503,7 @@ async fn delete_user(
         (status = "default", description = "Error", body = ErrorBody)))]
 async fn delete_users(
     State(app): State<AppState>,
-    Token(token): Token,
+    token: Token,
     JsonObject(f): JsonObject,
 ) -> Result<Json<Data<DeleteManyReport>>> {
     let mut f = f.described_by(&bodies::DELETE_USERS);
@@ -543,7 +555,7 @@ async fn delete_users(
         (status = "default", description = "Error", body = ErrorBody)))]
 async fn list_deleted(
     State(app): State<AppState>,
-    Token(token): Token,
+    token: Token,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Result<Json<DeletedUserPage>> {
     let query = list_query(params)?;
@@ -571,7 +583,7 @@ async fn list_deleted(
         (status = "default", description = "Error", body = ErrorBody)))]
 async fn restore_user(
     State(app): State<AppState>,
-    Token(token): Token,
+    token: Token,
     UrlPath(user): UrlPath<String>,
     request: axum::extract::Request,
 ) -> Result<Json<Data<User>>> {
@@ -611,7 +623,7 @@ async fn restore_user(
         (status = "default", description = "Error", body = ErrorBody)))]
 async fn restore_users(
     State(app): State<AppState>,
-    Token(token): Token,
+    token: Token,
     JsonObject(f): JsonObject,
 ) -> Result<Json<Data<RestoreReport>>> {
     let mut f = f.described_by(&bodies::RESTORE_USERS);
@@ -640,7 +652,7 @@ async fn restore_users(
         (status = "default", description = "Error", body = ErrorBody)))]
 async fn purge_user(
     State(app): State<AppState>,
-    Token(token): Token,
+    token: Token,
     UrlPath(user): UrlPath<String>,
 ) -> Result<Json<Data<Purged>>> {
     let user = UserRef::parse(&user)
@@ -661,7 +673,7 @@ async fn purge_user(
         (status = "default", description = "Error", body = ErrorBody)))]
 async fn empty_bin(
     State(app): State<AppState>,
-    Token(token): Token,
+    token: Token,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Result<Json<Data<Purged>>> {
     let mut older_than = None;
@@ -693,10 +705,7 @@ async fn empty_bin(
         (status = 200, body = Data<Settings>),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = "default", description = "Error", body = ErrorBody)))]
-async fn settings(
-    State(app): State<AppState>,
-    Token(token): Token,
-) -> Result<Json<Data<Settings>>> {
+async fn settings(State(app): State<AppState>, token: Token) -> Result<Json<Data<Settings>>> {
     match app.call(token, Request::Settings).await? {
         Response::Settings(settings) => Ok(data(settings)),
         _ => Err(Error::internal("unexpected response")),
@@ -712,21 +721,136 @@ async fn settings(
         (status = "default", description = "Error", body = ErrorBody)))]
 async fn update_settings(
     State(app): State<AppState>,
-    Token(token): Token,
+    token: Token,
     JsonObject(f): JsonObject,
 ) -> Result<Json<Data<Settings>>> {
     let mut f = f.described_by(&bodies::UPDATE_SETTINGS);
-    let retention = f.string("bin_retention", |s| Ok::<_, String>(s.to_owned()));
+    let bin = f.string("bin_retention", |s| Ok::<_, String>(s.to_owned()));
+    let audit = f.string("audit_retention", |s| Ok::<_, String>(s.to_owned()));
     f.finish()?;
-    let request = match retention {
-        Some(value) => Request::SetSetting {
-            name: "bin_retention".to_owned(),
+    let asked: Vec<(&str, String)> = [("bin_retention", bin), ("audit_retention", audit)]
+        .into_iter()
+        .filter_map(|(name, value)| value.map(|v| (name, v)))
+        .collect();
+    // Every value is checked before any is set: nothing is half-applied.
+    for (name, value) in &asked {
+        crate::service::parse_setting(name, value)?;
+    }
+    let mut requests: Vec<Request> = asked
+        .into_iter()
+        .map(|(name, value)| Request::SetSetting {
+            name: name.to_owned(),
             value,
-        },
-        None => Request::Settings,
+        })
+        .collect();
+    if requests.is_empty() {
+        requests.push(Request::Settings);
+    }
+    let mut answer = None;
+    for request in requests {
+        let token = Token {
+            token: token.token.clone(),
+            origin: token.origin.clone(),
+        };
+        answer = Some(app.call(token, request).await?);
+    }
+    match answer {
+        Some(Response::Settings(settings)) => Ok(data(settings)),
+        _ => Err(Error::internal("unexpected response")),
+    }
+}
+
+/// Read the audit trail (admin): every change and login, oldest first, a
+/// page at a time.
+#[utoipa::path(get, path = "/audit", tag = "audit", security(("bearer" = []), ("token_header" = [])),
+    params(
+        ("limit" = Option<u16>, Query, minimum = 1, maximum = 1000, description = "Page size (default 100)"),
+        ("after" = Option<u64>, Query, description = "`next_after` of the previous page: records numbered after it"),
+        ("user" = Option<String>, Query, description = "The user changed or logging in: id, username or email"),
+        ("actor" = Option<String>, Query, description = "As recorded (`root@host`, `user:<id>`, `anonymous`), or a user whose token acted"),
+        ("since" = Option<String>, Query, format = DateTime, description = "Made at this instant or later (RFC 3339)"),
+        ("until" = Option<String>, Query, format = DateTime, description = "Made before this instant (RFC 3339)"),
+        ("action" = Option<String>, Query, description = "Actions, separated by commas (e.g. `delete,purge`)"),
+    ),
+    responses(
+        (status = 200, body = AuditRecordPage),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, description = "No such user", body = ErrorBody),
+        (status = "default", description = "Error", body = ErrorBody)))]
+async fn audit(
+    State(app): State<AppState>,
+    token: Token,
+    Query(params): Query<Vec<(String, String)>>,
+) -> Result<Json<AuditRecordPage>> {
+    let query = audit_query(params)?;
+    match app.call(token, Request::Audit(query)).await? {
+        Response::AuditPage(page) => Ok(Json(AuditRecordPage {
+            data: page.records,
+            next_after: page.next_after,
+        })),
+        _ => Err(Error::internal("unexpected response")),
+    }
+}
+
+fn audit_query(params: Vec<(String, String)>) -> Result<AuditQuery> {
+    let mut query = AuditQuery {
+        limit: Some(100),
+        ..AuditQuery::default()
     };
-    match app.call(token, request).await? {
-        Response::Settings(settings) => Ok(data(settings)),
+    let mut errors = Vec::new();
+    for (key, value) in params {
+        let mut bad = |m: &str| errors.push(crate::error::FieldError::new(&key, m));
+        match key.as_str() {
+            "limit" => match value.parse::<usize>() {
+                Ok(n) if (1..=1000).contains(&n) => query.limit = Some(n),
+                _ => bad("must be a whole number from 1 to 1000"),
+            },
+            "after" => match value.parse::<u64>() {
+                Ok(n) => query.after = Some(n),
+                _ => bad("must be a record number"),
+            },
+            "user" => match UserRef::parse(&value) {
+                Ok(user) => query.user = Some(user),
+                Err(m) => bad(&m),
+            },
+            "actor" if !value.is_empty() && value.len() <= 300 => query.actor = Some(value),
+            "actor" => bad("must be 1 to 300 characters"),
+            "since" | "until" => match Timestamp::parse_rfc3339(&value) {
+                Ok(t) if key == "since" => query.since = Some(t),
+                Ok(t) => query.until = Some(t),
+                Err(m) => bad(&m),
+            },
+            "action" => {
+                for name in value.split(',') {
+                    match name.parse::<crate::domain::audit::Action>() {
+                        Ok(a) => query.actions.push(a),
+                        Err(m) => {
+                            bad(&m);
+                            break;
+                        }
+                    }
+                }
+            }
+            _ => bad("is not a known parameter"),
+        }
+    }
+    if errors.is_empty() {
+        Ok(query)
+    } else {
+        Err(Error::fields(errors))
+    }
+}
+
+/// Verify the audit trail (admin): whether any record was changed, removed,
+/// reordered or inserted since it was made, and the first bad one.
+#[utoipa::path(get, path = "/audit/verify", tag = "audit", security(("bearer" = []), ("token_header" = [])),
+    responses(
+        (status = 200, description = "The verdict: `first_bad` is null when every record verifies", body = Data<Verdict>),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = "default", description = "Error", body = ErrorBody)))]
+async fn verify_audit(State(app): State<AppState>, token: Token) -> Result<Json<Data<Verdict>>> {
+    match app.call(token, Request::VerifyAudit).await? {
+        Response::Verdict(verdict) => Ok(data(verdict)),
         _ => Err(Error::internal("unexpected response")),
     }
 }

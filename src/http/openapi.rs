@@ -89,9 +89,11 @@ impl Modify for Security {
         super::empty_bin,
         super::settings,
         super::update_settings,
+        super::audit,
+        super::verify_audit,
         document,
     ),
-    components(schemas(User, FieldError, DeleteManyReport, IssuedToken, ErrorBody, DeletedUser, RestoreReport, Refusal, Settings)),
+    components(schemas(User, FieldError, DeleteManyReport, IssuedToken, ErrorBody, DeletedUser, RestoreReport, Refusal, Settings, crate::ops::AuditEntry, crate::domain::audit::Event, crate::domain::audit::Action, crate::domain::audit::Verdict, crate::domain::audit::BadRecord)),
     modifiers(&Security),
 )]
 pub struct ApiDoc;

@@ -42,7 +42,11 @@ fn app() -> App {
         password: PasswordChoice::Given(Password::parse(PASSWORD).unwrap()),
     };
     service
-        .execute(&Actor::Operator, Request::CreateUser(admin))
+        .execute(
+            &Actor::Operator,
+            &crate::domain::audit::Origin::operator(),
+            Request::CreateUser(admin),
+        )
         .unwrap()
         .wait()
         .unwrap();

@@ -6,17 +6,19 @@ use std::time::Duration;
 use uuid::Uuid;
 
 use super::{Durable, Service, Session};
+use crate::domain::audit::{Action, Event, Origin};
 use crate::domain::{Password, Timestamp, User, UserRef};
 use crate::error::{Error, Result};
 use crate::hashing;
 use crate::ops::{Credentials, PasswordChoice};
 use crate::pool::HashPool;
 use crate::token::{Claims, IssuedToken};
+use serde_json::json;
 
 impl Service {
     /// Checks a password and issues a token. An unknown user, a wrong password and
     /// a blocked account fail alike, after the same amount of work.
-    pub(super) fn authenticate(&self, creds: &Credentials) -> Result<IssuedToken> {
+    pub(super) fn authenticate(&self, creds: &Credentials, origin: &Origin) -> Result<IssuedToken> {
         let ttl = match creds.ttl_secs {
             Some(secs) => Duration::from_secs(secs),
             None => self.config.token_ttl,
@@ -64,6 +66,7 @@ impl Service {
             Some(a) if verified && !a.user.blocked => a,
             _ => {
                 self.store.login_limit().end(&login, client, Some(false));
+                self.record_failed_login(&login, account.as_ref(), verified, origin)?;
                 return Err(Error::AuthFailed);
             }
         };
@@ -74,17 +77,51 @@ impl Service {
             None
         };
         let now = Timestamp::now();
-        let account = self.store.update(&UserRef::Id(account.user.id), &|acct| {
-            let mut next = acct.clone();
-            next.user.last_login_at = Some(now);
-            if let Some(h) = &rehash
-                && acct.password_hash == account.password_hash
-            {
-                next.password_hash = h.clone();
-            }
-            Ok(next)
-        })?;
+        let account = self.store.update(
+            &UserRef::Id(account.user.id),
+            &|acct| {
+                let mut next = acct.clone();
+                next.user.last_login_at = Some(now);
+                if let Some(h) = &rehash
+                    && acct.password_hash == account.password_hash
+                {
+                    next.password_hash = h.clone();
+                }
+                Ok(next)
+            },
+            origin,
+        )?;
         keys.issue(&account.user, ttl)
+    }
+
+    /// A failed login's record, made durable before the failure is told:
+    /// the name as given (it named no user) or the user it named, and why.
+    fn record_failed_login(
+        &self,
+        login: &str,
+        account: Option<&crate::domain::Account>,
+        verified: bool,
+        origin: &Origin,
+    ) -> Result<()> {
+        let event = match account {
+            Some(a) => Event::about(origin, Action::LoginFailed, a).with(
+                "reason",
+                json!(if verified {
+                    "blocked"
+                } else {
+                    "wrong password"
+                }),
+            ),
+            // A name that could be no user's (a password typed in the
+            // wrong field, say) is not kept.
+            None => Event {
+                username: UserRef::parse(login).ok().map(|_| login.to_owned()),
+                ..Event::new(origin, Action::LoginFailed)
+            }
+            .with("reason", json!("no such user")),
+        };
+        self.store.record(&event)?;
+        Ok(self.store.flush()?)
     }
 
     /// Turns a bearer token into a session, refusing tokens that are expired,
@@ -125,8 +162,10 @@ impl Service {
     }
 
     /// Revokes the session's token until it would have expired anyway.
-    pub fn logout(&self, session: &Session) -> Result<Durable<()>> {
-        self.store.revoke(&session.jti, session.expires)?;
+    pub fn logout(&self, session: &Session, origin: &Origin) -> Result<Durable<()>> {
+        let origin = origin.acting_as(&super::Actor::User(session.clone()));
+        self.store
+            .revoke(&session.jti, session.expires, session.user_id, &origin)?;
         Ok(Durable::written((), self.store.clone()))
     }
 

@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use super::users::{filter, ref_key};
 use super::{RESTORE_BATCH, Service};
+use crate::domain::audit::Origin;
 use crate::domain::{Timestamp, User, UserRef, Username};
 use crate::domain::{age_text, parse_age};
 use crate::error::{Error, Result};
@@ -62,8 +63,12 @@ impl Service {
         if swept.is_some_and(|t| now.saturating_sub(t) < SWEEP_EVERY_SECS) {
             return Ok(0);
         }
-        let gone = self.store.purge(&Purge::Before(self.bin_since()?))?;
-        self.store.set_setting(SWEPT_AT, &now.to_string())?;
+        let gone = self
+            .store
+            .purge(&Purge::Before(self.bin_since()?), &Origin::housekeeping())?;
+        self.store.set_setting(SWEPT_AT, &now.to_string(), None)?;
+        // The audit trail's old records go on the same round.
+        self.prune_audit()?;
         Ok(gone)
     }
 
@@ -122,7 +127,12 @@ impl Service {
         }
     }
 
-    pub(super) fn restore_user(&self, user: &UserRef, rename: Option<Username>) -> Result<User> {
+    pub(super) fn restore_user(
+        &self,
+        user: &UserRef,
+        rename: Option<Username>,
+        origin: &Origin,
+    ) -> Result<User> {
         if let Some(name) = &rename
             && self.config.reserved.contains(name.as_str())
         {
@@ -134,7 +144,7 @@ impl Service {
             id: binned.account.user.id,
             rename,
         };
-        match self.store.restore(&[restore], since)?.pop() {
+        match self.store.restore(&[restore], since, origin)?.pop() {
             Some(Restored::Back(account)) => Ok(account.user),
             Some(Restored::Taken(taken)) => Err(Error::Conflict(why_taken(&taken))),
             Some(Restored::Gone) | None => Err(not_in_bin(user)),
@@ -146,6 +156,7 @@ impl Service {
     pub(super) fn restore_many(
         &self,
         names: &[String],
+        origin: &Origin,
         stop: &dyn Fn() -> bool,
     ) -> Result<RestoreReport> {
         let mut seen = HashSet::new();
@@ -202,7 +213,10 @@ impl Service {
                     }),
                 }
             }
-            for (name, outcome) in asking.iter().zip(self.store.restore(&restores, since)?) {
+            for (name, outcome) in asking
+                .iter()
+                .zip(self.store.restore(&restores, since, origin)?)
+            {
                 match outcome {
                     Restored::Back(account) => {
                         let u = &account.user;
@@ -231,7 +245,7 @@ impl Service {
     }
 
     /// Removes for good every binned user `user` names.
-    pub(super) fn purge_user(&self, user: &UserRef) -> Result<u64> {
+    pub(super) fn purge_user(&self, user: &UserRef, origin: &Origin) -> Result<u64> {
         let found = self
             .store
             .find_deleted(std::slice::from_ref(user), self.bin_since()?)?
@@ -241,12 +255,12 @@ impl Service {
             return Err(not_in_bin(user));
         }
         let ids = found.iter().map(|b| b.account.user.id).collect();
-        Ok(self.store.purge(&Purge::Ids(ids))?)
+        Ok(self.store.purge(&Purge::Ids(ids), origin)?)
     }
 
     /// Removes for good what was deleted more than `older_than` seconds
     /// ago, or everything.
-    pub(super) fn empty_bin(&self, older_than: Option<u64>) -> Result<u64> {
+    pub(super) fn empty_bin(&self, older_than: Option<u64>, origin: &Origin) -> Result<u64> {
         let before = match older_than {
             None => Timestamp::from_unix_millis(u64::MAX / 2).unwrap_or_else(Timestamp::now),
             Some(secs) => {
@@ -257,38 +271,46 @@ impl Service {
                 .unwrap_or(now)
             }
         };
-        Ok(self.store.purge(&Purge::Before(before))?)
+        Ok(self.store.purge(&Purge::Before(before), origin)?)
     }
 
     pub(super) fn settings(&self) -> Result<Settings> {
         Ok(Settings {
             bin_retention: age_text(self.retention_secs()?),
+            audit_retention: age_text(self.audit_retention_secs()?),
         })
     }
 
-    pub(super) fn set_setting(&self, name: &str, value: &str) -> Result<Settings> {
-        match name.replace('-', "_").as_str() {
-            RETENTION => {
-                // As the HTTP schema states it: `^[1-9][0-9]{0,5}[hdw]$`.
-                let secs = parse_age(value)
-                    .filter(|_| value.ends_with(['h', 'd', 'w']))
-                    .ok_or_else(|| {
-                        Error::invalid(
-                            RETENTION,
-                            "must be a whole number of up to six digits and a unit (h, d or w), \
-                             such as 30d",
-                        )
-                    })?;
-                self.store.set_setting(RETENTION, &secs.to_string())?;
-            }
-            _ => {
-                return Err(Error::usage(format!(
-                    "{name} is not a setting; there is bin-retention"
-                )));
-            }
-        }
+    pub(super) fn set_setting(&self, name: &str, value: &str, origin: &Origin) -> Result<Settings> {
+        let (key, secs) = parse_setting(name, value)?;
+        self.store
+            .set_setting(key, &secs.to_string(), Some(origin))?;
         self.settings()
     }
+}
+
+/// The setting `name` names (with `-` or `_`), and `value` in seconds; or
+/// why not. Both settings are ages: `^[1-9][0-9]{0,5}[hdw]$`.
+pub fn parse_setting(name: &str, value: &str) -> Result<(&'static str, u64)> {
+    let key = match name.replace('-', "_").as_str() {
+        RETENTION => RETENTION,
+        super::audit::RETENTION => super::audit::RETENTION,
+        _ => {
+            return Err(Error::usage(format!(
+                "{name} is not a setting; there are bin-retention and audit-retention"
+            )));
+        }
+    };
+    let secs = parse_age(value)
+        .filter(|_| value.ends_with(['h', 'd', 'w']))
+        .ok_or_else(|| {
+            Error::invalid(
+                key,
+                "must be a whole number of up to six digits and a unit (h, d or w), \
+                 such as 30d",
+            )
+        })?;
+    Ok((key, secs))
 }
 
 fn deleted_user(binned: Binned) -> DeletedUser {

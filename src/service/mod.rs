@@ -2,6 +2,7 @@
 //! command line, the HTTP handlers and the admin socket alike. Who may do what is
 //! decided here too, from the `Actor` making the request.
 
+mod audit;
 mod auth;
 mod authorize;
 mod bin;
@@ -18,6 +19,7 @@ use uuid::Uuid;
 use self::auth::login_names;
 use self::authorize::authorize;
 use crate::database::Database;
+use crate::domain::audit::Origin;
 use crate::domain::{PasswordPolicy, Role, UserRef};
 use crate::error::{Error, Result};
 use crate::ops::{Request, Response};
@@ -26,6 +28,7 @@ use crate::store::postgres::PostgresStore;
 use crate::store::{OpenOptions, SledStore, Store, StoreError};
 use crate::token::TokenKeys;
 
+pub use self::bin::parse_setting;
 pub use self::durable::Durable;
 pub use self::transfer::ImportRun;
 pub use crate::store::Repair;
@@ -205,9 +208,15 @@ impl Service {
         Ok(self.keys.get_or_init(|| keys).clone())
     }
 
-    /// Carries out one request on behalf of `actor`.
-    pub fn execute(&self, actor: &Actor, request: Request) -> Result<Durable<Response>> {
-        self.execute_until(actor, request, &|| false)
+    /// Carries out one request on behalf of `actor`; what it changes is
+    /// recorded as asked for by `actor` from `origin`.
+    pub fn execute(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        request: Request,
+    ) -> Result<Durable<Response>> {
+        self.execute_until(actor, origin, request, &|| false)
     }
 
     /// `execute`, where a bulk delete stops after the batch in hand once
@@ -215,6 +224,7 @@ impl Service {
     pub fn execute_until(
         &self,
         actor: &Actor,
+        origin: &Origin,
         request: Request,
         stop: &dyn Fn() -> bool,
     ) -> Result<Durable<Response>> {
@@ -224,7 +234,8 @@ impl Service {
         // as a success's. Any other write that fails has changed nothing.
         let batched = matches!(&request, Request::DeleteMany(req) if !req.dry_run)
             || matches!(&request, Request::RestoreMany { .. });
-        match self.carry_out(actor, request, stop) {
+        let origin = origin.acting_as(actor);
+        match self.carry_out(actor, &origin, request, stop) {
             Ok(response) if writes => Ok(Durable::written(response, self.store.clone())),
             Ok(response) => Ok(Durable::read(response)),
             Err(e) => {
@@ -239,6 +250,7 @@ impl Service {
     fn carry_out(
         &self,
         actor: &Actor,
+        origin: &Origin,
         mut request: Request,
         stop: &dyn Fn() -> bool,
     ) -> Result<Response> {
@@ -258,7 +270,7 @@ impl Service {
         })?;
         match request {
             Request::GetUser { user } => self.get(&user).map(Response::User),
-            Request::CreateUser(new) => self.create(new).map(Response::Saved),
+            Request::CreateUser(new) => self.create(new, origin).map(Response::Saved),
             Request::UpdateUser { user, patch } => {
                 // Token holders changing their own password prove the current one,
                 // so a stolen token cannot take the account over.
@@ -266,16 +278,18 @@ impl Service {
                     Actor::User(s) => self.names(&user, s)?,
                     _ => false,
                 };
-                self.update(&user, patch, own).map(Response::Saved)
+                self.update(&user, patch, own, origin).map(Response::Saved)
             }
-            Request::DeleteUser { user, purge } => self.delete(&user, purge).map(Response::User),
+            Request::DeleteUser { user, purge } => {
+                self.delete(&user, purge, origin).map(Response::User)
+            }
             Request::ListUsers(query) => self.list(&query).map(Response::Page),
             Request::CountUsers(query) => self.count(&query).map(Response::Count),
             Request::DeleteMany(req) => self
-                .delete_each(&req, &|_| {}, stop)
+                .delete_each(&req, origin, &|_| {}, stop)
                 .map(Response::DeleteMany),
-            Request::Authenticate(creds) => self.authenticate(&creds).map(Response::Token),
-            Request::Import { users } => self.store_imports(users).map(Response::Imported),
+            Request::Authenticate(creds) => self.authenticate(&creds, origin).map(Response::Token),
+            Request::Import { users } => self.store_imports(users, origin).map(Response::Imported),
             // An import run is the state of one admin socket connection (or
             // of the command itself): the socket carries these out with it.
             Request::ImportBegin { .. } | Request::ImportEnd { .. } => Err(Error::usage(
@@ -314,17 +328,21 @@ impl Service {
             Request::ListDeleted(query) => self.list_deleted(&query).map(Response::DeletedPage),
             Request::CountDeleted(query) => self.count_deleted(&query).map(Response::Count),
             Request::RestoreUser { user, rename } => {
-                self.restore_user(&user, rename).map(Response::User)
+                self.restore_user(&user, rename, origin).map(Response::User)
             }
-            Request::RestoreMany { users } => {
-                self.restore_many(&users, stop).map(Response::RestoreMany)
+            Request::RestoreMany { users } => self
+                .restore_many(&users, origin, stop)
+                .map(Response::RestoreMany),
+            Request::PurgeUser { user } => self.purge_user(&user, origin).map(Response::Purged),
+            Request::EmptyBin { older_than } => {
+                self.empty_bin(older_than, origin).map(Response::Purged)
             }
-            Request::PurgeUser { user } => self.purge_user(&user).map(Response::Purged),
-            Request::EmptyBin { older_than } => self.empty_bin(older_than).map(Response::Purged),
             Request::Settings => self.settings().map(Response::Settings),
-            Request::SetSetting { name, value } => {
-                self.set_setting(&name, &value).map(Response::Settings)
-            }
+            Request::Audit(query) => self.audit(&query).map(Response::AuditPage),
+            Request::VerifyAudit => self.verify_audit().map(Response::Verdict),
+            Request::SetSetting { name, value } => self
+                .set_setting(&name, &value, origin)
+                .map(Response::Settings),
         }
     }
 

@@ -4,6 +4,7 @@ use uuid::Uuid;
 
 use super::{Actor, DELETE_BATCH, Durable, Service};
 use crate::domain::Account;
+use crate::domain::audit::Origin;
 use crate::error::{Error, Result};
 use crate::hashing;
 use crate::ops::{DeleteMany, ImportEnd, Request, Response};
@@ -13,7 +14,11 @@ use crate::transfer::{ImportSecret, ImportUser};
 impl Service {
     /// Stores parsed import lines in one transaction, hashing plain passwords
     /// first on every core. One outcome per user, in order.
-    pub(super) fn store_imports(&self, users: Vec<ImportUser>) -> Result<Vec<Result<Uuid>>> {
+    pub(super) fn store_imports(
+        &self,
+        users: Vec<ImportUser>,
+        origin: &Origin,
+    ) -> Result<Vec<Result<Uuid>>> {
         let hashes = self.hash_imports(&users);
         let mut outcomes: Vec<Result<Uuid>> = Vec::with_capacity(users.len());
         let mut accounts = Vec::with_capacity(users.len());
@@ -39,7 +44,7 @@ impl Service {
                 Err(e) => outcomes.push(Err(e)),
             }
         }
-        let stored = self.store.insert_many(&accounts, &fresh)?;
+        let stored = self.store.insert_many(&accounts, &fresh, origin)?;
         for (slot, result) in slots.into_iter().zip(stored) {
             if let Err(taken) = result {
                 outcomes[slot] = Err(Error::Conflict(taken.to_string()));
@@ -139,12 +144,20 @@ pub struct ImportRun {
     refused: bool,
     /// The batches' writes, made durable when the import ends.
     owed: Option<Durable<()>>,
+    /// Who is importing, for the audit trail.
+    origin: Option<Origin>,
 }
 
 impl ImportRun {
-    pub fn new(atomic: bool) -> ImportRun {
+    fn origin(&self) -> Origin {
+        self.origin.clone().unwrap_or_else(Origin::operator)
+    }
+
+    /// An import on behalf of the operator `origin` names.
+    pub fn new(atomic: bool, origin: Origin) -> ImportRun {
         ImportRun {
             atomic,
+            origin: Some(origin),
             ..ImportRun::default()
         }
     }
@@ -167,7 +180,7 @@ impl ImportRun {
                 .collect());
         }
         let (response, owed) = service
-            .execute(&Actor::Operator, Request::Import { users })?
+            .execute(&Actor::Operator, &self.origin(), Request::Import { users })?
             .split();
         self.owed = Some(match self.owed.take() {
             Some(earlier) => earlier.then(owed),
@@ -202,7 +215,9 @@ impl ImportRun {
                 // Never stored, as far as anyone is told: nothing to restore.
                 purge: true,
             };
-            service.delete_many(&undo, &|_| {}, &|| false)?.wait()?;
+            service
+                .delete_many(&undo, &self.origin(), &|_| {}, &|| false)?
+                .wait()?;
         }
         Ok(ImportEnd { rolled_back: true })
     }

@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use super::auth::throttle_key;
 use super::{DELETE_BATCH, Durable, Service, not_found};
+use crate::domain::audit::Origin;
 use crate::domain::{Account, Timestamp, User, UserRef};
 use crate::error::{Error, Result};
 use crate::ops::{DeleteMany, DeleteManyReport, ListQuery, NewUser, Page, Saved, UserPatch};
@@ -19,7 +20,7 @@ impl Service {
             .ok_or_else(|| not_found(user))
     }
 
-    pub(super) fn create(&self, new: NewUser) -> Result<Saved> {
+    pub(super) fn create(&self, new: NewUser, origin: &Origin) -> Result<Saved> {
         let profile = new.profile;
         if self.config.reserved.contains(profile.username.as_str()) {
             return Err(Error::Conflict(format!(
@@ -37,7 +38,7 @@ impl Service {
             user: profile.into_user(Uuid::now_v7(), Timestamp::now()),
             password_hash,
         };
-        self.store.insert(&account)?;
+        self.store.insert(&account, origin)?;
         Ok(Saved {
             user: account.user,
             generated_password: generated,
@@ -46,7 +47,13 @@ impl Service {
 
     /// Applies `patch`. When `own` (users changing their own account), a
     /// password change must prove the current password.
-    pub(super) fn update(&self, user: &UserRef, patch: UserPatch, own: bool) -> Result<Saved> {
+    pub(super) fn update(
+        &self,
+        user: &UserRef,
+        patch: UserPatch,
+        own: bool,
+        origin: &Origin,
+    ) -> Result<Saved> {
         if let Some(reason) = patch.block_reason.as_ref().and_then(Option::as_ref) {
             crate::domain::text::check_block_reason(reason)?;
         }
@@ -94,17 +101,21 @@ impl Service {
             expected_hash = Some(current.password_hash);
         }
         let now = Timestamp::now();
-        let account = self.store.update(&target, &|acct| {
-            if expected_hash
-                .as_ref()
-                .is_some_and(|h| *h != acct.password_hash)
-            {
-                return Err(Error::Conflict(
-                    "the password changed meanwhile; try again".to_owned(),
-                ));
-            }
-            patch.apply(acct, new_hash.as_deref(), own, now)
-        })?;
+        let account = self.store.update(
+            &target,
+            &|acct| {
+                if expected_hash
+                    .as_ref()
+                    .is_some_and(|h| *h != acct.password_hash)
+                {
+                    return Err(Error::Conflict(
+                        "the password changed meanwhile; try again".to_owned(),
+                    ));
+                }
+                patch.apply(acct, new_hash.as_deref(), own, now)
+            },
+            origin,
+        )?;
         Ok(Saved {
             user: account.user,
             generated_password: generated,
@@ -112,12 +123,14 @@ impl Service {
     }
 
     /// To the recycle bin, or with `purge` gone for good.
-    pub(super) fn delete(&self, user: &UserRef, purge: bool) -> Result<User> {
+    pub(super) fn delete(&self, user: &UserRef, purge: bool, origin: &Origin) -> Result<User> {
         let how = match purge {
             true => Deletion::Purge,
             false => Deletion::Bin(Timestamp::now()),
         };
-        let mut outcome = self.store.delete_many(std::slice::from_ref(user), how)?;
+        let mut outcome = self
+            .store
+            .delete_many(std::slice::from_ref(user), how, origin)?;
         let deleted = outcome
             .pop()
             .flatten()
@@ -158,10 +171,11 @@ impl Service {
     pub fn delete_many(
         &self,
         req: &DeleteMany,
+        origin: &Origin,
         progress: &dyn Fn(u64),
         stop: &dyn Fn() -> bool,
     ) -> Result<Durable<DeleteManyReport>> {
-        let report = self.delete_each(req, progress, stop);
+        let report = self.delete_each(req, origin, progress, stop);
         if req.dry_run {
             return report.map(Durable::read);
         }
@@ -178,6 +192,7 @@ impl Service {
     pub(super) fn delete_each(
         &self,
         req: &DeleteMany,
+        origin: &Origin,
         progress: &dyn Fn(u64),
         stop: &dyn Fn() -> bool,
     ) -> Result<DeleteManyReport> {
@@ -222,7 +237,7 @@ impl Service {
                 .filter_map(|(i, n)| UserRef::parse(n).ok().map(|r| (i, r)))
                 .collect();
             let only_refs: Vec<UserRef> = refs.iter().map(|(_, r)| r.clone()).collect();
-            let outcomes = self.store.delete_many(&only_refs, how)?;
+            let outcomes = self.store.delete_many(&only_refs, how, origin)?;
             // For each name: deleted, a duplicate of a user already handled, or not found.
             let mut verdict = vec![Verdict::NotFound; chunk.len()];
             for ((i, user), outcome) in refs.iter().zip(&outcomes) {

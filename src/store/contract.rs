@@ -8,7 +8,17 @@ use std::sync::Arc;
 use uuid::Uuid;
 
 use super::{Binned, Deletion, Filter, Purge, Restore, Restored, Store, StoreError, Taken};
+use crate::domain::audit::Origin;
 use crate::domain::{Account, DisplayName, Email, Role, Timestamp, User, UserRef, Username};
+
+/// Who the contract's writes are recorded as.
+pub fn by() -> Origin {
+    Origin {
+        actor: "contract@test".to_owned(),
+        client: None,
+        request: "contract".to_owned(),
+    }
+}
 
 /// Runs every contract test against the stores `$open` makes.
 macro_rules! store_contract {
@@ -160,7 +170,7 @@ fn counter(a: &Account) -> u32 {
 
 pub fn lookups(store: &dyn Store) {
     let alice = account("alice");
-    store.insert(&alice).unwrap();
+    store.insert(&alice, &by()).unwrap();
     for by in [
         UserRef::Id(alice.user.id),
         name("alice"),
@@ -179,7 +189,7 @@ pub fn lookups(store: &dyn Store) {
 }
 
 pub fn uniqueness(store: &dyn Store) {
-    store.insert(&account("alice")).unwrap();
+    store.insert(&account("alice"), &by()).unwrap();
     let same_name = Account {
         user: User {
             email: Email::parse("other@example.com").unwrap(),
@@ -188,13 +198,13 @@ pub fn uniqueness(store: &dyn Store) {
         ..account("alice")
     };
     assert!(matches!(
-        store.insert(&same_name),
+        store.insert(&same_name, &by()),
         Err(StoreError::Taken(Taken::Username(_)))
     ));
     let mut same_email = account("bob");
     same_email.user.email = Email::parse("ALICE@example.com").unwrap();
     assert!(matches!(
-        store.insert(&same_email),
+        store.insert(&same_email, &by()),
         Err(StoreError::Taken(Taken::Email(_)))
     ));
     assert!(
@@ -205,7 +215,7 @@ pub fn uniqueness(store: &dyn Store) {
 
 pub fn batches(store: &dyn Store) {
     let alice = account("alice");
-    store.insert(&alice).unwrap();
+    store.insert(&alice, &by()).unwrap();
     let batch = [
         account("bob"),
         account("alice"),
@@ -214,7 +224,7 @@ pub fn batches(store: &dyn Store) {
         account("carol"),
     ];
     let outcomes = store
-        .insert_many(&batch, &[true, true, true, false, true])
+        .insert_many(&batch, &[true, true, true, false, true], &by())
         .unwrap();
     assert_eq!(
         outcomes,
@@ -233,46 +243,52 @@ pub fn batches(store: &dyn Store) {
 
 pub fn updates(store: &dyn Store) {
     let (alice, bob) = (account("alice"), account("bob"));
-    store.insert(&alice).unwrap();
-    store.insert(&bob).unwrap();
+    store.insert(&alice, &by()).unwrap();
+    store.insert(&bob, &by()).unwrap();
     // A rename frees the old name and takes the new one.
     let alicia = store
-        .update(&name("alice"), &|a| Ok(renamed(a, "alicia")))
+        .update(&name("alice"), &|a| Ok(renamed(a, "alicia")), &by())
         .unwrap();
     assert_eq!(alicia.user.id, alice.user.id);
     assert!(store.get(&name("alice")).unwrap().is_none());
     assert_eq!(store.get(&name("alicia")).unwrap(), Some(alicia.clone()));
     let mut again = account("alice");
     again.user.email = Email::parse("again@example.com").unwrap();
-    store.insert(&again).unwrap();
+    store.insert(&again, &by()).unwrap();
     // A name another holds is refused, and nothing changes.
-    let taken = store.update(&name("alicia"), &|a| Ok(renamed(a, "bob")));
+    let taken = store.update(&name("alicia"), &|a| Ok(renamed(a, "bob")), &by());
     assert!(matches!(taken, Err(StoreError::Taken(Taken::Username(_)))));
     assert_eq!(store.get(&name("alicia")).unwrap(), Some(alicia));
-    let taken = store.update(&name("bob"), &|a| {
-        let mut next = a.clone();
-        next.user.email = Email::parse("Again@example.com").unwrap();
-        Ok(next)
-    });
+    let taken = store.update(
+        &name("bob"),
+        &|a| {
+            let mut next = a.clone();
+            next.user.email = Email::parse("Again@example.com").unwrap();
+            Ok(next)
+        },
+        &by(),
+    );
     assert!(matches!(taken, Err(StoreError::Taken(Taken::Email(_)))));
     // What the change refuses comes back as it was said.
-    let refused = store.update(&name("bob"), &|_| {
-        Err(crate::error::Error::Conflict("not now".to_owned()))
-    });
+    let refused = store.update(
+        &name("bob"),
+        &|_| Err(crate::error::Error::Conflict("not now".to_owned())),
+        &by(),
+    );
     assert!(
         matches!(refused, Err(StoreError::Refused(_))),
         "{refused:?}"
     );
     // A name given up is not found; nor is a user that never was.
     for gone in [name("carol"), UserRef::Id(Uuid::now_v7())] {
-        let found = store.update(&gone, &|a| Ok(a.clone()));
+        let found = store.update(&gone, &|a| Ok(a.clone()), &by());
         assert!(matches!(found, Err(StoreError::NotFound(_))), "{found:?}");
     }
 }
 
 pub fn concurrent_updates(store: Arc<dyn Store>) {
     let alice = account("alice");
-    store.insert(&alice).unwrap();
+    store.insert(&alice, &by()).unwrap();
     let id = UserRef::Id(alice.user.id);
     let threads: Vec<_> = (0..8)
         .map(|t| {
@@ -282,15 +298,21 @@ pub fn concurrent_updates(store: Arc<dyn Store>) {
                     // Counts up through the name, and now and then renames
                     // under the others' feet.
                     store
-                        .update(&id, &|a| {
-                            let mut next = a.clone();
-                            next.user.name =
-                                Some(DisplayName::parse(&(counter(a) + 1).to_string()).unwrap());
-                            if t == 0 && i % 10 == 0 {
-                                next.user.username = Username::parse(&format!("alice{i}")).unwrap();
-                            }
-                            Ok(next)
-                        })
+                        .update(
+                            &id,
+                            &|a| {
+                                let mut next = a.clone();
+                                next.user.name = Some(
+                                    DisplayName::parse(&(counter(a) + 1).to_string()).unwrap(),
+                                );
+                                if t == 0 && i % 10 == 0 {
+                                    next.user.username =
+                                        Username::parse(&format!("alice{i}")).unwrap();
+                                }
+                                Ok(next)
+                            },
+                            &by(),
+                        )
                         .unwrap();
                 }
             })
@@ -310,15 +332,15 @@ pub fn concurrent_updates(store: Arc<dyn Store>) {
 
 pub fn deletes(store: &dyn Store) {
     let (alice, bob) = (account("alice"), account("bob"));
-    store.insert(&alice).unwrap();
-    store.insert(&bob).unwrap();
+    store.insert(&alice, &by()).unwrap();
+    store.insert(&bob, &by()).unwrap();
     let names = [
         name("alice"),
         email("ALICE@example.com"),
         name("nobody"),
         UserRef::Id(bob.user.id),
     ];
-    let dry = store.delete_many(&names, Deletion::DryRun).unwrap();
+    let dry = store.delete_many(&names, Deletion::DryRun, &by()).unwrap();
     assert_eq!(
         dry,
         vec![
@@ -329,14 +351,14 @@ pub fn deletes(store: &dyn Store) {
         ]
     );
     assert_eq!(store.get(&name("alice")).unwrap(), Some(alice.clone()));
-    let done = store.delete_many(&names, Deletion::Purge).unwrap();
+    let done = store.delete_many(&names, Deletion::Purge, &by()).unwrap();
     assert_eq!(done, dry, "a user named twice is found by both names");
     for gone in [&names[0], &names[1], &names[3]] {
         assert!(store.get(gone).unwrap().is_none(), "{gone}");
     }
     // Their names and emails are free again.
-    store.insert(&account("alice")).unwrap();
-    store.insert(&account("bob")).unwrap();
+    store.insert(&account("alice"), &by()).unwrap();
+    store.insert(&account("bob"), &by()).unwrap();
 }
 
 pub fn recycle_bin(store: &dyn Store) {
@@ -345,13 +367,14 @@ pub fn recycle_bin(store: &dyn Store) {
     let now = Timestamp::now().unix_millis();
     let (alice, bob, carol) = (account("alice"), account("bob"), account("carol"));
     for a in [&alice, &bob, &carol] {
-        store.insert(a).unwrap();
+        store.insert(a, &by()).unwrap();
     }
     let deleted_at = at(now - 5000);
     let gone = store
         .delete_many(
             &[name("alice"), email("BOB@example.com")],
             Deletion::Bin(deleted_at),
+            &by(),
         )
         .unwrap();
     assert_eq!(gone, vec![Some(alice.clone()), Some(bob.clone())]);
@@ -413,7 +436,7 @@ pub fn recycle_bin(store: &dyn Store) {
     // Their names are free: another alice takes the username meanwhile.
     let mut alice2 = account("alice");
     alice2.user.email = Email::parse("alice@example.org").unwrap();
-    store.insert(&alice2).unwrap();
+    store.insert(&alice2, &by()).unwrap();
     let found = store
         .find_deleted(
             &[
@@ -437,13 +460,17 @@ pub fn recycle_bin(store: &dyn Store) {
         rename: rename.map(|n| Username::parse(n).unwrap()),
     };
     assert_eq!(
-        store.restore(&[back(alice.user.id, None)], epoch).unwrap(),
+        store
+            .restore(&[back(alice.user.id, None)], epoch, &by())
+            .unwrap(),
         vec![Restored::Taken(Taken::Username(
             alice.user.username.clone()
         ))]
     );
     assert_eq!(
-        store.restore(&[back(bob.user.id, None)], later).unwrap(),
+        store
+            .restore(&[back(bob.user.id, None)], later, &by())
+            .unwrap(),
         vec![Restored::Gone],
         "an expired entry does not come back"
     );
@@ -455,6 +482,7 @@ pub fn recycle_bin(store: &dyn Store) {
                 back(Uuid::now_v7(), None),
             ],
             epoch,
+            &by(),
         )
         .unwrap();
     let mut alice_old = dead(&alice);
@@ -473,7 +501,9 @@ pub fn recycle_bin(store: &dyn Store) {
         Some(dead(&bob))
     );
     assert_eq!(
-        store.restore(&[back(bob.user.id, None)], epoch).unwrap(),
+        store
+            .restore(&[back(bob.user.id, None)], epoch, &by())
+            .unwrap(),
         vec![Restored::Gone],
         "restored once"
     );
@@ -487,19 +517,23 @@ pub fn recycle_bin(store: &dyn Store) {
     // One name deleted twice: both kept, told apart by id; restored in one
     // batch, the second finds the name taken by the first.
     let eve1 = account("eve");
-    store.insert(&eve1).unwrap();
+    store.insert(&eve1, &by()).unwrap();
     store
-        .delete_many(&[name("eve")], Deletion::Bin(at(now - 3000)))
+        .delete_many(&[name("eve")], Deletion::Bin(at(now - 3000)), &by())
         .unwrap();
     let eve2 = account("eve");
-    store.insert(&eve2).unwrap();
+    store.insert(&eve2, &by()).unwrap();
     store
-        .delete_many(&[name("eve")], Deletion::Bin(at(now - 2000)))
+        .delete_many(&[name("eve")], Deletion::Bin(at(now - 2000)), &by())
         .unwrap();
     let both = store.find_deleted(&[name("eve")], epoch).unwrap();
     assert_eq!(ids(&both[0]).len(), 2);
     let outcomes = store
-        .restore(&[back(eve2.user.id, None), back(eve1.user.id, None)], epoch)
+        .restore(
+            &[back(eve2.user.id, None), back(eve1.user.id, None)],
+            epoch,
+            &by(),
+        )
         .unwrap();
     assert!(matches!(outcomes[0], Restored::Back(ref a) if a.user.id == eve2.user.id));
     assert_eq!(
@@ -509,20 +543,25 @@ pub fn recycle_bin(store: &dyn Store) {
 
     // Purges: by age, then by id; a purge-delete keeps no copy.
     store
-        .delete_many(&[name("carol")], Deletion::Bin(at(now - 1000)))
+        .delete_many(&[name("carol")], Deletion::Bin(at(now - 1000)), &by())
         .unwrap();
-    assert_eq!(store.purge(&Purge::Before(at(now - 1500))).unwrap(), 1);
+    assert_eq!(
+        store.purge(&Purge::Before(at(now - 1500)), &by()).unwrap(),
+        1
+    );
     let left = store
         .deleted_page(&Filter::default(), epoch, None, 100)
         .unwrap();
     assert_eq!(ids(&left), vec![carol.user.id]);
     assert_eq!(
         store
-            .purge(&Purge::Ids(vec![carol.user.id, Uuid::now_v7()]))
+            .purge(&Purge::Ids(vec![carol.user.id, Uuid::now_v7()]), &by())
             .unwrap(),
         1
     );
-    store.delete_many(&[name("eve")], Deletion::Purge).unwrap();
+    store
+        .delete_many(&[name("eve")], Deletion::Purge, &by())
+        .unwrap();
     assert!(
         store
             .deleted_page(&Filter::default(), epoch, None, 100)
@@ -534,15 +573,15 @@ pub fn recycle_bin(store: &dyn Store) {
     // One id live and binned at once (its export imported again): binned
     // anew, the newer copy replaces the older; erased, neither stays.
     let frank = account("frank");
-    store.insert(&frank).unwrap();
+    store.insert(&frank, &by()).unwrap();
     store
-        .delete_many(&[name("frank")], Deletion::Bin(at(now - 900)))
+        .delete_many(&[name("frank")], Deletion::Bin(at(now - 900)), &by())
         .unwrap();
     let mut again = frank.clone();
     again.user.email = Email::parse("frank@example.org").unwrap();
-    store.insert(&again).unwrap();
+    store.insert(&again, &by()).unwrap();
     store
-        .delete_many(&[name("frank")], Deletion::Bin(at(now - 800)))
+        .delete_many(&[name("frank")], Deletion::Bin(at(now - 800)), &by())
         .unwrap();
     let binned = store
         .deleted_page(&Filter::default(), epoch, None, 100)
@@ -550,9 +589,9 @@ pub fn recycle_bin(store: &dyn Store) {
     assert_eq!(binned.len(), 1);
     assert_eq!(binned[0].deleted_at, at(now - 800));
     assert_eq!(binned[0].account.user.email, again.user.email);
-    store.insert(&frank).unwrap();
+    store.insert(&frank, &by()).unwrap();
     store
-        .delete_many(&[name("frank")], Deletion::Purge)
+        .delete_many(&[name("frank")], Deletion::Purge, &by())
         .unwrap();
     let left = store
         .deleted_page(&Filter::default(), epoch, None, 100)
@@ -562,12 +601,12 @@ pub fn recycle_bin(store: &dyn Store) {
 
 pub fn settings(store: &dyn Store) {
     assert_eq!(store.setting("bin_retention").unwrap(), None);
-    store.set_setting("bin_retention", "3600").unwrap();
+    store.set_setting("bin_retention", "3600", None).unwrap();
     assert_eq!(
         store.setting("bin_retention").unwrap().as_deref(),
         Some("3600")
     );
-    store.set_setting("bin_retention", "7200").unwrap();
+    store.set_setting("bin_retention", "7200", None).unwrap();
     assert_eq!(
         store.setting("bin_retention").unwrap().as_deref(),
         Some("7200")
@@ -585,7 +624,7 @@ pub fn pages(store: &dyn Store) {
         if n == 7 {
             a.user.name = Some(DisplayName::parse("Zoë Example").unwrap());
         }
-        store.insert(&a).unwrap();
+        store.insert(&a, &by()).unwrap();
         made.push(a);
     }
     let ids = |page: &[Account]| page.iter().map(|a| a.user.id).collect::<Vec<_>>();
@@ -648,7 +687,7 @@ pub fn pages(store: &dyn Store) {
 pub fn export(store: &dyn Store) {
     let made: Vec<Account> = (0..25).map(|n| account(&format!("user{n:02}"))).collect();
     for a in &made {
-        store.insert(a).unwrap();
+        store.insert(a, &by()).unwrap();
     }
     let mut lines = Vec::new();
     let mut batches = 0;
@@ -682,36 +721,42 @@ pub fn export(store: &dyn Store) {
 pub fn tokens(store: &dyn Store) {
     assert!(!store.is_revoked("jti-1").unwrap());
     let later = Timestamp::now().unix_seconds() + 3600;
-    store.revoke("jti-1", later).unwrap();
+    store
+        .revoke("jti-1", later, uuid::Uuid::nil(), &by())
+        .unwrap();
     assert!(store.is_revoked("jti-1").unwrap());
     assert!(!store.is_revoked("jti-2").unwrap());
 
     let alice = account("alice");
-    store.insert(&alice).unwrap();
+    store.insert(&alice, &by()).unwrap();
     let holder = store.holder(alice.user.id).unwrap().unwrap();
     assert!(!holder.blocked);
     assert_eq!(holder.role, Role::User);
     // A change is seen by the next question, never a stale answer.
     store
-        .update(&UserRef::Id(alice.user.id), &|a| {
-            let mut next = a.clone();
-            next.user.blocked = true;
-            next.user.role = Role::Admin;
-            Ok(next)
-        })
+        .update(
+            &UserRef::Id(alice.user.id),
+            &|a| {
+                let mut next = a.clone();
+                next.user.blocked = true;
+                next.user.role = Role::Admin;
+                Ok(next)
+            },
+            &by(),
+        )
         .unwrap();
     let holder = store.holder(alice.user.id).unwrap().unwrap();
     assert!(holder.blocked);
     assert_eq!(holder.role, Role::Admin);
     store
-        .delete_many(&[UserRef::Id(alice.user.id)], Deletion::Purge)
+        .delete_many(&[UserRef::Id(alice.user.id)], Deletion::Purge, &by())
         .unwrap();
     assert_eq!(store.holder(alice.user.id).unwrap(), None);
 }
 
 pub fn upkeep(store: Arc<dyn Store>) {
     store.health().unwrap();
-    store.insert(&account("alice")).unwrap();
+    store.insert(&account("alice"), &by()).unwrap();
     let report = store.check(false).unwrap();
     assert_eq!(report.users, 1);
     assert!(report.problems.is_empty(), "{:?}", report.problems);
@@ -748,7 +793,7 @@ pub fn odd_values(store: &dyn Store) {
     });
     a.user.attributes =
         crate::domain::Attributes::parse(attributes.as_object().unwrap().clone()).unwrap();
-    store.insert(&a).unwrap();
+    store.insert(&a, &by()).unwrap();
     let back = store.get(&UserRef::Id(a.user.id)).unwrap().unwrap();
     assert_eq!(back.user.attributes, a.user.attributes);
     let search = Filter {
@@ -777,7 +822,7 @@ pub fn selections(store: &dyn Store) {
         a.user.created_at = at(created);
         a.user.last_login_at = login.map(at);
         a.user.must_change_password = must;
-        store.insert(&a).unwrap();
+        store.insert(&a, &by()).unwrap();
     }
     let names = |filter: &Filter| -> Vec<String> {
         let mut names: Vec<String> = store
@@ -829,7 +874,7 @@ pub fn selections(store: &dyn Store) {
         next.user.last_login_at = Some(Timestamp::now());
         Ok(next)
     };
-    store.update(&name("ghost"), &seen_now).unwrap();
+    store.update(&name("ghost"), &seen_now, &by()).unwrap();
     assert_eq!(names(&inactive), ["lapsed"]);
     assert_eq!(names(&never), ["fresh", "newcomer"]);
     let renamed = |a: &Account| {
@@ -837,12 +882,12 @@ pub fn selections(store: &dyn Store) {
         next.user.username = Username::parse("newbie").unwrap();
         Ok(next)
     };
-    store.update(&name("newcomer"), &renamed).unwrap();
+    store.update(&name("newcomer"), &renamed, &by()).unwrap();
     assert_eq!(names(&never), ["fresh", "newbie"]);
     assert_eq!(names(&recent), ["fresh", "newbie"]);
     let lapsed = store.get(&name("lapsed")).unwrap().unwrap();
     store
-        .delete_many(&[name("lapsed")], Deletion::Bin(Timestamp::now()))
+        .delete_many(&[name("lapsed")], Deletion::Bin(Timestamp::now()), &by())
         .unwrap();
     assert!(names(&inactive).is_empty());
     assert_eq!(names(&old), ["ghost", "regular"]);
@@ -850,7 +895,7 @@ pub fn selections(store: &dyn Store) {
         id: lapsed.user.id,
         rename: None,
     };
-    store.restore(&[back], at(1000)).unwrap();
+    store.restore(&[back], at(1000), &by()).unwrap();
     assert_eq!(names(&inactive), ["lapsed"]);
     assert_eq!(names(&old), ["ghost", "lapsed", "regular"]);
     // A selection pages on with the cursor, in id order.

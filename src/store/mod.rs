@@ -15,13 +15,14 @@ pub mod postgres;
 pub mod sled;
 
 #[cfg(test)]
-mod contract;
+pub(crate) mod contract;
 
 use std::future::Future;
 use std::pin::Pin;
 
 use uuid::Uuid;
 
+use crate::domain::audit::{AuditFilter, Event, Origin, Verdict};
 use crate::domain::{Account, Email, Role, Timestamp, User, UserRef, Username};
 pub use crate::domain::{CheckReport, Problem};
 
@@ -35,6 +36,10 @@ pub type Commit<'a> = Pin<Box<dyn Future<Output = Result<()>> + Send + 'a>>;
 /// The operations every backend carries out. Writes are durable only once
 /// `flush` (or `commit`) returns after them: the service calls it before it
 /// acknowledges anything.
+///
+/// Every change is recorded in the audit trail (`domain::audit`) in the
+/// same transaction, on behalf of the `Origin` the write is given: no crash
+/// leaves a change without its record or a record without its change.
 pub trait Store: Send + Sync {
     /// The account `user` names, if any.
     fn get(&self, user: &UserRef) -> Result<Option<Account>>;
@@ -52,27 +57,35 @@ pub trait Store: Send + Sync {
     }
 
     /// Stores a new account; `Taken` if its id, username or email is held.
-    fn insert(&self, account: &Account) -> Result<()>;
+    fn insert(&self, account: &Account, origin: &Origin) -> Result<()>;
 
     /// Stores each new account that takes nothing another holds, in one
     /// transaction; an outcome per account, in order. Accounts marked
     /// `fresh` have ids made just now, which no stored user can hold.
+    /// Each one stored is recorded as imported.
     fn insert_many(
         &self,
         accounts: &[Account],
         fresh: &[bool],
+        origin: &Origin,
     ) -> Result<Vec<std::result::Result<(), Taken>>>;
 
     /// Replaces the account `user` names with `change(current)`, keeping
     /// usernames and emails unique. `change` may run more than once and
-    /// must only compute; what it refuses comes back as `Refused`.
-    fn update(&self, user: &UserRef, change: &Change<'_>) -> Result<Account>;
+    /// must only compute; what it refuses comes back as `Refused`. Recorded
+    /// as what it changed (`Event::of_update`), unless it changed nothing.
+    fn update(&self, user: &UserRef, change: &Change<'_>, origin: &Origin) -> Result<Account>;
 
     /// Deletes the accounts `users` name, in one transaction, resolving every
     /// name first; each outcome is the account deleted (or that would be,
     /// in a dry run), `None` where no user had that name. `how` says whether
     /// they go to the recycle bin or are gone for good.
-    fn delete_many(&self, users: &[UserRef], how: Deletion) -> Result<Vec<Option<Account>>>;
+    fn delete_many(
+        &self,
+        users: &[UserRef],
+        how: Deletion,
+        origin: &Origin,
+    ) -> Result<Vec<Option<Account>>>;
 
     /// Up to `limit` accounts in the recycle bin that pass `filter` and were
     /// deleted at `since` or later, in id order, after the id `after`.
@@ -93,11 +106,16 @@ pub trait Store: Send + Sync {
     /// or later) back, each under its new username where one is given, in
     /// one transaction; an outcome per restore, in order. Those that take
     /// what a user holds stay in the bin.
-    fn restore(&self, restores: &[Restore], since: Timestamp) -> Result<Vec<Restored>>;
+    fn restore(
+        &self,
+        restores: &[Restore],
+        since: Timestamp,
+        origin: &Origin,
+    ) -> Result<Vec<Restored>>;
 
     /// Removes from the bin, for good, the accounts `which` selects; says
     /// how many went.
-    fn purge(&self, which: &Purge) -> Result<u64>;
+    fn purge(&self, which: &Purge, origin: &Origin) -> Result<u64>;
 
     /// Up to `limit` accounts that pass `filter`, in id (creation) order,
     /// after the id `after`.
@@ -121,8 +139,9 @@ pub trait Store: Send + Sync {
     /// replaces. Returns how many there were.
     fn export_lines(&self, lines: u64, batch: &mut ExportBatch<'_>) -> Result<u64>;
 
-    /// Records that the token `jti` is revoked until `expires_at` (unix s).
-    fn revoke(&self, jti: &str, expires_at: u64) -> Result<()>;
+    /// Records that the token `jti` of user `user` is revoked until
+    /// `expires_at` (unix s).
+    fn revoke(&self, jti: &str, expires_at: u64, user: uuid::Uuid, origin: &Origin) -> Result<()>;
 
     fn is_revoked(&self, jti: &str) -> Result<bool>;
 
@@ -138,8 +157,29 @@ pub trait Store: Send + Sync {
     /// The setting `name`, if one is stored.
     fn setting(&self, name: &str) -> Result<Option<String>>;
 
-    /// Stores `value` as the setting `name`, replacing any.
-    fn set_setting(&self, name: &str, value: &str) -> Result<()>;
+    /// Stores `value` as the setting `name`, replacing any; recorded in the
+    /// audit trail when an `origin` asked for it (not the tool's own notes).
+    fn set_setting(&self, name: &str, value: &str, origin: Option<&Origin>) -> Result<()>;
+
+    /// Appends `event`, which records something that changed nothing else
+    /// (a failed login).
+    fn record(&self, event: &Event) -> Result<()>;
+
+    /// Up to `limit` audit records that pass `filter`, numbered after
+    /// `after`, in order.
+    fn audit_page(
+        &self,
+        filter: &AuditFilter,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<(u64, Event)>>;
+
+    /// Walks the whole chain from its anchor (see `domain::audit::ChainCheck`).
+    fn audit_verify(&self) -> Result<Verdict>;
+
+    /// Removes the records made before `before`, keeping the chain
+    /// verifiable from the last one removed; says how many went.
+    fn audit_prune(&self, before: Timestamp) -> Result<u64>;
 
     /// Whether the database answers and can write.
     fn health(&self) -> Result<()>;

@@ -12,6 +12,7 @@
 //! every transaction is retried on serialization failures and deadlocks, and
 //! nothing relies on LISTEN/NOTIFY or advisory locks.
 
+mod audit;
 mod row;
 mod schema;
 mod store;

@@ -99,6 +99,31 @@ const STEPS: &[&str] = &[
     "CREATE INDEX deleted_users_email_key ON deleted_users (email_key)",
     // `--never-logged-in` (alone, or with `--created-…`) from an index too.
     "CREATE INDEX users_never_logged_in ON users (created_at) WHERE last_login_at IS NULL",
+    // The audit trail: each record's body as sealed (text, byte for byte:
+    // json or jsonb would not keep it), its hash, and the columns a search
+    // uses, which `audit verify` holds against the body.
+    "CREATE TABLE audit (
+        seq bigint PRIMARY KEY,
+        at timestamptz NOT NULL,
+        action text NOT NULL,
+        actor text NOT NULL,
+        user_id uuid,
+        body text NOT NULL,
+        hash bytea NOT NULL
+    )",
+    "CREATE INDEX audit_user ON audit (user_id, seq)",
+    "CREATE INDEX audit_at ON audit (at)",
+    // The chain's last record and the anchor pruning left: one row, whose
+    // lock every writing transaction takes last.
+    "CREATE TABLE audit_head (
+        singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+        seq bigint NOT NULL,
+        hash bytea NOT NULL,
+        anchor_seq bigint NOT NULL,
+        anchor_hash bytea NOT NULL
+    )",
+    "INSERT INTO audit_head (seq, hash, anchor_seq, anchor_hash)
+     VALUES (0, decode(repeat('00', 32), 'hex'), 0, decode(repeat('00', 32), 'hex'))",
 ];
 
 /// A claim on the lock row this old is a dead process's.

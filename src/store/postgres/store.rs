@@ -10,14 +10,17 @@ use tokio_postgres::IsolationLevel;
 use tokio_postgres::types::ToSql;
 use uuid::Uuid;
 
+use super::audit::append;
 use super::row::{self, INSERT, INSERT_TYPES, SELECT, Values};
 use super::{Failure, PostgresStore, cached, taken};
+use crate::domain::audit::{Action, AuditFilter, Event, Origin, Verdict};
 use crate::domain::{Account, ExportLine, Role, Timestamp, UserRef};
 use crate::store::{
     Binned, Change, CheckReport, Commit, Deletion, ExportBatch, Filter, Holder, Problem, Purge,
     Restore, Restored, Result, Store, StoreError as Error, Taken,
 };
 use crate::throttle::LoginLimit;
+use serde_json::json;
 
 /// Revocations of tokens that have expired anyway.
 const FORGET_EXPIRED: &str = "DELETE FROM revoked_tokens WHERE expires_at < now()";
@@ -75,7 +78,8 @@ impl Store for PostgresStore {
         }))
     }
 
-    fn insert(&self, account: &Account) -> Result<()> {
+    fn insert(&self, account: &Account, origin: &Origin) -> Result<()> {
+        let event = Event::about(origin, Action::Create, account);
         let values = Values::of(account);
         let sql = format!(
             "INSERT INTO users ({INSERT}) VALUES ({})",
@@ -86,7 +90,7 @@ impl Store for PostgresStore {
         );
         self.run(self.transaction(
             async |tx| match cached::execute(tx, &sql, &values.params()).await {
-                Ok(_) => Ok(()),
+                Ok(_) => append(tx, std::slice::from_ref(&event)).await,
                 Err(e) => match taken(&e, account) {
                     Some(t) => Err(Failure::Store(Error::Taken(t))),
                     None => Err(Failure::Db(e)),
@@ -100,16 +104,27 @@ impl Store for PostgresStore {
         &self,
         accounts: &[Account],
         fresh: &[bool],
+        origin: &Origin,
     ) -> Result<Vec<std::result::Result<(), Taken>>> {
         if accounts.is_empty() {
             return Ok(Vec::new());
         }
-        self.run(self.transaction(async |tx| insert_rows(tx, accounts, fresh).await))
+        self.run(self.transaction(async |tx| {
+            let outcomes = insert_rows(tx, accounts, fresh).await?;
+            let events: Vec<Event> = accounts
+                .iter()
+                .zip(&outcomes)
+                .filter(|(_, o)| o.is_ok())
+                .map(|(a, _)| Event::about(origin, Action::Import, a))
+                .collect();
+            append(tx, &events).await?;
+            Ok(outcomes)
+        }))
     }
 
     /// Reads the account with a row lock, computes its next state, writes
     /// it; the database's constraints keep usernames and emails unique.
-    fn update(&self, user: &UserRef, change: &Change<'_>) -> Result<Account> {
+    fn update(&self, user: &UserRef, change: &Change<'_>, origin: &Origin) -> Result<Account> {
         let (select, key) = by_ref(user);
         let select = format!("{select} FOR UPDATE");
         let update = format!(
@@ -129,7 +144,12 @@ impl Store for PostgresStore {
             let mut params: Vec<&(dyn ToSql + Sync)> = values.params().to_vec();
             params.push(&current.user.id);
             match cached::execute(tx, &update, &params).await {
-                Ok(_) => Ok(next.clone()),
+                Ok(_) => {
+                    if let Some(event) = Event::of_update(origin, &current, &next) {
+                        append(tx, std::slice::from_ref(&event)).await?;
+                    }
+                    Ok(next.clone())
+                }
                 Err(e) => match taken(&e, &next) {
                     Some(t) => Err(Failure::Store(Error::Taken(t))),
                     None => Err(Failure::Db(e)),
@@ -141,7 +161,12 @@ impl Store for PostgresStore {
     /// Every name is resolved (and its row locked) before anything is
     /// removed, so two names of one user both find it. Binned, the rows
     /// move to `deleted_users` in the same statement that deletes them.
-    fn delete_many(&self, users: &[UserRef], how: Deletion) -> Result<Vec<Option<Account>>> {
+    fn delete_many(
+        &self,
+        users: &[UserRef],
+        how: Deletion,
+        origin: &Origin,
+    ) -> Result<Vec<Option<Account>>> {
         let (ids, names, emails) = split_refs(users);
         let select = format!(
             "SELECT {SELECT} FROM users
@@ -199,7 +224,19 @@ impl Store for PostgresStore {
                     .map(|a| (*a).clone())
                 })
                 .collect();
-            let doomed: Vec<Uuid> = by_id.keys().copied().collect();
+            let doomed: Vec<Uuid> = found.iter().map(|a| a.user.id).collect();
+            let events: Vec<Event> = found
+                .iter()
+                .map(|a| match how {
+                    Deletion::Purge => {
+                        Event::about(origin, Action::Delete, a).with("purge", json!(true))
+                    }
+                    _ => Event::about(origin, Action::Delete, a),
+                })
+                .collect();
+            if how != Deletion::DryRun {
+                append(tx, &events).await?;
+            }
             match how {
                 Deletion::DryRun => {}
                 Deletion::Purge => {
@@ -290,7 +327,12 @@ impl Store for PostgresStore {
     /// The binned rows are locked, put back through `insert_rows` (which
     /// skips those that take what a user holds), and the ones back leave
     /// the bin.
-    fn restore(&self, restores: &[Restore], since: Timestamp) -> Result<Vec<Restored>> {
+    fn restore(
+        &self,
+        restores: &[Restore],
+        since: Timestamp,
+        origin: &Origin,
+    ) -> Result<Vec<Restored>> {
         let ids: Vec<Uuid> = restores.iter().map(|r| r.id).collect();
         let select =
             format!("SELECT {SELECT}, deleted_at FROM deleted_users WHERE id = ANY($1) FOR UPDATE");
@@ -326,6 +368,23 @@ impl Store for PostgresStore {
                 .map(|(a, _)| a.user.id)
                 .collect();
             cached::execute(tx, "DELETE FROM deleted_users WHERE id = ANY($1)", &[&back]).await?;
+            let events: Vec<Event> = slots
+                .iter()
+                .zip(restores)
+                .filter_map(|(slot, restore)| {
+                    let i = (*slot)?;
+                    outcomes[i].as_ref().ok()?;
+                    let b = &found[&restore.id];
+                    let mut event = Event::about(origin, Action::Restore, &accounts[i]);
+                    if restore.rename.is_some() {
+                        event = event
+                            .with("previous_username", json!(b.account.user.username))
+                            .with("username", json!(accounts[i].user.username));
+                    }
+                    Some(event)
+                })
+                .collect();
+            append(tx, &events).await?;
             Ok(slots
                 .iter()
                 .map(|slot| match slot {
@@ -339,19 +398,37 @@ impl Store for PostgresStore {
         }))
     }
 
-    fn purge(&self, which: &Purge) -> Result<u64> {
+    fn purge(&self, which: &Purge, origin: &Origin) -> Result<u64> {
         self.run(self.transaction(async |tx| {
-            Ok(match which {
+            let rows = match which {
                 Purge::Before(t) => {
                     let t = t.to_system_time();
-                    cached::execute(tx, "DELETE FROM deleted_users WHERE deleted_at < $1", &[&t])
-                        .await?
+                    cached::query(
+                        tx,
+                        "DELETE FROM deleted_users WHERE deleted_at < $1 RETURNING id, username",
+                        &[&t],
+                    )
+                    .await?
                 }
                 Purge::Ids(ids) => {
-                    cached::execute(tx, "DELETE FROM deleted_users WHERE id = ANY($1)", &[ids])
-                        .await?
+                    cached::query(
+                        tx,
+                        "DELETE FROM deleted_users WHERE id = ANY($1) RETURNING id, username",
+                        &[ids],
+                    )
+                    .await?
                 }
-            })
+            };
+            let events: Vec<Event> = rows
+                .iter()
+                .map(|row| Event {
+                    user: Some(row.get(0)),
+                    username: Some(row.get(1)),
+                    ..Event::new(origin, Action::Purge)
+                })
+                .collect();
+            append(tx, &events).await?;
+            Ok(rows.len() as u64)
         }))
     }
 
@@ -426,8 +503,10 @@ impl Store for PostgresStore {
         Ok(count)
     }
 
-    fn revoke(&self, jti: &str, expires_at: u64) -> Result<()> {
+    fn revoke(&self, jti: &str, expires_at: u64, user: Uuid, origin: &Origin) -> Result<()> {
         let expires = UNIX_EPOCH + Duration::from_secs(expires_at);
+        let mut event = Event::new(origin, Action::RevokeToken);
+        event.user = Some(user);
         self.run(self.transaction(async |tx| {
             cached::execute(
                 tx,
@@ -438,7 +517,7 @@ impl Store for PostgresStore {
             .await?;
             // Revoked tokens that have expired anyway are forgotten.
             cached::execute(tx, FORGET_EXPIRED, &[]).await?;
-            Ok(())
+            append(tx, std::slice::from_ref(&event)).await
         }))
     }
 
@@ -478,7 +557,15 @@ impl Store for PostgresStore {
         }))
     }
 
-    fn set_setting(&self, name: &str, value: &str) -> Result<()> {
+    fn set_setting(&self, name: &str, value: &str, origin: Option<&Origin>) -> Result<()> {
+        let events: Vec<Event> = origin
+            .map(|o| {
+                Event::new(o, Action::Settings)
+                    .with("name", json!(name))
+                    .with("value", json!(value))
+            })
+            .into_iter()
+            .collect();
         self.run(self.transaction(async |tx| {
             cached::execute(
                 tx,
@@ -487,8 +574,29 @@ impl Store for PostgresStore {
                 &[&name, &value],
             )
             .await?;
-            Ok(())
+            append(tx, &events).await
         }))
+    }
+
+    fn record(&self, event: &Event) -> Result<()> {
+        self.append_alone(event)
+    }
+
+    fn audit_page(
+        &self,
+        filter: &AuditFilter,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<(u64, Event)>> {
+        self.audit_records(filter, after, limit)
+    }
+
+    fn audit_verify(&self) -> Result<Verdict> {
+        self.verify_chain()
+    }
+
+    fn audit_prune(&self, before: Timestamp) -> Result<u64> {
+        self.prune_chain(before)
     }
 
     /// Whether the database answers, and takes writes (a standby does not).
@@ -616,7 +724,7 @@ impl PostgresStore {
 }
 
 /// A read-only transaction that sees one moment throughout.
-async fn snapshot(
+pub(super) async fn snapshot(
     client: &mut deadpool_postgres::Object,
 ) -> std::result::Result<Transaction<'_>, tokio_postgres::Error> {
     client

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use super::*;
 use crate::domain::UserRef;
+use crate::store::contract::by;
 use crate::store::{Store, StoreError};
 
 /// A schema of its own on the test server, dropped when it goes.
@@ -185,7 +186,7 @@ fn a_terminated_connection_is_replaced() {
             store.health().unwrap();
         }
         let account = crate::store::contract::account("survivor");
-        store.insert(&account).unwrap();
+        store.insert(&account, &by()).unwrap();
         store
             .run(store.with_client(async |c| Ok(c.batch_execute(&kill).await?)))
             .unwrap();
@@ -264,7 +265,7 @@ fn check_finds_rows_edited_by_hand_and_repair_mends_the_keys() {
     with_store(|store, schema| {
         for name in ["alice", "bob", "carol"] {
             store
-                .insert(&crate::store::contract::account(name))
+                .insert(&crate::store::contract::account(name), &by())
                 .unwrap();
         }
         let report = store.check(false).unwrap();
@@ -299,6 +300,7 @@ fn check_finds_rows_edited_by_hand_and_repair_mends_the_keys() {
             .delete_many(
                 &[UserRef::parse("carol").unwrap()],
                 crate::store::Deletion::Bin(crate::domain::Timestamp::now()),
+                &by(),
             )
             .unwrap();
         assert_eq!(store.check(false).unwrap().problems.len(), 1);
@@ -318,12 +320,12 @@ fn every_transaction_survives_a_serialization_failure_on_its_first_attempt() {
     with_store(|store, _| {
         let before = RETRIED.load(std::sync::atomic::Ordering::Relaxed);
         let account = crate::store::contract::account("retried");
-        store.insert(&account).unwrap();
+        store.insert(&account, &by()).unwrap();
         let after = RETRIED.load(std::sync::atomic::Ordering::Relaxed);
         assert!(after > before, "the injected 40001 was not retried");
         // Retried, and stored once.
         assert_eq!(
-            store.insert(&account).unwrap_err().to_string(),
+            store.insert(&account, &by()).unwrap_err().to_string(),
             format!("a user with id {} already exists", account.user.id)
         );
     });

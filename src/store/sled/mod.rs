@@ -3,6 +3,7 @@
 //! race can leave an index and a record disagreeing. Nothing outside this module
 //! names a sled type.
 
+mod audit;
 mod check;
 mod codec;
 mod commit;
@@ -138,6 +139,11 @@ struct Engine {
     revoked: sled::Tree,
     /// The recycle bin: deleted accounts by id (see `store::bin_value`).
     bin: sled::Tree,
+    /// The audit trail: records by number (see `audit`).
+    audit: sled::Tree,
+    /// The chain's last record, held by every write while it changes
+    /// anything: one writer at a time appends.
+    head: Mutex<crate::domain::audit::ChainHead>,
 }
 
 impl SledStore {

@@ -106,8 +106,14 @@ impl Engine {
                     by_email: tree("by_email")?,
                     revoked: tree("revoked_tokens")?,
                     bin: tree("bin")?,
+                    audit: tree("audit")?,
+                    head: Default::default(),
                     db,
                 })
+            })
+            .and_then(|engine| {
+                *engine.chain() = engine.settle_chain()?;
+                Ok(engine)
             })
             .and_then(|engine| {
                 let seal = engine.db.get(SEAL_KEY)?;

@@ -8,14 +8,17 @@ use std::sync::atomic::Ordering;
 
 use uuid::Uuid;
 
+use super::audit::{self, Appender};
 use super::codec::{self, decode, encode};
 use super::tx::{Tx, TxResult, abort, abort_with, claim_indexes};
 use super::{Engine, SCHEMA_KEY, SWAP_ATTEMPTS, SledStore, decode_id, defer, key_id, storage};
+use crate::domain::audit::{Action, AuditFilter, Event, Origin, Verdict, digest};
 use crate::domain::{Account, Timestamp, UserRef};
 use crate::store::{
     Binned, Change, CheckReport, Commit, Deletion, ExportBatch, Filter, Holder, Purge, Restore,
     Restored, Result, Store, StoreError as Error, Taken,
 };
+use serde_json::json;
 
 impl Store for SledStore {
     /// Whether the database answers a read, and can write: its last flush
@@ -51,13 +54,14 @@ impl Store for SledStore {
     }
 
     /// Inserts a new account; `Conflict` if its username or email is taken.
-    fn insert(&self, account: &Account) -> Result<()> {
+    fn insert(&self, account: &Account, origin: &Origin) -> Result<()> {
         let value = encode(account)?;
+        let event = Event::about(origin, Action::Create, account);
         self.transaction(|t| {
             claim_indexes(t, account, None)?;
             t.users
                 .insert(account.user.id.as_bytes().as_slice(), value.as_slice())?;
-            Ok(())
+            t.audit.record(&event)
         })?;
         self.users_added.fetch_add(1, Ordering::Relaxed);
         Ok(())
@@ -72,8 +76,13 @@ impl Store for SledStore {
         &self,
         accounts: &[Account],
         fresh: &[bool],
+        origin: &Origin,
     ) -> Result<Vec<std::result::Result<(), Taken>>> {
         let values = accounts.iter().map(encode).collect::<Result<Vec<_>>>()?;
+        let events: Vec<Event> = accounts
+            .iter()
+            .map(|a| Event::about(origin, Action::Import, a))
+            .collect();
         self.transaction(|t| {
             let mut outcomes = Vec::with_capacity(accounts.len());
             for (i, (account, value)) in accounts.iter().zip(&values).enumerate() {
@@ -86,6 +95,7 @@ impl Store for SledStore {
                 t.users.insert(id, value.as_slice())?;
                 t.by_username.insert(account.user.username.as_str(), id)?;
                 t.by_email.insert(account.user.email.key().as_bytes(), id)?;
+                t.audit.record(&events[i])?;
                 outcomes.push(Ok(()));
             }
             Ok(outcomes)
@@ -100,13 +110,14 @@ impl Store for SledStore {
     /// indexes in step. `change` may run more than once and must be pure.
     ///
     /// A change that leaves the username and email alone (most of them: a
-    /// name, a login time, a password) is one compare-and-swap of the record
-    /// against the bytes it was computed from, retried if another write got
-    /// there first. A sled transaction would hold sled's global lock, which
-    /// every other read and write in the process waits for.
-    fn update(&self, user: &UserRef, change: &Change<'_>) -> Result<Account> {
+    /// name, a login time, a password) is no transaction: a sled transaction
+    /// holds sled's global lock, which every other read and write in the
+    /// process waits for. Its audit record is written first, then the
+    /// record, with the chain held (see `audit`).
+    fn update(&self, user: &UserRef, change: &Change<'_>, origin: &Origin) -> Result<Account> {
         let engine = self.writer()?;
         for _ in 0..SWAP_ATTEMPTS {
+            let mut head = engine.chain();
             let Some((id, raw)) = self.lookup(&engine, user)? else {
                 return Err(Error::NotFound(user.clone()));
             };
@@ -121,13 +132,44 @@ impl Store for SledStore {
             {
                 break; // the indexes change too: a transaction
             }
+            let value = encode(&next)?;
+            let ahead = match Event::of_update(origin, &current, &next) {
+                Some(event) => {
+                    let body = event.body();
+                    let linked = head.link(&body);
+                    let record = audit::value(&linked.hash, Some(&digest(&value)), &body);
+                    engine
+                        .audit
+                        .insert(audit::key(linked.seq), record)
+                        .map_err(|e| self.fail(e))?;
+                    Some(linked)
+                }
+                None => None,
+            };
             let swapped = engine
                 .users
-                .compare_and_swap(id.as_bytes(), Some(raw), Some(encode(&next)?))
-                .map_err(|e| self.fail(e))?;
-            if swapped.is_ok() {
-                self.forget(&[id]);
-                return Ok(next);
+                .compare_and_swap(id.as_bytes(), Some(raw), Some(value))
+                .map_err(|e| self.fail(e));
+            match (swapped, ahead) {
+                (Ok(Ok(())), linked) => {
+                    if let Some(linked) = linked {
+                        *head = linked;
+                    }
+                    self.forget(&[id]);
+                    return Ok(next);
+                }
+                // Another write got there first (a cached record was
+                // stale), or the write failed: the record goes too.
+                (swapped, linked) => {
+                    if let Some(linked) = linked {
+                        engine
+                            .audit
+                            .remove(audit::key(linked.seq))
+                            .map_err(|e| self.fail(e))?;
+                    }
+                    swapped?.ok();
+                    self.forget(&[id]);
+                }
             }
         }
         let updated = self.transaction(|t| {
@@ -138,6 +180,9 @@ impl Store for SledStore {
             claim_indexes(t, &next, Some(&current))?;
             let value = encode(&next).map_err(ConflictableTransactionError::Abort)?;
             t.users.insert(next.user.id.as_bytes().as_slice(), value)?;
+            if let Some(event) = Event::of_update(origin, &current, &next) {
+                t.audit.record(&event)?;
+            }
             Ok(next)
         })?;
         self.forget(&[updated.user.id]);
@@ -149,7 +194,12 @@ impl Store for SledStore {
     /// anything is removed, so two names of one user (its username and its email)
     /// both find it, in a real run as in a dry run. Binned, an account leaves
     /// the indexes (its username and email are free) and its tokens die.
-    fn delete_many(&self, users: &[UserRef], how: Deletion) -> Result<Vec<Option<Account>>> {
+    fn delete_many(
+        &self,
+        users: &[UserRef],
+        how: Deletion,
+        origin: &Origin,
+    ) -> Result<Vec<Option<Account>>> {
         let outcomes = self.transaction(|t| {
             let outcomes = users
                 .iter()
@@ -163,6 +213,11 @@ impl Store for SledStore {
                         let record = t.users.remove(id)?;
                         t.by_username.remove(account.user.username.as_str())?;
                         t.by_email.remove(account.user.email.key().as_bytes())?;
+                        let mut event = Event::about(origin, Action::Delete, account);
+                        if how == Deletion::Purge {
+                            event = event.with("purge", json!(true));
+                        }
+                        t.audit.record(&event)?;
                         match how {
                             // An id binned before (imported again since)
                             // is binned anew.
@@ -253,7 +308,12 @@ impl Store for SledStore {
             .collect())
     }
 
-    fn restore(&self, restores: &[Restore], since: Timestamp) -> Result<Vec<Restored>> {
+    fn restore(
+        &self,
+        restores: &[Restore],
+        since: Timestamp,
+        origin: &Origin,
+    ) -> Result<Vec<Restored>> {
         let outcomes = self.transaction(|t| {
             let mut outcomes = Vec::with_capacity(restores.len());
             for restore in restores {
@@ -272,8 +332,14 @@ impl Store for SledStore {
                     continue;
                 }
                 let mut account = binned.account;
+                let mut event = Event::about(origin, Action::Restore, &account);
                 if let Some(name) = &restore.rename {
                     account.user.username = name.clone();
+                    let previous = event.username.take();
+                    event = event
+                        .with("previous_username", json!(previous))
+                        .with("username", json!(name));
+                    event.username = Some(name.as_str().to_owned());
                 }
                 if let Some(taken) = t.taken(&account, true)? {
                     outcomes.push(Restored::Taken(taken));
@@ -285,6 +351,7 @@ impl Store for SledStore {
                 t.by_username.insert(u.username.as_str(), id)?;
                 t.by_email.insert(u.email.key().as_bytes(), id)?;
                 t.bin.remove(id)?;
+                t.audit.record(&event)?;
                 outcomes.push(Restored::Back(account));
             }
             Ok(outcomes)
@@ -302,32 +369,39 @@ impl Store for SledStore {
         Ok(outcomes)
     }
 
-    fn purge(&self, which: &Purge) -> Result<u64> {
-        let engine = self.writer()?;
-        let mut purged = 0;
-        match which {
-            Purge::Ids(ids) => {
-                for id in ids {
-                    if engine
-                        .bin
-                        .remove(id.as_bytes())
-                        .map_err(|e| self.fail(e))?
-                        .is_some()
-                    {
-                        purged += 1;
-                    }
-                }
-            }
+    /// Each binned account purged is recorded; `Before` finds them first,
+    /// then purges them a thousand to a transaction.
+    fn purge(&self, which: &Purge, origin: &Origin) -> Result<u64> {
+        let ids = match which {
+            Purge::Ids(ids) => ids.clone(),
             Purge::Before(before) => {
+                let engine = self.engine()?;
+                let mut ids = Vec::new();
                 for item in engine.bin.iter() {
                     let (key, raw) = item.map_err(storage)?;
-                    if deleted_at(&raw)? < *before
-                        && engine.bin.remove(&key).map_err(|e| self.fail(e))?.is_some()
-                    {
-                        purged += 1;
+                    if deleted_at(&raw)? < *before {
+                        ids.push(key_id(&key)?);
                     }
                 }
+                ids
             }
+        };
+        let mut purged = 0;
+        for chunk in ids.chunks(1000) {
+            purged += self.transaction(|t| {
+                let mut purged = 0;
+                for id in chunk {
+                    let Some(raw) = t.bin.remove(id.as_bytes().as_slice())? else {
+                        continue;
+                    };
+                    let binned =
+                        bin_entry(*id, &raw).map_err(ConflictableTransactionError::Abort)?;
+                    t.audit
+                        .record(&Event::about(origin, Action::Purge, &binned.account))?;
+                    purged += 1;
+                }
+                Ok(purged)
+            })?;
         }
         Ok(purged)
     }
@@ -351,14 +425,17 @@ impl Store for SledStore {
     }
 
     /// Records a revoked token id until its expiry (unix seconds).
-    fn revoke(&self, jti: &str, expires_at: u64) -> Result<()> {
-        let engine = self.writer()?;
+    fn revoke(&self, jti: &str, expires_at: u64, user: Uuid, origin: &Origin) -> Result<()> {
         self.revoked_any.store(true, Ordering::Release);
-        engine
-            .revoked
-            .insert(jti.as_bytes(), &expires_at.to_be_bytes())
-            .map_err(|e| self.fail(e))?;
+        let mut event = Event::new(origin, Action::RevokeToken);
+        event.user = Some(user);
+        self.transaction(|t| {
+            t.revoked
+                .insert(jti.as_bytes(), &expires_at.to_be_bytes())?;
+            t.audit.record(&event)
+        })?;
         // Forget revoked ids whose tokens have expired anyway.
+        let engine = self.writer()?;
         let now = crate::domain::Timestamp::now().unix_seconds();
         for item in engine.revoked.iter() {
             let (key, value) = item.map_err(storage)?;
@@ -433,13 +510,44 @@ impl Store for SledStore {
             .map(|v| String::from_utf8_lossy(&v).into_owned()))
     }
 
-    fn set_setting(&self, name: &str, value: &str) -> Result<()> {
-        let engine = self.writer()?;
-        engine
-            .db
-            .insert(format!("setting:{name}").as_bytes(), value.as_bytes())
-            .map_err(|e| self.fail(e))?;
-        Ok(())
+    fn set_setting(&self, name: &str, value: &str, origin: Option<&Origin>) -> Result<()> {
+        let key = format!("setting:{name}");
+        let Some(origin) = origin else {
+            let engine = self.writer()?;
+            engine
+                .db
+                .insert(key.as_bytes(), value.as_bytes())
+                .map_err(|e| self.fail(e))?;
+            return Ok(());
+        };
+        let event = Event::new(origin, Action::Settings)
+            .with("name", json!(name))
+            .with("value", json!(value));
+        self.transaction(|t| {
+            t.meta.insert(key.as_bytes(), value.as_bytes())?;
+            t.audit.record(&event)
+        })
+    }
+
+    fn record(&self, event: &Event) -> Result<()> {
+        self.append(event)
+    }
+
+    fn audit_page(
+        &self,
+        filter: &AuditFilter,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<(u64, Event)>> {
+        self.audit_records(filter, after, limit)
+    }
+
+    fn audit_verify(&self) -> Result<Verdict> {
+        self.verify_chain()
+    }
+
+    fn audit_prune(&self, before: Timestamp) -> Result<u64> {
+        self.prune_chain(before)
     }
 
     fn check(&self, repair: bool) -> Result<CheckReport> {
@@ -503,32 +611,57 @@ impl SledStore {
             }))
     }
 
-    fn transaction<T>(
+    /// Runs `body` in a transaction over every tree, with the audit
+    /// chain held: what it records follows the chain's head, which moves on
+    /// only if the transaction commits.
+    pub(super) fn transaction<T>(
         &self,
         body: impl Fn(&Tx<'_>) -> std::result::Result<T, ConflictableTransactionError<Error>>,
     ) -> Result<T> {
         let engine = self.writer()?;
+        let mut head = engine.chain();
+        let start = *head;
+        let end = std::cell::Cell::new(start);
         // Bumped on the way out whatever happened: a transaction that failed
         // halfway may still have changed something.
         let _changed = defer(|| self.changed());
-        (
+        let meta: &sled::Tree = &engine.db;
+        let outcome = (
             &engine.users,
             &engine.by_username,
             &engine.by_email,
             &engine.bin,
+            &engine.revoked,
+            meta,
+            &engine.audit,
         )
-            .transaction(|(users, by_username, by_email, bin)| {
-                body(&Tx {
-                    users,
-                    by_username,
-                    by_email,
-                    bin,
-                })
-            })
+            .transaction(
+                |(users, by_username, by_email, bin, revoked, meta, audit)| {
+                    let t = Tx {
+                        users,
+                        by_username,
+                        by_email,
+                        bin,
+                        revoked,
+                        meta,
+                        audit: Appender {
+                            tree: audit,
+                            head: std::cell::Cell::new(start),
+                        },
+                    };
+                    let value = body(&t)?;
+                    end.set(t.audit.head.get());
+                    Ok(value)
+                },
+            )
             .map_err(|e| match e {
                 TransactionError::Abort(e) => e,
                 TransactionError::Storage(e) => self.fail(e),
-            })
+            });
+        if outcome.is_ok() {
+            *head = end.get();
+        }
+        outcome
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::domain::{Account, DisplayName, User, Username};
-use crate::store::contract::account;
+use crate::store::contract::{account, by};
 use crate::store::{Deletion, Store};
 use std::sync::atomic::AtomicBool;
 
@@ -20,7 +20,7 @@ fn a_clean_close_records_how_many_users_there_are() {
     let db = dir.path().join("db");
     let store = SledStore::open(&db).unwrap();
     let (alice, bob) = (account("alice"), account("bob"));
-    store.insert(&alice).unwrap();
+    store.insert(&alice, &by()).unwrap();
     let twin = Account {
         user: User {
             id: Uuid::now_v7(),
@@ -29,7 +29,7 @@ fn a_clean_close_records_how_many_users_there_are() {
         ..alice.clone()
     };
     let outcomes = store
-        .insert_many(&[bob.clone(), twin, account("carol")], &[true; 3])
+        .insert_many(&[bob.clone(), twin, account("carol")], &[true; 3], &by())
         .unwrap();
     assert_eq!(outcomes.iter().filter(|o| o.is_ok()).count(), 2);
     // One user named twice is one user deleted; a dry run deletes none.
@@ -38,9 +38,11 @@ fn a_clean_close_records_how_many_users_there_are() {
         UserRef::Username(alice.user.username.clone()),
     ];
     store
-        .delete_many(&[UserRef::Id(bob.user.id)], Deletion::DryRun)
+        .delete_many(&[UserRef::Id(bob.user.id)], Deletion::DryRun, &by())
         .unwrap();
-    store.delete_many(&alice_twice, Deletion::Purge).unwrap();
+    store
+        .delete_many(&alice_twice, Deletion::Purge, &by())
+        .unwrap();
     drop(store);
     assert_eq!(seal::read(&db).unwrap().users, Some(2));
 
@@ -58,7 +60,7 @@ fn a_clean_close_records_how_many_users_there_are() {
         "a close that only read counted"
     );
     let store = SledStore::open(&db).unwrap();
-    store.insert(&account("dave")).unwrap();
+    store.insert(&account("dave"), &by()).unwrap();
     drop(store);
     assert_eq!(seal::read(&db).unwrap().users, Some(3));
 }
@@ -68,7 +70,7 @@ fn records_read_lately_never_outlive_a_write() {
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(SledStore::open(&dir.path().join("db")).unwrap());
     let alice = account("alice");
-    store.insert(&alice).unwrap();
+    store.insert(&alice, &by()).unwrap();
     let id = UserRef::Id(alice.user.id);
     let by_name = UserRef::Username(Username::parse("alice").unwrap());
     assert_eq!(counter(&store.get(&id).unwrap().unwrap()), 0);
@@ -87,11 +89,15 @@ fn records_read_lately_never_outlive_a_write() {
         .collect();
     for n in 1..=300 {
         store
-            .update(&id, &|a| {
-                let mut next = a.clone();
-                next.user.name = Some(DisplayName::parse(&n.to_string()).unwrap());
-                Ok(next)
-            })
+            .update(
+                &id,
+                &|a| {
+                    let mut next = a.clone();
+                    next.user.name = Some(DisplayName::parse(&n.to_string()).unwrap());
+                    Ok(next)
+                },
+                &by(),
+            )
             .unwrap();
         assert_eq!(counter(&store.get(&by_name).unwrap().unwrap()), n);
     }
@@ -100,7 +106,7 @@ fn records_read_lately_never_outlive_a_write() {
         r.join().unwrap();
     }
     store
-        .delete_many(std::slice::from_ref(&id), Deletion::Purge)
+        .delete_many(std::slice::from_ref(&id), Deletion::Purge, &by())
         .unwrap();
     assert!(store.get(&id).unwrap().is_none(), "a deleted user was read");
     assert!(store.get(&by_name).unwrap().is_none());
@@ -141,11 +147,12 @@ fn check_names_an_unreadable_bin_entry() {
     let dir = tempfile::TempDir::new().unwrap();
     let store = SledStore::open(&dir.path().join("db")).unwrap();
     let alice = account("alice");
-    store.insert(&alice).unwrap();
+    store.insert(&alice, &by()).unwrap();
     store
         .delete_many(
             &[UserRef::Id(alice.user.id)],
             Deletion::Bin(crate::domain::Timestamp::now()),
+            &by(),
         )
         .unwrap();
     assert!(store.check(false).unwrap().problems.is_empty());

@@ -3,6 +3,7 @@
 
 use sled::transaction::{ConflictableTransactionError, TransactionalTree};
 
+use super::audit::Appender;
 use super::codec::decode;
 use super::decode_id;
 use crate::domain::{Account, UserRef};
@@ -14,6 +15,10 @@ pub(super) struct Tx<'a> {
     pub by_username: &'a TransactionalTree,
     pub by_email: &'a TransactionalTree,
     pub bin: &'a TransactionalTree,
+    pub revoked: &'a TransactionalTree,
+    /// The database's own tree: settings and the audit anchor.
+    pub meta: &'a TransactionalTree,
+    pub audit: Appender<'a>,
 }
 
 pub(super) type TxResult<T> = std::result::Result<T, ConflictableTransactionError<Error>>;

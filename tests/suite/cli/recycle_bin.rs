@@ -325,13 +325,13 @@ fn the_bin_lists_with_the_filters_and_paging_of_users_list() {
 fn bin_retention_is_a_setting_of_the_database() {
     let test = Test::new();
     test.args(["settings", "show"])
-        .stdout("bin-retention\t30d\n")
+        .stdout("bin-retention\t30d\naudit-retention\t365d\n")
         .run();
     test.args(["settings", "set", "bin-retention", "2w"])
-        .stdout("bin-retention\t14d\n")
+        .stdout("bin-retention\t14d\naudit-retention\t365d\n")
         .run();
     test.args(["-o", "json", "settings", "show"])
-        .stdout("{\n  \"data\": {\n    \"bin_retention\": \"14d\"\n  }\n}\n")
+        .stdout("{\n  \"data\": {\n    \"bin_retention\": \"14d\",\n    \"audit_retention\": \"365d\"\n  }\n}\n")
         .run();
     for bad in [
         "0d", "030d", "30", "1.5d", "30m", "1234567d", "soon", "", "3ö",
@@ -346,20 +346,32 @@ fn bin_retention_is_a_setting_of_the_database() {
     }
     // The longest there is: some nineteen thousand years.
     test.args(["settings", "set", "bin-retention", "999999w"])
-        .stdout("bin-retention\t6999993d\n")
+        .stdout("bin-retention\t6999993d\naudit-retention\t365d\n")
         .run();
     test.args(["users", "deleted", "--count"])
         .stdout("0\n")
         .run();
     test.args(["settings", "set", "bin-retention", "14d"])
-        .stdout("bin-retention\t14d\n")
+        .stdout("bin-retention\t14d\naudit-retention\t365d\n")
         .run();
     test.args(["settings", "set", "colour", "blue"])
         .status(2)
-        .stderr("usersctl: error: colour is not a setting; there is bin-retention\n")
+        .stderr("usersctl: error: colour is not a setting; there are bin-retention and audit-retention\n")
         .run();
+    test.args(["settings", "set", "audit-retention", "90d"])
+        .stdout("bin-retention\t14d\naudit-retention\t90d\n")
+        .run();
+    for bad in ["0d", "90", "1.5w", "forever"] {
+        test.args(["settings", "set", "audit-retention", bad])
+            .status(2)
+            .stderr(
+                "usersctl: error: invalid audit_retention: must be a whole number of up to six \
+                 digits and a unit (h, d or w), such as 30d\n",
+            )
+            .run();
+    }
     test.args(["settings", "show"])
-        .stdout("bin-retention\t14d\n")
+        .stdout("bin-retention\t14d\naudit-retention\t90d\n")
         .run();
 }
 

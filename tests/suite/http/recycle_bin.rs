@@ -288,14 +288,20 @@ fn settings_are_read_and_changed_by_admins() {
     server.create(&admin, "bob");
     let bob = server.login("bob", PASSWORD);
     let shown = server.get("/settings").token(&admin).send().data(200);
-    assert_eq!(shown, json!({"bin_retention": "30d"}));
+    assert_eq!(
+        shown,
+        json!({"bin_retention": "30d", "audit_retention": "365d"})
+    );
     let changed = server
         .patch("/settings")
         .token(&admin)
         .json(json!({"bin_retention": "48h"}))
         .send()
         .data(200);
-    assert_eq!(changed, json!({"bin_retention": "2d"}));
+    assert_eq!(
+        changed,
+        json!({"bin_retention": "2d", "audit_retention": "365d"})
+    );
     for bad in [
         json!({"bin_retention": "0d"}),
         json!({"bin_retention": 7}),
@@ -325,6 +331,26 @@ fn settings_are_read_and_changed_by_admins() {
         .json(json!({"bin_retention": "1h"}))
         .send()
         .error(403, "forbidden");
+    // One bad value of two: neither changes.
+    server
+        .patch("/settings")
+        .token(&admin)
+        .json(json!({"bin_retention": "9d", "audit_retention": "1y"}))
+        .send()
+        .invalid(&["audit_retention"]);
     let shown = server.get("/settings").token(&admin).send().data(200);
-    assert_eq!(shown, json!({"bin_retention": "2d"}));
+    assert_eq!(
+        shown,
+        json!({"bin_retention": "2d", "audit_retention": "365d"})
+    );
+    let changed = server
+        .patch("/settings")
+        .token(&admin)
+        .json(json!({"bin_retention": "7d", "audit_retention": "52w"}))
+        .send()
+        .data(200);
+    assert_eq!(
+        changed,
+        json!({"bin_retention": "7d", "audit_retention": "364d"})
+    );
 }
