@@ -17,13 +17,25 @@ use super::limits::ClientAddr;
 
 /// One log line per request: method, path (never the query string, which
 /// could hold a secret), status, latency and a request id (also sent back as
-/// `x-request-id`).
+/// `x-request-id`): the client's own `X-Request-Id` when it sends a usable
+/// one (up to 64 letters, digits, `.`, `_` and `-`), so that one id follows
+/// a request through proxies, logs and the audit trail.
 pub async fn log_requests(mut req: Request, next: Next) -> Response {
     let start = Instant::now();
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
     let peer = peer(&req).map(|p| p.to_string()).unwrap_or_default();
-    let request_id = uuid::Uuid::now_v7().simple().to_string();
+    let request_id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| {
+            (1..=64).contains(&v.len())
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+        })
+        .map(str::to_owned)
+        .unwrap_or_else(|| uuid::Uuid::now_v7().simple().to_string());
     // The audit trail records it with whatever the request changes.
     req.extensions_mut().insert(RequestId(request_id.clone()));
     let mut response = next.run(req).await;

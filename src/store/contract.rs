@@ -8,7 +8,7 @@ use std::sync::Arc;
 use uuid::Uuid;
 
 use super::{Binned, Deletion, Filter, Purge, Restore, Restored, Store, StoreError, Taken};
-use crate::domain::audit::Origin;
+use crate::domain::audit::{Action, AuditFilter, Event, Origin};
 use crate::domain::{Account, DisplayName, Email, Role, Timestamp, User, UserRef, Username};
 
 /// Who the contract's writes are recorded as.
@@ -73,6 +73,18 @@ macro_rules! store_contract {
             fn the_recycle_bin_keeps_restores_and_purges() {
                 if let Some((_keep, store)) = open() {
                     c::recycle_bin(&*store);
+                }
+            }
+            #[test]
+            fn every_change_is_recorded_in_a_verifiable_chain() {
+                if let Some((_keep, store)) = open() {
+                    c::audit_trail(&*store);
+                }
+            }
+            #[test]
+            fn the_audit_trail_is_pruned_from_an_anchor() {
+                if let Some((_keep, store)) = open() {
+                    c::audit_pruning(&*store);
                 }
             }
             #[test]
@@ -903,4 +915,271 @@ pub fn selections(store: &dyn Store) {
     let rest = store.page(&never, Some(first[0].user.id), 100).unwrap();
     assert_eq!(first.len() + rest.len(), 2);
     assert!(first[0].user.id < rest[0].user.id);
+}
+
+/// Every record, as (action, username, details) in order.
+fn trail(store: &dyn Store) -> Vec<(Action, Option<String>, serde_json::Value)> {
+    store
+        .audit_page(&AuditFilter::default(), 0, 10_000)
+        .unwrap()
+        .into_iter()
+        .map(|(_, e)| (e.action, e.username, serde_json::Value::Object(e.details)))
+        .collect()
+}
+
+pub fn audit_trail(store: &dyn Store) {
+    use serde_json::json;
+    let (alice, bob, carol) = (account("alice"), account("bob"), account("carol"));
+    store.insert(&alice, &by()).unwrap();
+    // Only what was stored is recorded: carol takes alice's email.
+    let mut twin = carol.clone();
+    twin.user.email = alice.user.email.clone();
+    let outcomes = store
+        .insert_many(&[bob.clone(), twin], &[true, true], &by())
+        .unwrap();
+    assert!(outcomes[1].is_err());
+    let a = UserRef::Id(alice.user.id);
+    let change = |f: fn(&mut Account)| {
+        move |acct: &Account| {
+            let mut next = acct.clone();
+            f(&mut next);
+            Ok(next)
+        }
+    };
+    store
+        .update(
+            &a,
+            &change(|n| n.user.name = Some(DisplayName::parse("A").unwrap())),
+            &by(),
+        )
+        .unwrap();
+    store
+        .update(
+            &a,
+            &change(|n| {
+                n.user.blocked = true;
+                n.user.block_reason = Some("left".to_owned());
+            }),
+            &by(),
+        )
+        .unwrap();
+    store
+        .update(&a, &change(|n| n.user.blocked = false), &by())
+        .unwrap();
+    store
+        .update(&a, &change(|n| n.user.role = Role::Admin), &by())
+        .unwrap();
+    store
+        .update(&a, &change(|n| n.password_hash = "other".to_owned()), &by())
+        .unwrap();
+    let own = Origin {
+        actor: Origin::user_actor(alice.user.id),
+        client: Some("192.0.2.7".to_owned()),
+        request: "r1".to_owned(),
+    };
+    store
+        .update(&a, &change(|n| n.password_hash = "mine".to_owned()), &own)
+        .unwrap();
+    store
+        .update(
+            &a,
+            &change(|n| n.user.last_login_at = Some(Timestamp::now())),
+            &own,
+        )
+        .unwrap();
+    // A rename takes the indexes' path; one that changes nothing, and one
+    // refused, leave no record.
+    store
+        .update(&a, &|acct| Ok(renamed(acct, "alicia")), &by())
+        .unwrap();
+    store.update(&a, &|acct| Ok(acct.clone()), &by()).unwrap();
+    store
+        .update(&a, &|acct| Ok(renamed(acct, "bob")), &by())
+        .unwrap_err();
+    store
+        .revoke(
+            "jti-1",
+            Timestamp::now().unix_seconds() + 3600,
+            alice.user.id,
+            &own,
+        )
+        .unwrap();
+    store
+        .set_setting("bin_retention", "86400", Some(&by()))
+        .unwrap();
+    store.set_setting("bin_swept_at", "1", None).unwrap();
+    store
+        .record(&Event {
+            username: Some("nobody".to_owned()),
+            ..Event::new(&by(), Action::LoginFailed)
+        })
+        .unwrap();
+    store
+        .delete_many(&[name("bob")], Deletion::DryRun, &by())
+        .unwrap();
+    store
+        .delete_many(
+            &[name("bob"), name("alicia")],
+            Deletion::Bin(Timestamp::now()),
+            &by(),
+        )
+        .unwrap();
+    let restore = Restore {
+        id: alice.user.id,
+        rename: Some(Username::parse("alice2").unwrap()),
+    };
+    store
+        .restore(&[restore], Timestamp::from_unix_seconds(0), &by())
+        .unwrap();
+    store.purge(&Purge::Ids(vec![bob.user.id]), &by()).unwrap();
+    store
+        .delete_many(&[name("alice2")], Deletion::Purge, &by())
+        .unwrap();
+    let (a, b) = (Some("alice".to_owned()), Some("bob".to_owned()));
+    let alicia = Some("alicia".to_owned());
+    let none = json!({});
+    assert_eq!(
+        trail(store),
+        vec![
+            (Action::Create, a.clone(), none.clone()),
+            (Action::Import, b.clone(), none.clone()),
+            (Action::Update, a.clone(), json!({"fields": ["name"]})),
+            (Action::Block, a.clone(), json!({"reason": "left"})),
+            (Action::Unblock, a.clone(), none.clone()),
+            (
+                Action::Role,
+                a.clone(),
+                json!({"from": "user", "to": "admin"})
+            ),
+            (Action::PasswordReset, a.clone(), none.clone()),
+            (Action::PasswordChange, a.clone(), none.clone()),
+            (Action::Login, a.clone(), none.clone()),
+            (
+                Action::Update,
+                alicia.clone(),
+                json!({"fields": ["username"], "previous_username": "alice"})
+            ),
+            (Action::RevokeToken, None, none.clone()),
+            (
+                Action::Settings,
+                None,
+                json!({"name": "bin_retention", "value": "86400"})
+            ),
+            (Action::LoginFailed, Some("nobody".to_owned()), none.clone()),
+            (Action::Delete, b.clone(), none.clone()),
+            (Action::Delete, alicia.clone(), none.clone()),
+            (
+                Action::Restore,
+                Some("alice2".to_owned()),
+                json!({"previous_username": "alicia", "username": "alice2"})
+            ),
+            (Action::Purge, b.clone(), none.clone()),
+            (
+                Action::Delete,
+                Some("alice2".to_owned()),
+                json!({"purge": true})
+            ),
+        ]
+    );
+    // Who and from where, as given.
+    let mine = store
+        .audit_page(
+            &AuditFilter {
+                actors: vec![own.actor.clone()],
+                ..AuditFilter::default()
+            },
+            0,
+            100,
+        )
+        .unwrap();
+    assert_eq!(mine.len(), 3);
+    assert!(
+        mine.iter()
+            .all(|(_, e)| e.client.as_deref() == Some("192.0.2.7")
+                && e.request == "r1"
+                && e.user == Some(alice.user.id))
+    );
+    // Selections: by user (across renames), by action, a page after a number.
+    let about_bob = AuditFilter {
+        user: Some(bob.user.id),
+        ..AuditFilter::default()
+    };
+    let actions: Vec<Action> = store
+        .audit_page(&about_bob, 0, 100)
+        .unwrap()
+        .into_iter()
+        .map(|(_, e)| e.action)
+        .collect();
+    assert_eq!(actions, [Action::Import, Action::Delete, Action::Purge]);
+    let deletes = AuditFilter {
+        actions: vec![Action::Delete, Action::Purge],
+        ..AuditFilter::default()
+    };
+    let page = store.audit_page(&deletes, 0, 2).unwrap();
+    assert_eq!(page.len(), 2);
+    let rest = store.audit_page(&deletes, page[1].0, 100).unwrap();
+    assert_eq!(rest.len(), 2);
+    assert!(rest[0].0 > page[1].0);
+    let future = AuditFilter {
+        since: Some(Timestamp::from_unix_seconds(u64::from(u32::MAX))),
+        ..AuditFilter::default()
+    };
+    assert!(store.audit_page(&future, 0, 100).unwrap().is_empty());
+    let verdict = store.audit_verify().unwrap();
+    assert_eq!(
+        (verdict.records, verdict.anchor, verdict.first_bad),
+        (18, 0, None)
+    );
+    assert_eq!(verdict.head_seq, 18);
+    // No secret is recorded.
+    let all = serde_json::to_string(
+        &store
+            .audit_page(&AuditFilter::default(), 0, 100)
+            .unwrap()
+            .iter()
+            .map(|(_, e)| e.clone())
+            .collect::<Vec<_>>(),
+    )
+    .unwrap();
+    for secret in [HASH, "other", "mine", "jti-1"] {
+        assert!(!all.contains(secret), "{secret} in the trail: {all}");
+    }
+}
+
+pub fn audit_pruning(store: &dyn Store) {
+    for n in ["pru1", "pru2", "pru3"] {
+        store.insert(&account(n), &by()).unwrap();
+    }
+    assert_eq!(
+        store.audit_prune(Timestamp::from_unix_seconds(0)).unwrap(),
+        0
+    );
+    let later = Timestamp::from_unix_millis(Timestamp::now().unix_millis() + 1000).unwrap();
+    assert_eq!(store.audit_prune(later).unwrap(), 3);
+    let verdict = store.audit_verify().unwrap();
+    assert_eq!(
+        (
+            verdict.records,
+            verdict.anchor,
+            verdict.head_seq,
+            verdict.first_bad
+        ),
+        (0, 3, 3, None)
+    );
+    // The chain goes on from the anchor.
+    store.insert(&account("pru4"), &by()).unwrap();
+    let verdict = store.audit_verify().unwrap();
+    assert_eq!(
+        (
+            verdict.records,
+            verdict.anchor,
+            verdict.head_seq,
+            verdict.first_bad
+        ),
+        (1, 3, 4, None)
+    );
+    assert_eq!(
+        store.audit_page(&AuditFilter::default(), 0, 10).unwrap()[0].0,
+        4
+    );
 }

@@ -7,7 +7,8 @@
 //!
 //! Crashes: the server is SIGKILLed at random moments during a stream of writes,
 //! again and again; after each kill the database opens, `usersctl check` finds
-//! it sound, and every write the client saw acknowledged is there.
+//! it sound, every write the client saw acknowledged is there, and the audit
+//! trail verifies and records exactly the changes that landed.
 //!
 //! Randomness comes from one seed, printed at the start of each test (and so
 //! shown when it fails); `RELIABILITY_SEED=<n>` replays another.
@@ -247,7 +248,23 @@ impl Http {
         token: Option<&str>,
         body: Option<Value>,
     ) -> Result<Answer, String> {
+        self.send_as(None, method, path, token, body)
+    }
+
+    /// `send` with the request id `rid` (`X-Request-Id`), which the audit
+    /// trail records.
+    fn send_as(
+        &self,
+        rid: Option<&str>,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Result<Answer, String> {
         let mut request = self.agent.request(method, &format!("{}{path}", self.base));
+        if let Some(rid) = rid {
+            request = request.set("X-Request-Id", rid);
+        }
         if let Some(token) = token {
             request = request.set("Authorization", &format!("Bearer {token}"));
         }
@@ -303,6 +320,37 @@ impl Http {
             assert!(ids.insert(user["id"].clone()), "listed twice: {user}");
         }
         users
+    }
+}
+
+impl Http {
+    /// The audit records after `after`, added to `trail` (usernames by
+    /// request id); returns the last record's number.
+    fn read_trail(
+        &self,
+        token: &str,
+        mut after: u64,
+        trail: &mut HashMap<String, Vec<String>>,
+    ) -> u64 {
+        loop {
+            let path = format!("/audit?limit=1000&after={after}");
+            let reply = self.must("GET", &path, Some(token), None);
+            assert_eq!(reply.status, 200, "GET {path}: {reply:?}");
+            for record in reply.body["data"].as_array().expect("a list of records") {
+                after = record["seq"].as_u64().expect("a record number");
+                if let (Some(rid), Some(user)) =
+                    (record["request"].as_str(), record["username"].as_str())
+                {
+                    trail
+                        .entry(rid.to_owned())
+                        .or_default()
+                        .push(user.to_owned());
+                }
+            }
+            if reply.body["next_after"].is_null() {
+                return after;
+            }
+        }
     }
 }
 
@@ -806,6 +854,21 @@ struct Made {
     life: Life,
 }
 
+/// A write whose answer a kill cut off: it may or may not have landed.
+struct CutOff {
+    rid: String,
+    username: String,
+    kind: Kind,
+    n: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Kind {
+    Patch,
+    Create,
+    Delete,
+}
+
 /// One client thread's writes, kept across kills.
 struct Stream {
     k: usize,
@@ -814,6 +877,10 @@ struct Stream {
     made: Vec<Made>,
     acknowledged: u64,
     cut_off: u64,
+    /// Request ids and users of the writes acknowledged since the last kill.
+    acked: Vec<(String, String)>,
+    /// The write the last kill cut off.
+    cut: Option<CutOff>,
 }
 
 impl Stream {
@@ -828,7 +895,7 @@ impl Stream {
             } else if roll < 90 || !deletable {
                 self.create(http, token, n)
             } else {
-                self.delete(http, token)
+                self.delete(http, token, n)
             };
             if !answered {
                 self.cut_off += 1;
@@ -843,13 +910,23 @@ impl Stream {
         user.pending.push(n);
         let body = json!({"name": format!("v{n}"), "attributes": {"seq": n}});
         let path = format!("/users/{}", user.username);
-        match http.send("PATCH", &path, Some(token), Some(body)) {
-            Err(_) => false,
+        let rid = format!("w{}-{n}", self.k);
+        match http.send_as(Some(&rid), "PATCH", &path, Some(token), Some(body)) {
+            Err(_) => {
+                self.cut = Some(CutOff {
+                    rid,
+                    username: user.username.clone(),
+                    kind: Kind::Patch,
+                    n,
+                });
+                false
+            }
             Ok(r) if r.status == 200 => {
                 assert_eq!(r.body["data"]["attributes"]["seq"], n, "{r:?}");
                 user.confirmed = n;
                 user.pending.clear();
                 self.acknowledged += 1;
+                self.acked.push((rid, user.username.clone()));
                 true
             }
             // Refused or timed out: it may or may not have been applied.
@@ -872,12 +949,22 @@ impl Stream {
             life: Life::Unsure,
         });
         let made = self.made.last_mut().expect("just pushed");
-        match http.send("POST", "/users", Some(token), Some(body)) {
-            Err(_) => false,
+        let rid = format!("w{}-{n}", self.k);
+        match http.send_as(Some(&rid), "POST", "/users", Some(token), Some(body)) {
+            Err(_) => {
+                self.cut = Some(CutOff {
+                    rid,
+                    username,
+                    kind: Kind::Create,
+                    n,
+                });
+                false
+            }
             Ok(r) if r.status == 201 => {
                 made.id = Some(str_of(&r.body["data"], "id").to_owned());
                 made.life = Life::Present;
                 self.acknowledged += 1;
+                self.acked.push((rid, username));
                 true
             }
             Ok(r) if matches!(r.status, 408 | 503) => true,
@@ -885,7 +972,7 @@ impl Stream {
         }
     }
 
-    fn delete(&mut self, http: &Http, token: &str) -> bool {
+    fn delete(&mut self, http: &Http, token: &str, n: u64) -> bool {
         let candidates: Vec<usize> = (0..self.made.len())
             .filter(|&i| self.made[i].life != Life::Absent)
             .collect();
@@ -893,11 +980,21 @@ impl Stream {
         let before = made.life;
         made.life = Life::Unsure;
         let path = format!("/users/{}", made.username);
-        match http.send("DELETE", &path, Some(token), None) {
-            Err(_) => false,
+        let rid = format!("w{}-{n}", self.k);
+        match http.send_as(Some(&rid), "DELETE", &path, Some(token), None) {
+            Err(_) => {
+                self.cut = Some(CutOff {
+                    rid,
+                    username: made.username.clone(),
+                    kind: Kind::Delete,
+                    n,
+                });
+                false
+            }
             Ok(r) if r.status == 200 => {
                 made.life = Life::Absent;
                 self.acknowledged += 1;
+                self.acked.push((rid, made.username.clone()));
                 true
             }
             Ok(r) if r.status == 404 && before == Life::Unsure => {
@@ -907,6 +1004,42 @@ impl Stream {
             Ok(r) if matches!(r.status, 408 | 503) => true,
             Ok(r) => panic!("DELETE {path} of a user that exists: {r:?}"),
         }
+    }
+
+    /// Holds the writes since the last kill against the audit trail (`trail`:
+    /// usernames by request id): each acknowledged one has its record, and
+    /// the one the kill cut off has a record if, and only if, it landed.
+    fn verify_trail(
+        &mut self,
+        found: &HashMap<String, Value>,
+        trail: &HashMap<String, Vec<String>>,
+        context: &str,
+    ) {
+        for (rid, username) in self.acked.drain(..) {
+            assert!(
+                trail
+                    .get(&rid)
+                    .is_some_and(|users| users.contains(&username)),
+                "{context}: the acknowledged write {rid} to {username} has no audit record"
+            );
+        }
+        let Some(cut) = self.cut.take() else {
+            return;
+        };
+        let user = found.get(&cut.username);
+        let landed = match cut.kind {
+            Kind::Patch => user.is_some_and(|u| u["attributes"]["seq"] == cut.n),
+            Kind::Create => user.is_some(),
+            Kind::Delete => user.is_none(),
+        };
+        let recorded = trail
+            .get(&cut.rid)
+            .is_some_and(|u| u.contains(&cut.username));
+        assert_eq!(
+            recorded, landed,
+            "{context}: the {:?} {} of {} cut off by the kill: landed {landed}, recorded {recorded}",
+            cut.kind, cut.rid, cut.username
+        );
     }
 
     /// Holds the stream's writes against the users found after a restart, and
@@ -994,6 +1127,8 @@ fn writes_acknowledged_before_a_sigkill_survive_it() {
             made: Vec::new(),
             acknowledged: 0,
             cut_off: 0,
+            acked: Vec::new(),
+            cut: None,
         })
         .collect();
     for stream in &mut streams {
@@ -1019,6 +1154,9 @@ fn writes_acknowledged_before_a_sigkill_survive_it() {
     let seq = AtomicU64::new(1);
     let started = Instant::now();
     let mut checked = 0;
+    // The audit trail as read so far: usernames by request id.
+    let mut trail: HashMap<String, Vec<String>> = HashMap::new();
+    let mut trail_after = 0;
     let mut killed_after = Vec::with_capacity(KILLS);
     for cycle in 1..=KILLS {
         let delay = rng.between(20, 300);
@@ -1046,6 +1184,17 @@ fn writes_acknowledged_before_a_sigkill_survive_it() {
             .into_iter()
             .map(|u| (str_of(&u, "username").to_owned(), u))
             .collect();
+        // The audit trail verifies, and holds exactly the writes that landed.
+        let out = db.cli(&["audit", "verify"], "");
+        assert!(
+            out.status.success(),
+            "{context}: audit verify: {out:?}\nstdout: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        trail_after = server.http.read_trail(&token, trail_after, &mut trail);
+        for stream in &mut streams {
+            stream.verify_trail(&found, &trail, &context);
+        }
         let mut known: HashSet<&str> = HashSet::from([ADMIN]);
         for stream in &mut streams {
             checked += stream.verify(&found, &context);

@@ -225,8 +225,12 @@ impl Store for PostgresStore {
                 })
                 .collect();
             let doomed: Vec<Uuid> = found.iter().map(|a| a.user.id).collect();
-            let events: Vec<Event> = found
+            // In the order named, as on every backend.
+            let mut seen = HashSet::new();
+            let events: Vec<Event> = outcomes
                 .iter()
+                .flatten()
+                .filter(|a| seen.insert(a.user.id))
                 .map(|a| match how {
                     Deletion::Purge => {
                         Event::about(origin, Action::Delete, a).with("purge", json!(true))
