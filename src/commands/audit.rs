@@ -32,7 +32,7 @@ pub(super) fn audit(
         after: None,
         limit: Some(1000),
     };
-    let mut first = true;
+    let mut shown = 0usize;
     loop {
         // Opened for each round: between rounds the embedded database is
         // let go, so that other commands can take it while this one follows.
@@ -42,8 +42,10 @@ pub(super) fn audit(
                 Response::AuditPage(page) => page,
                 other => return Err(unexpected(&other)),
             };
-            emit(printer.audit_records(out, &page.records, first))?;
-            first = false;
+            if !page.records.is_empty() {
+                emit(printer.audit_records(out, &page.records, shown == 0))?;
+                shown += page.records.len();
+            }
             if let Some(last) = page.records.last() {
                 query.after = Some(last.seq);
             }
@@ -53,6 +55,9 @@ pub(super) fn audit(
         }
         drop(backend);
         if !args.follow {
+            if shown == 0 {
+                printer.note("no audit records match");
+            }
             return Ok(());
         }
         out.flush()?;

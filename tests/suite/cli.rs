@@ -9,6 +9,7 @@
 
 use crate::support::{self, Expect, TestDb, bin, clean_env, usersctl};
 
+mod audit;
 mod recycle_bin;
 use std::ffi::OsString;
 use std::fs;

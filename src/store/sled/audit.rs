@@ -10,6 +10,9 @@
 //! and then the user record. sled recovers a prefix of its log, so after a
 //! crash only the newest record can lack its change; the open drops it
 //! when the user record is not the one its digest names.
+//!
+//! The chain's head is noted too (`HEAD_KEY`), after each write: a chain
+//! that ends before it lost its newest records.
 
 use std::cell::Cell;
 use std::sync::MutexGuard;
@@ -29,6 +32,8 @@ use crate::store::{Result, StoreError as Error};
 const ANCHOR_KEY: &[u8] = b"audit_anchor";
 /// Records pruned per transaction.
 const PRUNE_BATCH: usize = 1000;
+/// The last record's number and hash, as the writes noted it.
+pub(super) const HEAD_KEY: &[u8] = b"audit_head";
 
 pub(super) fn key(seq: u64) -> [u8; 8] {
     seq.to_be_bytes()
@@ -83,16 +88,21 @@ pub(super) fn parse(key: &[u8], value: &[u8]) -> Result<(Record, Option<Hash>)> 
 }
 
 fn anchor(engine: &Engine) -> Result<ChainHead> {
-    Ok(match engine.db.get(ANCHOR_KEY).map_err(storage)? {
-        Some(raw) if raw.len() == 40 => ChainHead {
+    Ok(noted(engine, ANCHOR_KEY)?.unwrap_or_default())
+}
+
+/// A head noted under `key`.
+fn noted(engine: &Engine, key: &[u8]) -> Result<Option<ChainHead>> {
+    Ok(match engine.db.get(key).map_err(storage)? {
+        Some(raw) if raw.len() == 40 => Some(ChainHead {
             seq: u64::from_be_bytes(raw[..8].try_into().unwrap_or_default()),
             hash: raw[8..].try_into().unwrap_or_default(),
-        },
-        _ => ChainHead::default(),
+        }),
+        _ => None,
     })
 }
 
-fn anchor_value(head: &ChainHead) -> Vec<u8> {
+pub(super) fn anchor_value(head: &ChainHead) -> Vec<u8> {
     let mut v = head.seq.to_be_bytes().to_vec();
     v.extend_from_slice(&head.hash);
     v
@@ -102,6 +112,19 @@ impl Engine {
     /// The chain's head as stored, after dropping a record written ahead of
     /// a change that a crash kept from landing (see the module's note).
     pub(super) fn settle_chain(&self) -> sled::Result<ChainHead> {
+        let head = self.last_record()?;
+        // A crash after a change and before its note: the note catches up.
+        // (A note ahead of the chain is left for `audit verify` to report.)
+        let noted = noted(self, HEAD_KEY).ok().flatten();
+        if noted.is_none_or(|n| n.seq < head.seq) && head.seq > 0 {
+            self.db.insert(HEAD_KEY, anchor_value(&head))?;
+        }
+        Ok(head)
+    }
+
+    /// The last record, once one written ahead of a change that did not
+    /// land is dropped.
+    fn last_record(&self) -> sled::Result<ChainHead> {
         let Some((k, v)) = self.audit.last()? else {
             return Ok(anchor(self).unwrap_or_default());
         };
@@ -120,7 +143,7 @@ impl Engine {
             if stored.as_deref().map(digest) != Some(expected) {
                 self.audit.remove(&k)?;
                 self.db.flush()?;
-                return self.settle_chain();
+                return self.last_record();
             }
         }
         Ok(ChainHead {
@@ -162,6 +185,10 @@ impl SledStore {
             .audit
             .insert(key(next.seq), value(&next.hash, None, &body))
             .map_err(|e| self.fail(e))?;
+        engine
+            .db
+            .insert(HEAD_KEY, anchor_value(&next))
+            .map_err(|e| self.fail(e))?;
         *head = next;
         Ok(())
     }
@@ -191,6 +218,7 @@ impl SledStore {
     pub(super) fn verify_chain(&self) -> Result<Verdict> {
         let engine = self.engine()?;
         let mut check = ChainCheck::from(anchor(&engine)?);
+        let noted = noted(&engine, HEAD_KEY)?;
         for item in engine.audit.iter() {
             let (k, v) = item.map_err(storage)?;
             match parse(&k, &v) {
@@ -207,6 +235,9 @@ impl SledStore {
                     break;
                 }
             }
+        }
+        if let Some(noted) = noted {
+            check.ends_at(noted);
         }
         Ok(check.verdict())
     }

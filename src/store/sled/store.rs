@@ -153,6 +153,10 @@ impl Store for SledStore {
             match (swapped, ahead) {
                 (Ok(Ok(())), linked) => {
                     if let Some(linked) = linked {
+                        engine
+                            .db
+                            .insert(audit::HEAD_KEY, audit::anchor_value(&linked))
+                            .map_err(|e| self.fail(e))?;
                         *head = linked;
                     }
                     self.forget(&[id]);
@@ -650,7 +654,12 @@ impl SledStore {
                         },
                     };
                     let value = body(&t)?;
-                    end.set(t.audit.head.get());
+                    let moved = t.audit.head.get();
+                    if moved != start {
+                        t.meta
+                            .insert(audit::HEAD_KEY, audit::anchor_value(&moved))?;
+                    }
+                    end.set(moved);
                     Ok(value)
                 },
             )
