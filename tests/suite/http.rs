@@ -13,6 +13,7 @@
 
 use crate::support::{self, Process, Reply, TestDb, listening_on, spawn_server, usersctl};
 
+mod audit;
 mod recycle_bin;
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -373,7 +374,8 @@ impl Reply {
             .keys()
             .map(String::as_str)
             .collect();
-        let allowed: BTreeSet<&str> = ["data", "next_cursor", "generated_password"].into();
+        let allowed: BTreeSet<&str> =
+            ["data", "next_cursor", "next_after", "generated_password"].into();
         assert!(
             keys.contains("data") && keys.is_subset(&allowed),
             "not a {{\"data\": …}} envelope:\n{self}"
