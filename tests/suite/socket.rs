@@ -2192,4 +2192,7 @@ fn the_recycle_bin_through_the_socket_matches_direct_runs() {
     twins.check(case(&["settings", "set", "bin-retention", "7d"]));
     twins.check(case(&["-o", "json", "settings", "show"]));
     twins.check(case(&["-o", "name", "users", "list"]));
+    // The trail records the same, made by the same operator, either way.
+    twins.check(case(&["audit", "--action", "delete,restore,purge,settings"]));
+    twins.check(case(&["audit", "--user", "ghost"]).status(3));
 }

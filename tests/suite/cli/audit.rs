@@ -357,3 +357,49 @@ fn a_search_column_edited_with_sql_is_named() {
         "record 3's columns do not match its sealed body: it was changed",
     );
 }
+
+/// `--follow` prints what is recorded while it runs, and lets the database
+/// go between looks, so that other commands still write.
+#[test]
+fn follow_prints_records_as_they_are_made() {
+    let test = Test::new();
+    test.create("alice");
+    let mut child = test
+        .args(["-o", "json", "audit", "--follow"])
+        .command()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { return };
+            if tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    let next = || {
+        let line = rx
+            .recv_timeout(Duration::from_secs(20))
+            .expect("a record within 20 s");
+        serde_json::from_str::<Value>(&line).unwrap()
+    };
+    let first = next();
+    assert_eq!(
+        (first["seq"].as_u64(), first["action"].as_str()),
+        (Some(1), Some("create"))
+    );
+    test.create("bob");
+    test.args(["-q", "user", "update", "bob", "--name", "Bob"])
+        .any_stdout()
+        .run();
+    let (second, third) = (next(), next());
+    assert_eq!(second["action"], "create");
+    assert_eq!(second["username"], "bob");
+    assert_eq!(third["action"], "update");
+    let _ = child.kill();
+    let _ = child.wait();
+}
