@@ -353,8 +353,7 @@ impl Printer {
                     other => format!("{k}={other}"),
                 })
                 .collect();
-            writeln!(
-                out,
+            let line = format!(
                 "{:>6}  {:<24}  {:<15}  {:<24}  {:<15}  {:<20}  {}",
                 r.seq,
                 e.at.to_string(),
@@ -363,7 +362,8 @@ impl Printer {
                 e.client.as_deref().unwrap_or("-"),
                 user,
                 details.join(" ")
-            )?;
+            );
+            writeln!(out, "{}", line.trim_end())?;
         }
         Ok(())
     }

@@ -355,6 +355,8 @@ impl Record {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AuditFilter {
     pub user: Option<Uuid>,
+    /// Records of whoever had this username then (a user purged for good).
+    pub username: Option<String>,
     /// Any of these actors (a name may be recorded in more than one form).
     pub actors: Vec<String>,
     pub since: Option<Timestamp>,
@@ -365,6 +367,10 @@ pub struct AuditFilter {
 impl AuditFilter {
     pub fn matches(&self, e: &Event) -> bool {
         self.user.is_none_or(|u| e.user == Some(u))
+            && self
+                .username
+                .as_deref()
+                .is_none_or(|n| e.username.as_deref() == Some(n))
             && (self.actors.is_empty() || self.actors.contains(&e.actor))
             && self.since.is_none_or(|t| e.at >= t)
             && self.until.is_none_or(|t| e.at < t)

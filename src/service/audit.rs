@@ -24,11 +24,13 @@ impl Service {
                 format!("must be between 1 and {MAX_PAGE}"),
             ));
         }
+        let (user, username) = match &query.user {
+            Some(user) => self.audit_subject(user)?,
+            None => (None, None),
+        };
         let filter = AuditFilter {
-            user: match &query.user {
-                Some(user) => Some(self.audit_subject(user)?),
-                None => None,
-            },
+            user,
+            username,
             actors: match &query.actor {
                 Some(actor) => self.actor_names(actor)?,
                 None => Vec::new(),
@@ -57,26 +59,28 @@ impl Service {
         Ok(self.store.audit_verify()?)
     }
 
-    /// The id of the user `user` names: one here now, or one in the
-    /// recycle bin (a purged user is named by its id).
-    fn audit_subject(&self, user: &UserRef) -> Result<uuid::Uuid> {
+    /// Whose records `user` asks for: the user it names here now or in the
+    /// recycle bin, by id; else (a user purged for good) whoever had that
+    /// username when the records were made.
+    fn audit_subject(&self, user: &UserRef) -> Result<(Option<uuid::Uuid>, Option<String>)> {
         if let UserRef::Id(id) = user {
-            return Ok(*id);
+            return Ok((Some(*id), None));
         }
         if let Some(account) = self.store.get(user)? {
-            return Ok(account.user.id);
+            return Ok((Some(account.user.id), None));
         }
         let binned = self
             .store
             .find_deleted(std::slice::from_ref(user), Timestamp::from_unix_seconds(0))?
             .pop()
             .unwrap_or_default();
-        match binned.as_slice() {
-            [one] => Ok(one.account.user.id),
-            [] => Err(Error::NotFound(format!(
-                "user {user} not found (a user purged for good is named by its id)"
+        match (binned.as_slice(), user) {
+            ([one], _) => Ok((Some(one.account.user.id), None)),
+            ([], UserRef::Username(name)) => Ok((None, Some(name.as_str().to_owned()))),
+            ([], _) => Err(Error::NotFound(format!(
+                "user {user} not found (a user purged for good is named by its id or username)"
             ))),
-            several => Err(Error::Conflict(format!(
+            (several, _) => Err(Error::Conflict(format!(
                 "{user} named {} deleted users; name one by its id",
                 several.len()
             ))),

@@ -2193,6 +2193,11 @@ fn the_recycle_bin_through_the_socket_matches_direct_runs() {
     twins.check(case(&["-o", "json", "settings", "show"]));
     twins.check(case(&["-o", "name", "users", "list"]));
     // The trail records the same, made by the same operator, either way.
-    twins.check(case(&["audit", "--action", "delete,restore,purge,settings"]));
-    twins.check(case(&["audit", "--user", "ghost"]).status(3));
+    twins.check(case(&[
+        "audit",
+        "--action",
+        "delete,restore,purge,settings",
+    ]));
+    twins.check(case(&["audit", "--user", "ghost@example.com"]).status(3));
+    twins.check(case(&["audit", "--user", "erin"]));
 }

@@ -99,6 +99,7 @@ impl PostgresStore {
                    AND ($4::timestamptz IS NULL OR at >= $4)
                    AND ($5::timestamptz IS NULL OR at < $5)
                    AND (cardinality($6::text[]) = 0 OR action = ANY($6))
+                   AND ($8::text IS NULL OR body::jsonb ->> 'username' = $8)
                  ORDER BY seq LIMIT $7",
                 &[
                     &after,
@@ -108,6 +109,7 @@ impl PostgresStore {
                     &until,
                     &actions,
                     &limit,
+                    &filter.username,
                 ],
             )
             .await?;

@@ -175,11 +175,15 @@ fn bad_audit_options_are_refused_with_the_reason() {
         .status(2)
         .stderr_has("invalid value 'no such user!' for '--user <USER>'")
         .run();
-    test.args(["audit", "--user", "ghost"])
+    test.args(["audit", "--user", "ghost@example.com"])
         .status(3)
         .stderr(
-            "usersctl: error: user ghost not found (a user purged for good is named by its id)\n",
+            "usersctl: error: user ghost@example.com not found (a user purged for good is \
+             named by its id or username)\n",
         )
+        .run();
+    test.args(["audit", "--user", "ghost"])
+        .stderr("no audit records match\n")
         .run();
     test.args(["audit", "--follow", "--until", "2030-01-01"])
         .status(2)
@@ -191,7 +195,7 @@ fn bad_audit_options_are_refused_with_the_reason() {
         .run();
 }
 
-/// A purged user's records stay, found by its id.
+/// A purged user's records stay, found by its id or the username it had.
 #[test]
 fn a_purged_users_records_stay_and_are_found_by_its_id() {
     let test = Test::new();
@@ -207,6 +211,10 @@ fn a_purged_users_records_stay_and_are_found_by_its_id() {
     assert_eq!(
         records(&test, &["--user", id])[1]["details"],
         json!({"purge": true})
+    );
+    assert_eq!(
+        actions(&records(&test, &["--user", "alice"])),
+        ["create", "delete"]
     );
 }
 

@@ -178,7 +178,7 @@ fn only_admins_read_the_trail_and_bad_parameters_are_named() {
             .invalid(&[field]);
     }
     server
-        .get("/audit?user=ghost")
+        .get("/audit?user=ghost%40example.com")
         .token(&admin)
         .send()
         .error(404, "not_found");
