@@ -340,11 +340,12 @@ impl Printer {
         }
         for r in records {
             let e = &r.event;
-            let user = e
-                .username
-                .clone()
-                .or_else(|| e.user.map(|id| id.to_string()))
-                .unwrap_or_else(|| "-".to_owned());
+            let user = match (&e.username, e.user, e.users.len()) {
+                (Some(name), _, _) => name.clone(),
+                (None, Some(id), _) => id.to_string(),
+                (None, None, 0) => "-".to_owned(),
+                (None, None, n) => format!("{n} users"),
+            };
             let details: Vec<String> = e
                 .details
                 .iter()

@@ -195,6 +195,13 @@ pub struct Event {
     /// Its username then (or the name a failed login gave).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// The users a bulk change (an import, a bulk delete, restore or purge)
+    /// changed in one transaction, and their usernames then, in the same
+    /// order: one record for the transaction, not one for each user.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub users: Vec<Uuid>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub usernames: Vec<String>,
     /// What changed: the fields of an update, a block's reason, a role's
     /// old and new value, a setting's value.
     #[serde(default, skip_serializing_if = "Map::is_empty")]
@@ -212,8 +219,39 @@ impl Event {
             request: origin.request.clone(),
             user: None,
             username: None,
+            users: Vec::new(),
+            usernames: Vec::new(),
             details: Map::new(),
         }
+    }
+
+    /// An event about each of `users` (ids and usernames), changed in one
+    /// transaction: `None` for none, a record of one user for one.
+    pub fn about_many<'a>(
+        origin: &Origin,
+        action: Action,
+        users: impl IntoIterator<Item = (Uuid, &'a str)>,
+    ) -> Option<Event> {
+        let (ids, names): (Vec<Uuid>, Vec<String>) =
+            users.into_iter().map(|(id, n)| (id, n.to_owned())).unzip();
+        match ids.len() {
+            0 => None,
+            1 => Some(Event {
+                user: ids.first().copied(),
+                username: names.into_iter().next(),
+                ..Event::new(origin, action)
+            }),
+            _ => Some(Event {
+                users: ids,
+                usernames: names,
+                ..Event::new(origin, action)
+            }),
+        }
+    }
+
+    /// Every user the event names.
+    pub fn subjects(&self) -> impl Iterator<Item = Uuid> + '_ {
+        self.user.iter().chain(&self.users).copied()
     }
 
     /// An event about `account`.
@@ -366,11 +404,10 @@ pub struct AuditFilter {
 
 impl AuditFilter {
     pub fn matches(&self, e: &Event) -> bool {
-        self.user.is_none_or(|u| e.user == Some(u))
-            && self
-                .username
-                .as_deref()
-                .is_none_or(|n| e.username.as_deref() == Some(n))
+        self.user.is_none_or(|u| e.subjects().any(|s| s == u))
+            && self.username.as_deref().is_none_or(|n| {
+                e.username.as_deref() == Some(n) || e.usernames.iter().any(|m| m == n)
+            })
             && (self.actors.is_empty() || self.actors.contains(&e.actor))
             && self.since.is_none_or(|t| e.at >= t)
             && self.until.is_none_or(|t| e.at < t)

@@ -1066,8 +1066,8 @@ pub fn audit_trail(store: &dyn Store) {
                 json!({"name": "bin_retention", "value": "86400"})
             ),
             (Action::LoginFailed, Some("nobody".to_owned()), none.clone()),
-            (Action::Delete, b.clone(), none.clone()),
-            (Action::Delete, alicia.clone(), none.clone()),
+            // One record for a bulk change, naming each user.
+            (Action::Delete, None, none.clone()),
             (
                 Action::Restore,
                 Some("alice2".to_owned()),
@@ -1118,7 +1118,7 @@ pub fn audit_trail(store: &dyn Store) {
     let page = store.audit_page(&deletes, 0, 2).unwrap();
     assert_eq!(page.len(), 2);
     let rest = store.audit_page(&deletes, page[1].0, 100).unwrap();
-    assert_eq!(rest.len(), 2);
+    assert_eq!(rest.len(), 1);
     assert!(rest[0].0 > page[1].0);
     let future = AuditFilter {
         since: Some(Timestamp::from_unix_seconds(u64::from(u32::MAX))),
@@ -1128,9 +1128,33 @@ pub fn audit_trail(store: &dyn Store) {
     let verdict = store.audit_verify().unwrap();
     assert_eq!(
         (verdict.records, verdict.anchor, verdict.first_bad),
-        (18, 0, None)
+        (17, 0, None)
     );
-    assert_eq!(verdict.head_seq, 18);
+    assert_eq!(verdict.head_seq, 17);
+    let bulk = &store
+        .audit_page(
+            &AuditFilter {
+                actions: vec![Action::Delete],
+                ..AuditFilter::default()
+            },
+            0,
+            1,
+        )
+        .unwrap()[0]
+        .1;
+    assert_eq!(bulk.users, [bob.user.id, alice.user.id]);
+    assert_eq!(bulk.usernames, ["bob", "alicia"]);
+    let by_old_name = AuditFilter {
+        username: Some("alicia".to_owned()),
+        ..AuditFilter::default()
+    };
+    let actions: Vec<Action> = store
+        .audit_page(&by_old_name, 0, 100)
+        .unwrap()
+        .into_iter()
+        .map(|(_, e)| e.action)
+        .collect();
+    assert_eq!(actions, [Action::Update, Action::Delete]);
     // No secret is recorded.
     let all = serde_json::to_string(
         &store

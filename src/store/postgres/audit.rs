@@ -18,6 +18,17 @@ use crate::store::{Result, StoreError as Error};
 /// Records pruned per transaction.
 const PRUNE_BATCH: i64 = 1000;
 
+/// The users a record names, as a JSON array (UNNEST takes no array of
+/// arrays).
+fn user_ids(event: &Event) -> serde_json::Value {
+    serde_json::Value::Array(
+        event
+            .subjects()
+            .map(|id| serde_json::Value::String(id.to_string()))
+            .collect(),
+    )
+}
+
 fn hash_of(bytes: Vec<u8>) -> Hash {
     bytes.try_into().unwrap_or_default()
 }
@@ -52,7 +63,7 @@ pub(super) async fn append(
         ats.push(event.at.to_system_time());
         actions.push(event.action.as_str());
         actors.push(event.actor.as_str());
-        users.push(event.user);
+        users.push(user_ids(event));
         bodies.push(String::from_utf8(body).unwrap_or_default());
         hashes.push(head.hash.to_vec());
     }
@@ -60,9 +71,12 @@ pub(super) async fn append(
     cached::execute(
         tx,
         "WITH added AS (
-            INSERT INTO audit (seq, at, action, actor, user_id, body, hash)
-            SELECT * FROM UNNEST($1::int8[], $2::timestamptz[], $3::text[], $4::text[],
-                                 $5::uuid[], $6::text[], $7::bytea[])
+            INSERT INTO audit (seq, at, action, actor, user_ids, body, hash)
+            SELECT seq, at, action, actor, ARRAY(SELECT jsonb_array_elements_text(ids)::uuid),
+                   body, hash
+            FROM UNNEST($1::int8[], $2::timestamptz[], $3::text[], $4::text[],
+                        $5::jsonb[], $6::text[], $7::bytea[])
+                 AS r(seq, at, action, actor, ids, body, hash)
          )
          UPDATE audit_head SET seq = $8, hash = $9",
         &[
@@ -94,12 +108,13 @@ impl PostgresStore {
                 c,
                 "SELECT seq, body FROM audit
                  WHERE seq > $1
-                   AND ($2::uuid IS NULL OR user_id = $2)
+                   AND ($2::uuid IS NULL OR user_ids @> ARRAY[$2::uuid])
                    AND (cardinality($3::text[]) = 0 OR actor = ANY($3))
                    AND ($4::timestamptz IS NULL OR at >= $4)
                    AND ($5::timestamptz IS NULL OR at < $5)
                    AND (cardinality($6::text[]) = 0 OR action = ANY($6))
-                   AND ($8::text IS NULL OR body::jsonb ->> 'username' = $8)
+                   AND ($8::text IS NULL OR body::jsonb ->> 'username' = $8
+                        OR body::jsonb -> 'usernames' ? $8)
                  ORDER BY seq LIMIT $7",
                 &[
                     &after,
@@ -151,7 +166,7 @@ impl PostgresStore {
                 hash: hash_of(head.get(3)),
             };
             let mut check = ChainCheck::from(anchor);
-            let sql = "SELECT seq, body, hash, at, action, actor, user_id FROM audit
+            let sql = "SELECT seq, body, hash, at, action, actor, user_ids FROM audit
                        WHERE seq <= $1 ORDER BY seq";
             let portal = tx
                 .bind(sql, &[&head.get::<_, i64>(0)])
@@ -177,7 +192,7 @@ impl PostgresStore {
                         row.get::<_, SystemTime>(3) == e.at.to_system_time()
                             && row.get::<_, &str>(4) == e.action.as_str()
                             && row.get::<_, &str>(5) == e.actor
-                            && row.get::<_, Option<Uuid>>(6) == e.user
+                            && row.get::<_, Vec<Uuid>>(6) == e.subjects().collect::<Vec<_>>()
                     });
                     if !agrees {
                         check.fail(

@@ -107,11 +107,12 @@ const STEPS: &[&str] = &[
         at timestamptz NOT NULL,
         action text NOT NULL,
         actor text NOT NULL,
-        user_id uuid,
+        user_ids uuid[] NOT NULL,
         body text NOT NULL,
         hash bytea NOT NULL
     )",
-    "CREATE INDEX audit_user ON audit (user_id, seq)",
+    // Every user a record names (one, or a bulk change's many).
+    "CREATE INDEX audit_users ON audit USING gin (user_ids)",
     "CREATE INDEX audit_at ON audit (at)",
     // The chain's last record and the anchor pruning left: one row, whose
     // lock every writing transaction takes last.

@@ -111,11 +111,13 @@ impl Store for PostgresStore {
         }
         self.run(self.transaction(async |tx| {
             let outcomes = insert_rows(tx, accounts, fresh).await?;
-            let events: Vec<Event> = accounts
+            let stored = accounts
                 .iter()
                 .zip(&outcomes)
                 .filter(|(_, o)| o.is_ok())
-                .map(|(a, _)| Event::about(origin, Action::Import, a))
+                .map(|(a, _)| (a.user.id, a.user.username.as_str()));
+            let events: Vec<Event> = Event::about_many(origin, Action::Import, stored)
+                .into_iter()
                 .collect();
             append(tx, &events).await?;
             Ok(outcomes)
@@ -227,16 +229,17 @@ impl Store for PostgresStore {
             let doomed: Vec<Uuid> = found.iter().map(|a| a.user.id).collect();
             // In the order named, as on every backend.
             let mut seen = HashSet::new();
-            let events: Vec<Event> = outcomes
+            let gone = outcomes
                 .iter()
                 .flatten()
                 .filter(|a| seen.insert(a.user.id))
-                .map(|a| match how {
-                    Deletion::Purge => {
-                        Event::about(origin, Action::Delete, a).with("purge", json!(true))
-                    }
-                    _ => Event::about(origin, Action::Delete, a),
+                .map(|a| (a.user.id, a.user.username.as_str()));
+            let events: Vec<Event> = Event::about_many(origin, Action::Delete, gone)
+                .map(|e| match how {
+                    Deletion::Purge => e.with("purge", json!(true)),
+                    _ => e,
                 })
+                .into_iter()
                 .collect();
             if how != Deletion::DryRun {
                 append(tx, &events).await?;
@@ -372,22 +375,29 @@ impl Store for PostgresStore {
                 .map(|(a, _)| a.user.id)
                 .collect();
             cached::execute(tx, "DELETE FROM deleted_users WHERE id = ANY($1)", &[&back]).await?;
-            let events: Vec<Event> = slots
-                .iter()
-                .zip(restores)
-                .filter_map(|(slot, restore)| {
-                    let i = (*slot)?;
-                    outcomes[i].as_ref().ok()?;
-                    let b = &found[&restore.id];
-                    let mut event = Event::about(origin, Action::Restore, &accounts[i]);
-                    if restore.rename.is_some() {
-                        event = event
-                            .with("previous_username", json!(b.account.user.username))
-                            .with("username", json!(accounts[i].user.username));
-                    }
-                    Some(event)
-                })
-                .collect();
+            // A restore under another name is a record of its own; the
+            // others, one for the transaction.
+            let mut events = Vec::new();
+            let mut plain = Vec::new();
+            for (slot, restore) in slots.iter().zip(restores) {
+                let Some(i) = *slot else { continue };
+                if outcomes[i].is_err() {
+                    continue;
+                }
+                let account = &accounts[i];
+                match &restore.rename {
+                    Some(name) => events.push(
+                        Event::about(origin, Action::Restore, account)
+                            .with(
+                                "previous_username",
+                                json!(found[&restore.id].account.user.username),
+                            )
+                            .with("username", json!(name)),
+                    ),
+                    None => plain.push((account.user.id, account.user.username.as_str())),
+                }
+            }
+            events.extend(Event::about_many(origin, Action::Restore, plain));
             append(tx, &events).await?;
             Ok(slots
                 .iter()
@@ -423,13 +433,9 @@ impl Store for PostgresStore {
                     .await?
                 }
             };
-            let events: Vec<Event> = rows
-                .iter()
-                .map(|row| Event {
-                    user: Some(row.get(0)),
-                    username: Some(row.get(1)),
-                    ..Event::new(origin, Action::Purge)
-                })
+            let gone = rows.iter().map(|row| (row.get(0), row.get(1)));
+            let events: Vec<Event> = Event::about_many(origin, Action::Purge, gone)
+                .into_iter()
                 .collect();
             append(tx, &events).await?;
             Ok(rows.len() as u64)

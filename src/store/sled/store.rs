@@ -79,12 +79,9 @@ impl Store for SledStore {
         origin: &Origin,
     ) -> Result<Vec<std::result::Result<(), Taken>>> {
         let values = accounts.iter().map(encode).collect::<Result<Vec<_>>>()?;
-        let events: Vec<Event> = accounts
-            .iter()
-            .map(|a| Event::about(origin, Action::Import, a))
-            .collect();
         self.transaction(|t| {
             let mut outcomes = Vec::with_capacity(accounts.len());
+            let mut stored = Vec::with_capacity(accounts.len());
             for (i, (account, value)) in accounts.iter().zip(&values).enumerate() {
                 let id = account.user.id.as_bytes().as_slice();
                 let known = !fresh.get(i).copied().unwrap_or(false);
@@ -95,8 +92,11 @@ impl Store for SledStore {
                 t.users.insert(id, value.as_slice())?;
                 t.by_username.insert(account.user.username.as_str(), id)?;
                 t.by_email.insert(account.user.email.key().as_bytes(), id)?;
-                t.audit.record(&events[i])?;
+                stored.push((account.user.id, account.user.username.as_str()));
                 outcomes.push(Ok(()));
+            }
+            if let Some(event) = Event::about_many(origin, Action::Import, stored) {
+                t.audit.record(&event)?;
             }
             Ok(outcomes)
         })
@@ -211,17 +211,14 @@ impl Store for SledStore {
                 .collect::<TxResult<Vec<_>>>()?;
             if how != Deletion::DryRun {
                 let mut removed = std::collections::HashSet::new();
+                let mut gone = Vec::new();
                 for account in outcomes.iter().flatten() {
                     let id = account.user.id.as_bytes().as_slice();
                     if removed.insert(account.user.id) {
                         let record = t.users.remove(id)?;
                         t.by_username.remove(account.user.username.as_str())?;
                         t.by_email.remove(account.user.email.key().as_bytes())?;
-                        let mut event = Event::about(origin, Action::Delete, account);
-                        if how == Deletion::Purge {
-                            event = event.with("purge", json!(true));
-                        }
-                        t.audit.record(&event)?;
+                        gone.push((account.user.id, account.user.username.as_str()));
                         match how {
                             // An id binned before (imported again since)
                             // is binned anew.
@@ -236,6 +233,12 @@ impl Store for SledStore {
                             Deletion::DryRun => {}
                         }
                     }
+                }
+                if let Some(mut event) = Event::about_many(origin, Action::Delete, gone) {
+                    if how == Deletion::Purge {
+                        event = event.with("purge", json!(true));
+                    }
+                    t.audit.record(&event)?;
                 }
             }
             Ok(outcomes)
@@ -320,6 +323,7 @@ impl Store for SledStore {
     ) -> Result<Vec<Restored>> {
         let outcomes = self.transaction(|t| {
             let mut outcomes = Vec::with_capacity(restores.len());
+            let mut back = Vec::new();
             for restore in restores {
                 let id = restore.id.as_bytes().as_slice();
                 let binned = match t.bin.get(id)? {
@@ -336,15 +340,14 @@ impl Store for SledStore {
                     continue;
                 }
                 let mut account = binned.account;
-                let mut event = Event::about(origin, Action::Restore, &account);
-                if let Some(name) = &restore.rename {
+                // A restore under another name is a record of its own.
+                let renamed = restore.rename.as_ref().map(|name| {
+                    let previous = account.user.username.clone();
                     account.user.username = name.clone();
-                    let previous = event.username.take();
-                    event = event
+                    Event::about(origin, Action::Restore, &account)
                         .with("previous_username", json!(previous))
-                        .with("username", json!(name));
-                    event.username = Some(name.as_str().to_owned());
-                }
+                        .with("username", json!(name))
+                });
                 if let Some(taken) = t.taken(&account, true)? {
                     outcomes.push(Restored::Taken(taken));
                     continue;
@@ -355,8 +358,15 @@ impl Store for SledStore {
                 t.by_username.insert(u.username.as_str(), id)?;
                 t.by_email.insert(u.email.key().as_bytes(), id)?;
                 t.bin.remove(id)?;
-                t.audit.record(&event)?;
+                match renamed {
+                    Some(event) => t.audit.record(&event)?,
+                    None => back.push((account.user.id, account.user.username.clone())),
+                }
                 outcomes.push(Restored::Back(account));
+            }
+            let back = back.iter().map(|(id, name)| (*id, name.as_str()));
+            if let Some(event) = Event::about_many(origin, Action::Restore, back) {
+                t.audit.record(&event)?;
             }
             Ok(outcomes)
         })?;
@@ -393,16 +403,19 @@ impl Store for SledStore {
         let mut purged = 0;
         for chunk in ids.chunks(1000) {
             purged += self.transaction(|t| {
-                let mut purged = 0;
+                let mut gone = Vec::new();
                 for id in chunk {
                     let Some(raw) = t.bin.remove(id.as_bytes().as_slice())? else {
                         continue;
                     };
                     let binned =
                         bin_entry(*id, &raw).map_err(ConflictableTransactionError::Abort)?;
-                    t.audit
-                        .record(&Event::about(origin, Action::Purge, &binned.account))?;
-                    purged += 1;
+                    gone.push((*id, binned.account.user.username));
+                }
+                let purged = gone.len() as u64;
+                let gone = gone.iter().map(|(id, name)| (*id, name.as_str()));
+                if let Some(event) = Event::about_many(origin, Action::Purge, gone) {
+                    t.audit.record(&event)?;
                 }
                 Ok(purged)
             })?;
