@@ -33,6 +33,25 @@ fi
 BIN=$target/usersctl
 TOOL=$target/examples/bench_tool
 work=$(mktemp -d /tmp/usersctl-bench.XXXXXX)
+# The baseline for what the audit trail and the recycle bin cost a write:
+# usersctl as it was before either (BENCH_BASE, a commit), built from a
+# worktree into a target directory of its own, which later runs reuse.
+# BENCH_BASE=self measures this build against itself: the harness alone, for
+# .ci/run, which has no time to build another.
+BASE_REV=${BENCH_BASE:-fc49dcd}
+BASE_BIN=
+if [ "$BASE_REV" = self ]; then
+    BASE_BIN=$BIN
+elif git -C "$root" rev-parse --verify -q "$BASE_REV^{commit}" >/dev/null; then
+    git -C "$root" worktree add -f --detach "$work/base-src" "$BASE_REV" >/dev/null 2>&1
+    if [ "$PROFILE" = release ]; then base_flags=(--release); else base_flags=(); fi
+    if cargo build "${base_flags[@]}" --locked --bin usersctl \
+        --manifest-path "$work/base-src/Cargo.toml" --target-dir "$root/target/bench-base" >&2; then
+        BASE_BIN=$work/usersctl-base
+        cp "$root/target/bench-base/$([ "$PROFILE" = release ] && echo release || echo debug)/usersctl" "$BASE_BIN"
+    fi
+    git -C "$root" worktree remove --force "$work/base-src" >/dev/null 2>&1 || true
+fi
 DB=$work/db
 server=
 cleanup() {
@@ -247,6 +266,55 @@ restore_s=$(calc "$t1 - $t0")
 row "\`users restore\` of those $count users" "$(calc "round($restore_s, 2)") s" \
     "their delete: $(calc "round($delete_s, 2)") s" "< $delete_target s (5 s for 100,000)" \
     "$(verdict "$restore_s < $delete_target")"
+
+echo "== what the audit trail and the recycle bin cost a write (against $BASE_REV)" >&2
+# Each build imports the same users into a database of its own, then serves
+# it to the same PATCH and DELETE loads, one after the other.
+if [ -n "$BASE_BIN" ]; then
+    ab_n=$(( N < 100000 ? N : 100000 ))
+    head -n "$ab_n" "$work/users.jsonl" >"$work/ab.jsonl"
+    declare -A ab
+    for which in base cur; do
+        bin=$BIN; [ "$which" = base ] && bin=$BASE_BIN
+        db=$work/ab-$which
+        printf 'bench password\n' | "$bin" --db "$db" -q user create benchadmin --email benchadmin@example.com --role admin --password-stdin >/dev/null
+        t0=$(now); "$bin" --db "$db" -q users import "$work/ab.jsonl"; t1=$(now)
+        ab[import_$which]=$(calc "round($ab_n / ($t1 - $t0))")
+        "$bin" --db "$db" users export | python3 -c '
+import json, sys
+ids = [json.loads(line)["id"] for line in sys.stdin if "benchadmin" not in line]
+open(sys.argv[1], "w").write("\n".join(ids[:len(ids) // 2]) + "\n")
+open(sys.argv[2], "w").write("\n".join(ids[len(ids) // 2:]) + "\n")' "$work/ab-patch-$which.txt" "$work/ab-del-$which.txt"
+        "$bin" --db "$db" serve --bind 127.0.0.1:0 --rate-limit 0 --token-rate-limit 1000000 >"$work/ab.out" 2>"$work/ab.log" &
+        server=$!
+        ab_url=
+        for _ in $(seq 300); do
+            ab_url=$(grep -o 'http://127.0.0.1:[0-9]*' "$work/ab.out" | head -n 1 || true)
+            [ -n "$ab_url" ] && break
+            sleep 0.1
+        done
+        [ -n "$ab_url" ] || { cat "$work/ab.log" >&2; exit 1; }
+        TOKEN=$(curl -sf "$ab_url/authenticate" -H 'Content-Type: application/json' \
+            -d '{"username":"benchadmin","password":"bench password"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["token"])')
+        ab[patch_$which]=$(field "$(MODE=patch IDS=$work/ab-patch-$which.txt wrk -t2 -c32 -d"${SECS}s" -s bench/http.lua "$ab_url" | wrk_result)" ok_rps)
+        ab[delete_$which]=$(field "$(MODE=delete IDS=$work/ab-del-$which.txt wrk -t2 -c32 -d"${SECS}s" -s bench/http.lua "$ab_url" | wrk_result)" ok_rps)
+        kill -TERM "$server"; wait "$server" || true; server=
+    done
+    row "\`PATCH\` writes with the audit trail, 32 connections ($ab_n users)" "${ab[patch_cur]} writes/s" \
+        "$BASE_REV (no trail): ${ab[patch_base]}/s" \
+        "≥ 0.8 × baseline ($(calc "round(${ab[patch_cur]} / ${ab[patch_base]}, 2)") ×)" \
+        "$(verdict "${ab[patch_cur]} >= 0.8 * ${ab[patch_base]}")"
+    row "\`DELETE /users/{id}\` to the recycle bin with the audit trail, 32 connections" "${ab[delete_cur]} deletes/s" \
+        "$BASE_REV (no bin, no trail): ${ab[delete_base]}/s" \
+        "≥ 0.8 × baseline ($(calc "round(${ab[delete_cur]} / ${ab[delete_base]}, 2)") ×)" \
+        "$(verdict "${ab[delete_cur]} >= 0.8 * ${ab[delete_base]}")"
+    row "\`users import\` of $ab_n pre-hashed users with the audit trail" "${ab[import_cur]} users/s" \
+        "$BASE_REV (no trail): ${ab[import_base]}/s" \
+        "≥ 0.8 × baseline ($(calc "round(${ab[import_cur]} / ${ab[import_base]}, 2)") ×)" \
+        "$(verdict "${ab[import_cur]} >= 0.8 * ${ab[import_base]}")"
+else
+    echo "  (no baseline: $BASE_REV is not in this clone's history)" >&2
+fi
 
 {
     echo "# Benchmarks"

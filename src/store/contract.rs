@@ -828,18 +828,35 @@ pub fn selections(store: &dyn Store) {
         ("lapsed", 400, Some(200), true),
         ("ghost", 300, None, false),
         ("newcomer", 10, None, true),
+        // Created as its id says (the others were imported with older
+        // creation times).
+        ("today", 0, None, false),
     ];
     for (name, created, login, must) in people {
         let mut a = account(name);
-        a.user.created_at = at(created);
+        if created > 0 {
+            a.user.created_at = at(created);
+        }
         a.user.last_login_at = login.map(at);
         a.user.must_change_password = must;
         store.insert(&a, &by()).unwrap();
     }
+    // A page at a time, one user a page: the cursor and the id order hold
+    // however a backend finds its candidates.
     let names = |filter: &Filter| -> Vec<String> {
-        let mut names: Vec<String> = store
-            .page(filter, None, 100)
-            .unwrap()
+        let mut found: Vec<Account> = Vec::new();
+        loop {
+            let page = store
+                .page(filter, found.last().map(|a| a.user.id), 1)
+                .unwrap();
+            match page.as_slice() {
+                [] => break,
+                [one] => found.push(one.clone()),
+                more => panic!("{} users in a page of one", more.len()),
+            }
+        }
+        assert!(found.windows(2).all(|w| w[0].user.id < w[1].user.id));
+        let mut names: Vec<String> = found
             .iter()
             .map(|a| a.user.username.as_str().to_owned())
             .collect();
@@ -860,7 +877,7 @@ pub fn selections(store: &dyn Store) {
         never_logged_in: Some(true),
         ..Filter::default()
     };
-    assert_eq!(names(&never), ["fresh", "ghost", "newcomer"]);
+    assert_eq!(names(&never), ["fresh", "ghost", "newcomer", "today"]);
     let old = Filter {
         created_before: Some(at(100)),
         ..Filter::default()
@@ -870,14 +887,20 @@ pub fn selections(store: &dyn Store) {
         created_after: Some(at(10)),
         ..Filter::default()
     };
-    assert_eq!(names(&recent), ["fresh", "newcomer"]);
+    assert_eq!(names(&recent), ["fresh", "newcomer", "today"]);
+    let between = Filter {
+        created_after: Some(at(350)),
+        created_before: Some(at(5)),
+        ..Filter::default()
+    };
+    assert_eq!(names(&between), ["ghost", "newcomer"]);
     let must = Filter {
         must_change_password: Some(true),
         never_logged_in: Some(false),
         ..Filter::default()
     };
     assert_eq!(names(&must), ["lapsed"]);
-    assert_eq!(store.count(&Filter::default()).unwrap(), 5);
+    assert_eq!(store.count(&Filter::default()).unwrap(), 6);
 
     // The selections follow what changes: a login, a rename, a delete and
     // a restore.
@@ -888,15 +911,15 @@ pub fn selections(store: &dyn Store) {
     };
     store.update(&name("ghost"), &seen_now, &by()).unwrap();
     assert_eq!(names(&inactive), ["lapsed"]);
-    assert_eq!(names(&never), ["fresh", "newcomer"]);
+    assert_eq!(names(&never), ["fresh", "newcomer", "today"]);
     let renamed = |a: &Account| {
         let mut next = a.clone();
         next.user.username = Username::parse("newbie").unwrap();
         Ok(next)
     };
     store.update(&name("newcomer"), &renamed, &by()).unwrap();
-    assert_eq!(names(&never), ["fresh", "newbie"]);
-    assert_eq!(names(&recent), ["fresh", "newbie"]);
+    assert_eq!(names(&never), ["fresh", "newbie", "today"]);
+    assert_eq!(names(&recent), ["fresh", "newbie", "today"]);
     let lapsed = store.get(&name("lapsed")).unwrap().unwrap();
     store
         .delete_many(&[name("lapsed")], Deletion::Bin(Timestamp::now()), &by())
@@ -913,7 +936,7 @@ pub fn selections(store: &dyn Store) {
     // A selection pages on with the cursor, in id order.
     let first = store.page(&never, None, 1).unwrap();
     let rest = store.page(&never, Some(first[0].user.id), 100).unwrap();
-    assert_eq!(first.len() + rest.len(), 2);
+    assert_eq!(first.len() + rest.len(), 3);
     assert!(first[0].user.id < rest[0].user.id);
 }
 

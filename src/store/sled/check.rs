@@ -24,6 +24,9 @@ impl SledStore {
             self.rebuild_indexes(&mut report)?;
         }
         let engine = self.engine()?;
+        // The selection indexes' entries the records call for.
+        let mut irregular = std::collections::BTreeSet::new();
+        let mut logins = std::collections::BTreeSet::new();
         for item in engine.users.iter() {
             let (key, raw) = item.map_err(storage)?;
             report.users += 1;
@@ -51,6 +54,9 @@ impl SledStore {
                     continue;
                 }
             };
+            let (irr, login) = super::select::entries(&account);
+            irregular.extend(irr);
+            logins.extend(login);
             let u = &account.user;
             match engine
                 .by_username
@@ -124,6 +130,29 @@ impl SledStore {
                 }
             }
         }
+        for (tree, wanted, kind) in [
+            (&engine.irregular, &irregular, "creation"),
+            (&engine.logins, &logins, "login"),
+        ] {
+            let mut stored = std::collections::BTreeSet::new();
+            for item in tree.iter() {
+                let (k, _) = item.map_err(storage)?;
+                stored.insert(<[u8; 24]>::try_from(k.as_ref()).unwrap_or([0xff; 24]));
+            }
+            let (missing, stale) = (
+                wanted.difference(&stored).count(),
+                stored.difference(wanted).count(),
+            );
+            if missing + stale > 0 {
+                report.problem(
+                    "stale_selection_index",
+                    format!(
+                        "the {kind} index lacks {missing} entries the records call for and holds \
+                         {stale} they do not (`check --repair` rebuilds it)"
+                    ),
+                );
+            }
+        }
         // Every binned user can be listed and restored.
         for item in engine.bin.iter() {
             let (key, raw) = item.map_err(storage)?;
@@ -147,6 +176,7 @@ impl SledStore {
         let _changed = defer(|| self.changed());
         engine.by_username.clear().map_err(|e| self.fail(e))?;
         engine.by_email.clear().map_err(|e| self.fail(e))?;
+        engine.build_selection_index()?;
         for item in engine.users.iter() {
             let (key, raw) = item.map_err(storage)?;
             let Ok(account) = key_id(&key).and_then(|id| decode(id, &raw)) else {

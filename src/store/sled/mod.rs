@@ -11,6 +11,7 @@ mod files;
 mod lock;
 mod open;
 mod seal;
+mod select;
 mod store;
 #[cfg(test)]
 mod tests;
@@ -35,7 +36,8 @@ use crate::store::{Holder, Result, StoreError as Error};
 pub use lock::DirLock;
 
 /// The on-disk layout version this build reads and writes.
-pub const SCHEMA_VERSION: u32 = 1;
+/// 2: the selection indexes (`select`), built when a version 1 database opens.
+pub const SCHEMA_VERSION: u32 = 2;
 const SCHEMA_KEY: &[u8] = b"schema_version";
 /// sled's page cache; its default (1 GiB) is far more than a user database needs.
 pub const CACHE_BYTES: u64 = 64 * 1024 * 1024;
@@ -141,6 +143,10 @@ struct Engine {
     bin: sled::Tree,
     /// The audit trail: records by number (see `audit`).
     audit: sled::Tree,
+    /// Users whose creation time is not their id's, by creation time, and
+    /// logins by time (see `select`).
+    irregular: sled::Tree,
+    logins: sled::Tree,
     /// The chain's last record, held by every write while it changes
     /// anything: one writer at a time appends.
     head: Mutex<crate::domain::audit::ChainHead>,
@@ -362,6 +368,16 @@ impl SledStore {
                          supports ({SCHEMA_VERSION}); upgrade usersctl",
                         self.dir.display()
                     )));
+                }
+                if version < SCHEMA_VERSION {
+                    // Version 1 had no selection indexes: built once, here.
+                    self.dirty.store(true, Ordering::Relaxed);
+                    engine.build_selection_index()?;
+                    engine
+                        .db
+                        .insert(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes())
+                        .map_err(|e| self.fail(e))?;
+                    return self.group_flush();
                 }
                 Ok(())
             }

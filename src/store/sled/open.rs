@@ -107,6 +107,8 @@ impl Engine {
                     revoked: tree("revoked_tokens")?,
                     bin: tree("bin")?,
                     audit: tree("audit")?,
+                    irregular: tree("irregular")?,
+                    logins: tree("logins")?,
                     head: Default::default(),
                     db,
                 })

@@ -61,6 +61,7 @@ impl Store for SledStore {
             claim_indexes(t, account, None)?;
             t.users
                 .insert(account.user.id.as_bytes().as_slice(), value.as_slice())?;
+            t.reindex(None, Some(account))?;
             t.audit.record(&event)
         })?;
         self.users_added.fetch_add(1, Ordering::Relaxed);
@@ -92,6 +93,7 @@ impl Store for SledStore {
                 t.users.insert(id, value.as_slice())?;
                 t.by_username.insert(account.user.username.as_str(), id)?;
                 t.by_email.insert(account.user.email.key().as_bytes(), id)?;
+                t.reindex(None, Some(account))?;
                 stored.push((account.user.id, account.user.username.as_str()));
                 outcomes.push(Ok(()));
             }
@@ -129,6 +131,8 @@ impl Store for SledStore {
             if next.user.id != id
                 || next.user.username != current.user.username
                 || next.user.email.key() != current.user.email.key()
+                || next.user.last_login_at != current.user.last_login_at
+                || next.user.created_at != current.user.created_at
             {
                 break; // the indexes change too: a transaction
             }
@@ -184,6 +188,7 @@ impl Store for SledStore {
             claim_indexes(t, &next, Some(&current))?;
             let value = encode(&next).map_err(ConflictableTransactionError::Abort)?;
             t.users.insert(next.user.id.as_bytes().as_slice(), value)?;
+            t.reindex(Some(&current), Some(&next))?;
             if let Some(event) = Event::of_update(origin, &current, &next) {
                 t.audit.record(&event)?;
             }
@@ -218,6 +223,7 @@ impl Store for SledStore {
                         let record = t.users.remove(id)?;
                         t.by_username.remove(account.user.username.as_str())?;
                         t.by_email.remove(account.user.email.key().as_bytes())?;
+                        t.reindex(Some(account), None)?;
                         gone.push((account.user.id, account.user.username.as_str()));
                         match how {
                             // An id binned before (imported again since)
@@ -357,6 +363,7 @@ impl Store for SledStore {
                 t.users.insert(id, value)?;
                 t.by_username.insert(u.username.as_str(), id)?;
                 t.by_email.insert(u.email.key().as_bytes(), id)?;
+                t.reindex(None, Some(&account))?;
                 t.bin.remove(id)?;
                 match renamed {
                     Some(event) => t.audit.record(&event)?,
@@ -427,7 +434,14 @@ impl Store for SledStore {
         self.cached_holder(id)
     }
 
+    /// From the selection indexes where they narrow the selection (see
+    /// `select`), else a scan in id order.
     fn page(&self, filter: &Filter, after: Option<Uuid>, limit: usize) -> Result<Vec<Account>> {
+        let engine = self.engine()?;
+        if let Some(plan) = engine.plan(filter)? {
+            return self.planned_page(&engine, &plan, filter, after, limit);
+        }
+        drop(engine);
         let mut page = Vec::with_capacity(limit.min(128));
         for account in self.scan(after) {
             let account = account?;
@@ -651,9 +665,11 @@ impl SledStore {
             &engine.revoked,
             meta,
             &engine.audit,
+            &engine.irregular,
+            &engine.logins,
         )
             .transaction(
-                |(users, by_username, by_email, bin, revoked, meta, audit)| {
+                |(users, by_username, by_email, bin, revoked, meta, audit, irregular, logins)| {
                     let t = Tx {
                         users,
                         by_username,
@@ -665,6 +681,8 @@ impl SledStore {
                             tree: audit,
                             head: std::cell::Cell::new(start),
                         },
+                        irregular,
+                        logins,
                     };
                     let value = body(&t)?;
                     let moved = t.audit.head.get();

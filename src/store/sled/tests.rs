@@ -2,7 +2,7 @@
 //! `store::contract`.
 
 use super::*;
-use crate::domain::{Account, DisplayName, User, Username};
+use crate::domain::{Account, DisplayName, Timestamp, User, Username};
 use crate::store::contract::{account, by};
 use crate::store::{Deletion, Store};
 use std::sync::atomic::AtomicBool;
@@ -227,4 +227,61 @@ fn a_record_written_ahead_of_a_change_that_never_landed_is_dropped_at_the_open()
     assert_eq!((verdict.records, verdict.first_bad), (4, None));
     let name = store.get(&id).unwrap().unwrap().user.name.unwrap();
     assert_eq!(name.as_str(), "Alice B");
+}
+
+/// A database from before the selection indexes (schema 1) gets them when
+/// it opens; an index out of step with the records is named by `check`,
+/// and `check --repair` rebuilds it.
+#[test]
+fn the_selection_indexes_are_built_for_an_old_database_and_checked() {
+    use crate::store::Filter;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let store = SledStore::open(&db).unwrap();
+    let mut old = account("oldtimer");
+    old.user.created_at = Timestamp::parse("2015-01-01T00:00:00Z").unwrap();
+    old.user.last_login_at = Some(Timestamp::parse("2016-01-01T00:00:00Z").unwrap());
+    store.insert(&old, &by()).unwrap();
+    store.insert(&account("newcomer"), &by()).unwrap();
+    drop(store);
+    let forget_indexes = |version: Option<u32>| {
+        let raw = sled::open(db.join("sled")).unwrap();
+        raw.open_tree("irregular").unwrap().clear().unwrap();
+        raw.open_tree("logins").unwrap().clear().unwrap();
+        if let Some(v) = version {
+            raw.insert(SCHEMA_KEY, &v.to_be_bytes()).unwrap();
+        }
+        raw.flush().unwrap();
+    };
+    let selected = |store: &SledStore| {
+        let before_2017 = Filter {
+            created_before: Some(Timestamp::parse("2017-01-01T00:00:00Z").unwrap()),
+            ..Filter::default()
+        };
+        let inactive = Filter {
+            inactive_since: Some(Timestamp::parse("2017-01-01T00:00:00Z").unwrap()),
+            ..Filter::default()
+        };
+        [before_2017, inactive].map(|f| {
+            store
+                .page(&f, None, 10)
+                .unwrap()
+                .into_iter()
+                .map(|a| a.user.username.as_str().to_owned())
+                .collect::<Vec<_>>()
+        })
+    };
+    forget_indexes(Some(1));
+    let store = SledStore::open(&db).unwrap();
+    assert_eq!(selected(&store), [["oldtimer"], ["oldtimer"]]);
+    assert!(store.check(false).unwrap().problems.is_empty());
+    drop(store);
+    forget_indexes(None);
+    let store = SledStore::open(&db).unwrap();
+    let report = store.check(false).unwrap();
+    let kinds: Vec<&str> = report.problems.iter().map(|p| p.kind.as_str()).collect();
+    assert_eq!(kinds, ["stale_selection_index", "stale_selection_index"]);
+    store.check(true).unwrap();
+    assert!(store.check(false).unwrap().problems.is_empty());
+    assert_eq!(selected(&store), [["oldtimer"], ["oldtimer"]]);
 }

@@ -19,6 +19,15 @@ pub(super) struct Tx<'a> {
     /// The database's own tree: settings and the audit anchor.
     pub meta: &'a TransactionalTree,
     pub audit: Appender<'a>,
+    pub irregular: &'a TransactionalTree,
+    pub logins: &'a TransactionalTree,
+}
+
+impl Tx<'_> {
+    /// Moves the selection indexes' entries from `previous` to `next`.
+    pub fn reindex(&self, previous: Option<&Account>, next: Option<&Account>) -> TxResult<()> {
+        super::select::reindex(self.irregular, self.logins, previous, next)
+    }
 }
 
 pub(super) type TxResult<T> = std::result::Result<T, ConflictableTransactionError<Error>>;
