@@ -94,8 +94,11 @@ impl Service {
         keys.issue(&account.user, ttl)
     }
 
-    /// A failed login's record, made durable before the failure is told:
-    /// the name as given (it named no user) or the user it named, and why.
+    /// A failed login's record: the name as given (it named no user) or the
+    /// user it named, and why. It changes nothing, so the failure is told
+    /// without waiting for a sync (the next commit, or the store's own
+    /// timed flush, makes it durable): a stream of wrong passwords must not
+    /// become a stream of syncs, nor take longer than a wrong password does.
     fn record_failed_login(
         &self,
         login: &str,
@@ -120,8 +123,7 @@ impl Service {
             }
             .with("reason", json!("no such user")),
         };
-        self.store.record(&event)?;
-        Ok(self.store.flush()?)
+        Ok(self.store.record(&event)?)
     }
 
     /// Turns a bearer token into a session, refusing tokens that are expired,
