@@ -765,12 +765,12 @@ async fn update_settings(
 #[utoipa::path(get, path = "/audit", tag = "audit", security(("bearer" = []), ("token_header" = [])),
     params(
         ("limit" = Option<u16>, Query, minimum = 1, maximum = 1000, description = "Page size (default 100)"),
-        ("after" = Option<u64>, Query, description = "`next_after` of the previous page: records numbered after it"),
-        ("user" = Option<String>, Query, description = "The user changed or logging in: id, username or email"),
-        ("actor" = Option<String>, Query, description = "As recorded (`root@host`, `user:<id>`, `anonymous`), or a user whose token acted"),
+        ("after" = Option<u64>, Query, minimum = 0, description = "`next_after` of the previous page: records numbered after it"),
+        ("user" = Option<String>, Query, description = "The user changed or logging in: id, username or email (404 when no user has it)"),
+        ("actor" = Option<String>, Query, min_length = 1, max_length = 300, description = "As recorded (`root@host`, `user:<id>`, `anonymous`), or a user whose token acted"),
         ("since" = Option<String>, Query, format = DateTime, description = "Made at this instant or later (RFC 3339)"),
         ("until" = Option<String>, Query, format = DateTime, description = "Made before this instant (RFC 3339)"),
-        ("action" = Option<String>, Query, description = "Actions, separated by commas (e.g. `delete,purge`)"),
+        ("action" = Option<Vec<crate::domain::audit::Action>>, Query, explode, description = "Actions: repeated (`action=delete&action=purge`), or separated by commas"),
     ),
     responses(
         (status = 200, body = AuditRecordPage),
@@ -805,13 +805,15 @@ fn audit_query(params: Vec<(String, String)>) -> Result<AuditQuery> {
                 Ok(n) if (1..=1000).contains(&n) => query.limit = Some(n),
                 _ => bad("must be a whole number from 1 to 1000"),
             },
-            "after" => match value.parse::<u64>() {
-                Ok(n) => query.after = Some(n),
-                _ => bad("must be a record number"),
+            // A record number, as the document's int64 says.
+            "after" => match value.parse::<i64>() {
+                Ok(n) if n >= 0 => query.after = Some(n.unsigned_abs()),
+                _ => bad("must be a record number (0 or more)"),
             },
+            // A name no user could have is a user not found, as in a path.
             "user" => match UserRef::parse(&value) {
                 Ok(user) => query.user = Some(user),
-                Err(m) => bad(&m),
+                Err(_) => return Err(Error::NotFound(format!("user {value} not found"))),
             },
             "actor" if !value.is_empty() && value.len() <= 300 => query.actor = Some(value),
             "actor" => bad("must be 1 to 300 characters"),

@@ -411,3 +411,38 @@ fn follow_prints_records_as_they_are_made() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+/// Records older than the retention go with the bin's hourly sweep, and the
+/// chain still verifies, from the last one pruned. Their age is set with SQL:
+/// the embedded database offers no such handle (the store's own contract
+/// tests prune on both backends).
+#[test]
+fn old_records_are_pruned_and_the_chain_verifies_from_the_anchor() {
+    let test = Test::new();
+    if support::postgres_only("aging records takes SQL") {
+        return;
+    }
+    test.create_many(&["alice", "bob", "carol"]);
+    test.args(["-q", "settings", "set", "audit-retention", "30d"])
+        .any_stdout()
+        .run();
+    let records_before = records(&test, &[]).len();
+    test.db
+        .sql("UPDATE audit SET at = at - interval '40 days' WHERE seq <= 2");
+    test.db
+        .sql("UPDATE settings SET value = '0' WHERE name = 'bin_swept_at'");
+    // A delete sweeps what is due.
+    test.args(["-q", "user", "delete", "carol", "--yes"])
+        .any_stdout()
+        .run();
+    let left = records(&test, &[]);
+    assert_eq!(left.len(), records_before + 1 - 2);
+    assert_eq!(left[0]["seq"], 3);
+    test.args(["audit", "verify"])
+        .stdout_has(&format!(
+            "the audit trail verifies: {} records after the anchor at record 2, ending at record {}",
+            left.len(),
+            records_before + 1
+        ))
+        .run();
+}
