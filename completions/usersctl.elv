@@ -33,6 +33,7 @@ set edit:completion:arg-completer[usersctl] = {|@words|
             cand --version 'Print version'
             cand user 'Show, create, change or delete one user'
             cand users 'List users, and bulk operations'
+            cand group 'Groups of users: create, show, rename, delete, and their members'
             cand settings 'Show or change the database''s settings (shared by every process on it)'
             cand audit 'Read the audit trail (every change and login: who, from where, when), or verify it'
             cand authenticate 'Check a password and print a token and its expiry'
@@ -250,6 +251,7 @@ set edit:completion:arg-completer[usersctl] = {|@words|
             cand --inactive-for 'Only users not seen for DURATION (e.g. 90d): last logged in before then, or never logged in and created before then'
             cand --created-before 'Only users created before TIME (2026-01-31, or RFC 3339 such as 2026-01-31T12:00:00Z)'
             cand --created-after 'Only users created at TIME or later (as --created-before)'
+            cand --group 'Only members of GROUP (an id or name)'
             cand --limit 'Page size, 1 to 1000 [default: 100 for a table; -o name and -o json list every match]'
             cand --cursor 'Continue after the page that printed this cursor'
             cand --db 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]'
@@ -279,6 +281,7 @@ set edit:completion:arg-completer[usersctl] = {|@words|
             cand --inactive-for 'Only users not seen for DURATION (e.g. 90d): last logged in before then, or never logged in and created before then'
             cand --created-before 'Only users created before TIME (2026-01-31, or RFC 3339 such as 2026-01-31T12:00:00Z)'
             cand --created-after 'Only users created at TIME or later (as --created-before)'
+            cand --group 'Only members of GROUP (an id or name)'
             cand --expect 'Refuse, deleting nothing, unless exactly N users are to be deleted'
             cand --db 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]'
             cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
@@ -308,6 +311,7 @@ set edit:completion:arg-completer[usersctl] = {|@words|
             cand --inactive-for 'Only users not seen for DURATION (e.g. 90d): last logged in before then, or never logged in and created before then'
             cand --created-before 'Only users created before TIME (2026-01-31, or RFC 3339 such as 2026-01-31T12:00:00Z)'
             cand --created-after 'Only users created at TIME or later (as --created-before)'
+            cand --group 'Only members of GROUP (an id or name)'
             cand --limit 'Page size, 1 to 1000 [default: 100 for a table; -o name and -o json list every match]'
             cand --cursor 'Continue after the page that printed this cursor'
             cand --db 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]'
@@ -422,6 +426,175 @@ set edit:completion:arg-completer[usersctl] = {|@words|
         &'usersctl;users;help;export'= {
         }
         &'usersctl;users;help;help'= {
+        }
+        &'usersctl;group'= {
+            cand --db 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --wait 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)'
+            cand --min-password-length 'Minimum length of new passwords, in characters'
+            cand --reserved-names 'Comma-separated usernames nobody may take [default: root, administrator, system, …]'
+            cand --init 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+            cand -q 'Print only what was asked for: no notes, summaries or progress bars'
+            cand --quiet 'Print only what was asked for: no notes, summaries or progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand create 'Create a group (its name follows the username rules)'
+            cand get 'Show one group, named by id or name'
+            cand update 'Change only the fields named'
+            cand delete 'Delete a group (its members stay, in no such group)'
+            cand list 'List groups, oldest first (`users list --group G` lists a group''s members)'
+            cand add 'Add users (ids, usernames or emails) to a group'
+            cand remove 'Remove users from a group'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'usersctl;group;create'= {
+            cand --display-name 'Display name'
+            cand --db 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --wait 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)'
+            cand --min-password-length 'Minimum length of new passwords, in characters'
+            cand --reserved-names 'Comma-separated usernames nobody may take [default: root, administrator, system, …]'
+            cand --init 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+            cand -q 'Print only what was asked for: no notes, summaries or progress bars'
+            cand --quiet 'Print only what was asked for: no notes, summaries or progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'usersctl;group;get'= {
+            cand --db 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --wait 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)'
+            cand --min-password-length 'Minimum length of new passwords, in characters'
+            cand --reserved-names 'Comma-separated usernames nobody may take [default: root, administrator, system, …]'
+            cand --init 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+            cand -q 'Print only what was asked for: no notes, summaries or progress bars'
+            cand --quiet 'Print only what was asked for: no notes, summaries or progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'usersctl;group;update'= {
+            cand --name 'New name'
+            cand --display-name 'New display name; an empty string removes it'
+            cand --db 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --wait 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)'
+            cand --min-password-length 'Minimum length of new passwords, in characters'
+            cand --reserved-names 'Comma-separated usernames nobody may take [default: root, administrator, system, …]'
+            cand --init 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+            cand -q 'Print only what was asked for: no notes, summaries or progress bars'
+            cand --quiet 'Print only what was asked for: no notes, summaries or progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'usersctl;group;delete'= {
+            cand --db 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --wait 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)'
+            cand --min-password-length 'Minimum length of new passwords, in characters'
+            cand --reserved-names 'Comma-separated usernames nobody may take [default: root, administrator, system, …]'
+            cand -y 'Do not ask for confirmation (required when stdin is not a terminal)'
+            cand --yes 'Do not ask for confirmation (required when stdin is not a terminal)'
+            cand --init 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+            cand -q 'Print only what was asked for: no notes, summaries or progress bars'
+            cand --quiet 'Print only what was asked for: no notes, summaries or progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'usersctl;group;list'= {
+            cand --limit 'Page size, 1 to 1000 [default: 100 for a table; -o name and -o json list every group]'
+            cand --cursor 'Continue after the page that printed this cursor'
+            cand --db 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --wait 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)'
+            cand --min-password-length 'Minimum length of new passwords, in characters'
+            cand --reserved-names 'Comma-separated usernames nobody may take [default: root, administrator, system, …]'
+            cand --init 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+            cand -q 'Print only what was asked for: no notes, summaries or progress bars'
+            cand --quiet 'Print only what was asked for: no notes, summaries or progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'usersctl;group;add'= {
+            cand --group 'The group (`--to` when adding, `--from` when removing)'
+            cand --to 'The group (`--to` when adding, `--from` when removing)'
+            cand --from 'The group (`--to` when adding, `--from` when removing)'
+            cand --users-from 'Read users from FILE, one per line ("-" for stdin)'
+            cand --db 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --wait 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)'
+            cand --min-password-length 'Minimum length of new passwords, in characters'
+            cand --reserved-names 'Comma-separated usernames nobody may take [default: root, administrator, system, …]'
+            cand --init 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+            cand -q 'Print only what was asked for: no notes, summaries or progress bars'
+            cand --quiet 'Print only what was asked for: no notes, summaries or progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'usersctl;group;remove'= {
+            cand --group 'The group (`--to` when adding, `--from` when removing)'
+            cand --to 'The group (`--to` when adding, `--from` when removing)'
+            cand --from 'The group (`--to` when adding, `--from` when removing)'
+            cand --users-from 'Read users from FILE, one per line ("-" for stdin)'
+            cand --db 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --wait 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)'
+            cand --min-password-length 'Minimum length of new passwords, in characters'
+            cand --reserved-names 'Comma-separated usernames nobody may take [default: root, administrator, system, …]'
+            cand --init 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+            cand -q 'Print only what was asked for: no notes, summaries or progress bars'
+            cand --quiet 'Print only what was asked for: no notes, summaries or progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'usersctl;group;help'= {
+            cand create 'Create a group (its name follows the username rules)'
+            cand get 'Show one group, named by id or name'
+            cand update 'Change only the fields named'
+            cand delete 'Delete a group (its members stay, in no such group)'
+            cand list 'List groups, oldest first (`users list --group G` lists a group''s members)'
+            cand add 'Add users (ids, usernames or emails) to a group'
+            cand remove 'Remove users from a group'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'usersctl;group;help;create'= {
+        }
+        &'usersctl;group;help;get'= {
+        }
+        &'usersctl;group;help;update'= {
+        }
+        &'usersctl;group;help;delete'= {
+        }
+        &'usersctl;group;help;list'= {
+        }
+        &'usersctl;group;help;add'= {
+        }
+        &'usersctl;group;help;remove'= {
+        }
+        &'usersctl;group;help;help'= {
         }
         &'usersctl;settings'= {
             cand --db 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]'
@@ -603,6 +776,7 @@ set edit:completion:arg-completer[usersctl] = {|@words|
         &'usersctl;help'= {
             cand user 'Show, create, change or delete one user'
             cand users 'List users, and bulk operations'
+            cand group 'Groups of users: create, show, rename, delete, and their members'
             cand settings 'Show or change the database''s settings (shared by every process on it)'
             cand audit 'Read the audit trail (every change and login: who, from where, when), or verify it'
             cand authenticate 'Check a password and print a token and its expiry'
@@ -656,6 +830,29 @@ set edit:completion:arg-completer[usersctl] = {|@words|
         &'usersctl;help;users;import'= {
         }
         &'usersctl;help;users;export'= {
+        }
+        &'usersctl;help;group'= {
+            cand create 'Create a group (its name follows the username rules)'
+            cand get 'Show one group, named by id or name'
+            cand update 'Change only the fields named'
+            cand delete 'Delete a group (its members stay, in no such group)'
+            cand list 'List groups, oldest first (`users list --group G` lists a group''s members)'
+            cand add 'Add users (ids, usernames or emails) to a group'
+            cand remove 'Remove users from a group'
+        }
+        &'usersctl;help;group;create'= {
+        }
+        &'usersctl;help;group;get'= {
+        }
+        &'usersctl;help;group;update'= {
+        }
+        &'usersctl;help;group;delete'= {
+        }
+        &'usersctl;help;group;list'= {
+        }
+        &'usersctl;help;group;add'= {
+        }
+        &'usersctl;help;group;remove'= {
         }
         &'usersctl;help;settings'= {
             cand show 'Show the database''s settings'

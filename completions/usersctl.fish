@@ -38,6 +38,7 @@ complete -c usersctl -n "__fish_usersctl_needs_command" -s h -l help -d 'Print h
 complete -c usersctl -n "__fish_usersctl_needs_command" -s V -l version -d 'Print version'
 complete -c usersctl -n "__fish_usersctl_needs_command" -f -a "user" -d 'Show, create, change or delete one user'
 complete -c usersctl -n "__fish_usersctl_needs_command" -f -a "users" -d 'List users, and bulk operations'
+complete -c usersctl -n "__fish_usersctl_needs_command" -f -a "group" -d 'Groups of users: create, show, rename, delete, and their members'
 complete -c usersctl -n "__fish_usersctl_needs_command" -f -a "settings" -d 'Show or change the database\'s settings (shared by every process on it)'
 complete -c usersctl -n "__fish_usersctl_needs_command" -f -a "audit" -d 'Read the audit trail (every change and login: who, from where, when), or verify it'
 complete -c usersctl -n "__fish_usersctl_needs_command" -f -a "authenticate" -d 'Check a password and print a token and its expiry'
@@ -210,6 +211,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l inactive-for -d 'Only users not seen for DURATION (e.g. 90d): last logged in before then, or never logged in and created before then' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l created-before -d 'Only users created before TIME (2026-01-31, or RFC 3339 such as 2026-01-31T12:00:00Z)' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l created-after -d 'Only users created at TIME or later (as --created-before)' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l group -d 'Only members of GROUP (an id or name)' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l limit -d 'Page size, 1 to 1000 [default: 100 for a table; -o name and -o json list every match]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l cursor -d 'Continue after the page that printed this cursor' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
@@ -237,6 +239,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -l inactive-for -d 'Only users not seen for DURATION (e.g. 90d): last logged in before then, or never logged in and created before then' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -l created-before -d 'Only users created before TIME (2026-01-31, or RFC 3339 such as 2026-01-31T12:00:00Z)' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -l created-after -d 'Only users created at TIME or later (as --created-before)' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -l group -d 'Only members of GROUP (an id or name)' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -l expect -d 'Refuse, deleting nothing, unless exactly N users are to be deleted' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from delete-many" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
@@ -263,6 +266,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from deleted" -l inactive-for -d 'Only users not seen for DURATION (e.g. 90d): last logged in before then, or never logged in and created before then' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from deleted" -l created-before -d 'Only users created before TIME (2026-01-31, or RFC 3339 such as 2026-01-31T12:00:00Z)' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from deleted" -l created-after -d 'Only users created at TIME or later (as --created-before)' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from deleted" -l group -d 'Only members of GROUP (an id or name)' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from deleted" -l limit -d 'Page size, 1 to 1000 [default: 100 for a table; -o name and -o json list every match]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from deleted" -l cursor -d 'Continue after the page that printed this cursor' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from deleted" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
@@ -345,6 +349,128 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "import" -d 'Load users from JSON Lines (a file, or "-" for stdin)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "export" -d 'Write every user, with its password hash, as JSON Lines'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and not __fish_seen_subcommand_from create get update delete list add remove help" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and not __fish_seen_subcommand_from create get update delete list add remove help" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+wide\t'Tables with every column (for `users list`: name, last login, id)'
+json\t'JSON on stdout (and errors as JSON on stderr)'
+name\t'One username per line'"
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and not __fish_seen_subcommand_from create get update delete list add remove help" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and not __fish_seen_subcommand_from create get update delete list add remove help" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and not __fish_seen_subcommand_from create get update delete list add remove help" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and not __fish_seen_subcommand_from create get update delete list add remove help" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and not __fish_seen_subcommand_from create get update delete list add remove help" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and not __fish_seen_subcommand_from create get update delete list add remove help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and not __fish_seen_subcommand_from create get update delete list add remove help" -s V -l version -d 'Print version'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and not __fish_seen_subcommand_from create get update delete list add remove help" -f -a "create" -d 'Create a group (its name follows the username rules)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and not __fish_seen_subcommand_from create get update delete list add remove help" -f -a "get" -d 'Show one group, named by id or name'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and not __fish_seen_subcommand_from create get update delete list add remove help" -f -a "update" -d 'Change only the fields named'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and not __fish_seen_subcommand_from create get update delete list add remove help" -f -a "delete" -d 'Delete a group (its members stay, in no such group)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and not __fish_seen_subcommand_from create get update delete list add remove help" -f -a "list" -d 'List groups, oldest first (`users list --group G` lists a group\'s members)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and not __fish_seen_subcommand_from create get update delete list add remove help" -f -a "add" -d 'Add users (ids, usernames or emails) to a group'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and not __fish_seen_subcommand_from create get update delete list add remove help" -f -a "remove" -d 'Remove users from a group'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and not __fish_seen_subcommand_from create get update delete list add remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from create" -l display-name -d 'Display name' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from create" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+wide\t'Tables with every column (for `users list`: name, last login, id)'
+json\t'JSON on stdout (and errors as JSON on stderr)'
+name\t'One username per line'"
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from create" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from create" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from create" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from create" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from get" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from get" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+wide\t'Tables with every column (for `users list`: name, last login, id)'
+json\t'JSON on stdout (and errors as JSON on stderr)'
+name\t'One username per line'"
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from get" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from get" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from get" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from get" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from get" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from update" -l name -d 'New name' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from update" -l display-name -d 'New display name; an empty string removes it' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from update" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from update" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+wide\t'Tables with every column (for `users list`: name, last login, id)'
+json\t'JSON on stdout (and errors as JSON on stderr)'
+name\t'One username per line'"
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from update" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from update" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from update" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from update" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from update" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from update" -s V -l version -d 'Print version'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from delete" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+wide\t'Tables with every column (for `users list`: name, last login, id)'
+json\t'JSON on stdout (and errors as JSON on stderr)'
+name\t'One username per line'"
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from delete" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from delete" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from delete" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from delete" -s y -l yes -d 'Do not ask for confirmation (required when stdin is not a terminal)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from delete" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from list" -l limit -d 'Page size, 1 to 1000 [default: 100 for a table; -o name and -o json list every group]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from list" -l cursor -d 'Continue after the page that printed this cursor' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from list" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+wide\t'Tables with every column (for `users list`: name, last login, id)'
+json\t'JSON on stdout (and errors as JSON on stderr)'
+name\t'One username per line'"
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from list" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from list" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from list" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from list" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from add" -l group -l to -l from -d 'The group (`--to` when adding, `--from` when removing)' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from add" -l users-from -d 'Read users from FILE, one per line ("-" for stdin)' -r -F
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from add" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from add" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+wide\t'Tables with every column (for `users list`: name, last login, id)'
+json\t'JSON on stdout (and errors as JSON on stderr)'
+name\t'One username per line'"
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from add" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from add" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from add" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from add" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from remove" -l group -l to -l from -d 'The group (`--to` when adding, `--from` when removing)' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from remove" -l users-from -d 'Read users from FILE, one per line ("-" for stdin)' -r -F
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from remove" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from remove" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+wide\t'Tables with every column (for `users list`: name, last login, id)'
+json\t'JSON on stdout (and errors as JSON on stderr)'
+name\t'One username per line'"
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from remove" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from remove" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from remove" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from remove" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a group (its name follows the username rules)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "get" -d 'Show one group, named by id or name'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "update" -d 'Change only the fields named'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a group (its members stay, in no such group)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "list" -d 'List groups, oldest first (`users list --group G` lists a group\'s members)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add users (ids, usernames or emails) to a group'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove users from a group'
+complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and not __fish_seen_subcommand_from show set help" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and not __fish_seen_subcommand_from show set help" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
 wide\t'Tables with every column (for `users list`: name, last login, id)'
@@ -481,15 +607,16 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand check" -l init -d 'Mak
 complete -c usersctl -n "__fish_usersctl_using_subcommand check" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
 complete -c usersctl -n "__fish_usersctl_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usersctl -n "__fish_usersctl_using_subcommand check" -s V -l version -d 'Print version'
-complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users settings audit authenticate serve migrate check help" -f -a "user" -d 'Show, create, change or delete one user'
-complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users settings audit authenticate serve migrate check help" -f -a "users" -d 'List users, and bulk operations'
-complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users settings audit authenticate serve migrate check help" -f -a "settings" -d 'Show or change the database\'s settings (shared by every process on it)'
-complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users settings audit authenticate serve migrate check help" -f -a "audit" -d 'Read the audit trail (every change and login: who, from where, when), or verify it'
-complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users settings audit authenticate serve migrate check help" -f -a "authenticate" -d 'Check a password and print a token and its expiry'
-complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users settings audit authenticate serve migrate check help" -f -a "serve" -d 'Run the HTTP interface on the same database'
-complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users settings audit authenticate serve migrate check help" -f -a "migrate" -d 'Create or upgrade the schema of a PostgreSQL database (safe to run from several places at once)'
-complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users settings audit authenticate serve migrate check help" -f -a "check" -d 'Verify that records and indexes agree and every hash parses'
-complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users settings audit authenticate serve migrate check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users group settings audit authenticate serve migrate check help" -f -a "user" -d 'Show, create, change or delete one user'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users group settings audit authenticate serve migrate check help" -f -a "users" -d 'List users, and bulk operations'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users group settings audit authenticate serve migrate check help" -f -a "group" -d 'Groups of users: create, show, rename, delete, and their members'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users group settings audit authenticate serve migrate check help" -f -a "settings" -d 'Show or change the database\'s settings (shared by every process on it)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users group settings audit authenticate serve migrate check help" -f -a "audit" -d 'Read the audit trail (every change and login: who, from where, when), or verify it'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users group settings audit authenticate serve migrate check help" -f -a "authenticate" -d 'Check a password and print a token and its expiry'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users group settings audit authenticate serve migrate check help" -f -a "serve" -d 'Run the HTTP interface on the same database'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users group settings audit authenticate serve migrate check help" -f -a "migrate" -d 'Create or upgrade the schema of a PostgreSQL database (safe to run from several places at once)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users group settings audit authenticate serve migrate check help" -f -a "check" -d 'Verify that records and indexes agree and every hash parses'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users group settings audit authenticate serve migrate check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "get" -d 'Show one user, named by id, username or email'
 complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "create" -d 'Create a user'
 complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "update" -d 'Change only the fields named'
@@ -504,6 +631,13 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_
 complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "purge" -d 'Empty the recycle bin for good, or only of what was deleted long ago'
 complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "import" -d 'Load users from JSON Lines (a file, or "-" for stdin)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "export" -d 'Write every user, with its password hash, as JSON Lines'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "create" -d 'Create a group (its name follows the username rules)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "get" -d 'Show one group, named by id or name'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "update" -d 'Change only the fields named'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "delete" -d 'Delete a group (its members stay, in no such group)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "list" -d 'List groups, oldest first (`users list --group G` lists a group\'s members)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "add" -d 'Add users (ids, usernames or emails) to a group'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "remove" -d 'Remove users from a group'
 complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from settings" -f -a "show" -d 'Show the database\'s settings'
 complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from settings" -f -a "set" -d 'Change a setting: bin-retention (how long deleted users are kept, e.g. 30d) or audit-retention (how long audit records are kept, e.g. 365d)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "verify" -d 'Check that no record was changed, removed, reordered or inserted since it was made; exits 6 naming the first bad one'

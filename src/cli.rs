@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::database::Database;
 use crate::domain::audit::Action;
-use crate::domain::{DisplayName, Email, Role, Timestamp, UserRef, Username};
+use crate::domain::{DisplayName, Email, GroupRef, Role, Timestamp, UserRef, Username};
 
 pub const EXIT_CODES: &str = "\
 Exit codes:
@@ -99,6 +99,9 @@ pub enum Command {
     /// List users, and bulk operations
     #[command(subcommand)]
     Users(UsersCommand),
+    /// Groups of users: create, show, rename, delete, and their members
+    #[command(subcommand)]
+    Group(GroupCommand),
     /// Show or change the database's settings (shared by every process on it)
     #[command(subcommand)]
     Settings(SettingsCommand),
@@ -283,6 +286,73 @@ pub struct PurgeArgs {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum GroupCommand {
+    /// Create a group (its name follows the username rules)
+    Create {
+        #[arg(value_name = "NAME")]
+        name: Username,
+        /// Display name
+        #[arg(long, value_parser = parse_name)]
+        display_name: Option<NameArg>,
+    },
+    /// Show one group, named by id or name
+    Get {
+        #[arg(value_name = "GROUP")]
+        group: GroupRef,
+    },
+    /// Change only the fields named
+    Update {
+        #[arg(value_name = "GROUP")]
+        group: GroupRef,
+        /// New name
+        #[arg(long = "name", value_name = "NAME")]
+        rename: Option<Username>,
+        /// New display name; an empty string removes it
+        #[arg(long, value_parser = parse_name)]
+        display_name: Option<NameArg>,
+    },
+    /// Delete a group (its members stay, in no such group)
+    Delete {
+        #[arg(value_name = "GROUP")]
+        group: GroupRef,
+        /// Do not ask for confirmation (required when stdin is not a terminal)
+        #[arg(short, long)]
+        yes: bool,
+    },
+    /// List groups, oldest first (`users list --group G` lists a group's members)
+    List {
+        /// Page size, 1 to 1000 [default: 100 for a table; -o name and -o json list every group]
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1000))]
+        limit: Option<u16>,
+        /// Continue after the page that printed this cursor
+        #[arg(long, value_name = "CURSOR")]
+        cursor: Option<String>,
+    },
+    /// Add users (ids, usernames or emails) to a group
+    Add(MembersArgs),
+    /// Remove users from a group
+    Remove(MembersArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MembersArgs {
+    /// Users (ids, usernames or emails)
+    #[arg(value_name = "USER")]
+    pub users: Vec<String>,
+    /// The group (`--to` when adding, `--from` when removing)
+    #[arg(
+        long,
+        visible_alias = "to",
+        visible_alias = "from",
+        value_name = "GROUP"
+    )]
+    pub group: GroupRef,
+    /// Read users from FILE, one per line ("-" for stdin)
+    #[arg(long, value_name = "FILE")]
+    pub users_from: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
 pub enum SettingsCommand {
     /// Show the database's settings
     Show,
@@ -385,6 +455,9 @@ pub struct SelectArgs {
     /// Only users told to change their password
     #[arg(long)]
     pub must_change_password: bool,
+    /// Only members of GROUP (an id or name)
+    #[arg(long, value_name = "GROUP")]
+    pub group: Option<GroupRef>,
 }
 
 impl SelectArgs {
@@ -399,6 +472,7 @@ impl SelectArgs {
             || self.created_before.is_some()
             || self.created_after.is_some()
             || self.must_change_password
+            || self.group.is_some()
     }
 }
 

@@ -8,7 +8,9 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::domain::CheckReport;
-use crate::domain::{Account, Password, Role, Timestamp, User, UserRef, Username};
+use crate::domain::{
+    Account, Group, GroupPatch, GroupRef, Password, Role, Timestamp, User, UserRef, Username,
+};
 use crate::error::Error;
 use crate::token::IssuedToken;
 use crate::transfer::ImportUser;
@@ -114,6 +116,72 @@ pub enum Request {
     Audit(AuditQuery),
     /// Walks the whole audit chain (`usersctl audit verify`).
     VerifyAudit,
+    GetGroup {
+        group: GroupRef,
+    },
+    /// Groups in creation order, a page at a time.
+    ListGroups(GroupQuery),
+    CreateGroup(NewGroup),
+    UpdateGroup {
+        group: GroupRef,
+        patch: GroupPatch,
+    },
+    /// Deletes the group; its members stay, in no group of that name.
+    DeleteGroup {
+        group: GroupRef,
+    },
+    /// Adds the named users to a group (`add`), or removes them, a batch
+    /// of `MEMBER_BATCH` at a time.
+    ChangeMembers {
+        group: GroupRef,
+        users: Vec<String>,
+        add: bool,
+    },
+    /// The groups a user is in (an admin's question, or a user's own).
+    UserGroups {
+        user: UserRef,
+    },
+}
+
+/// A group to create.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewGroup {
+    pub name: Username,
+    #[serde(default)]
+    pub display_name: Option<crate::domain::DisplayName>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct GroupQuery {
+    #[serde(default)]
+    pub limit: Option<usize>,
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+
+/// A page of groups; `next_cursor` is null on the last page.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct GroupPage {
+    pub data: Vec<Group>,
+    pub next_cursor: Option<String>,
+}
+
+/// The outcome for each name given to a membership change, in the order
+/// given, and the group as it is afterwards.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct MembersReport {
+    pub group: Group,
+    /// Names of users added (or removed): the first that named each.
+    pub changed: Vec<String>,
+    /// Names of users that were members already (adding), or were not
+    /// (removing), or that an earlier name covered.
+    pub unchanged: Vec<String>,
+    pub not_found: Vec<String>,
+    /// Stopped by Ctrl-C after a batch: `remaining` were not looked at.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub interrupted: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub remaining: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -141,6 +209,9 @@ pub enum Response {
     Settings(Settings),
     AuditPage(AuditPage),
     Verdict(crate::domain::audit::Verdict),
+    Group(Group),
+    Groups(GroupPage),
+    Members(MembersReport),
 }
 
 impl Request {
@@ -159,7 +230,10 @@ impl Request {
             | Request::CountDeleted(_)
             | Request::Settings
             | Request::Audit(_)
-            | Request::VerifyAudit => false,
+            | Request::VerifyAudit
+            | Request::GetGroup { .. }
+            | Request::ListGroups(_)
+            | Request::UserGroups { .. } => false,
             Request::DeleteMany(req) => !req.dry_run,
             Request::Check { repair } => *repair,
             Request::CreateUser(_)
@@ -172,7 +246,11 @@ impl Request {
             | Request::RestoreMany { .. }
             | Request::PurgeUser { .. }
             | Request::EmptyBin { .. }
-            | Request::SetSetting { .. } => true,
+            | Request::SetSetting { .. }
+            | Request::CreateGroup(_)
+            | Request::UpdateGroup { .. }
+            | Request::DeleteGroup { .. }
+            | Request::ChangeMembers { .. } => true,
         }
     }
 }
@@ -198,6 +276,9 @@ pub struct ListQuery {
     /// Created at this instant or later.
     #[serde(default)]
     pub created_after: Option<Timestamp>,
+    /// Members of this group.
+    #[serde(default)]
+    pub group: Option<GroupRef>,
     #[serde(default)]
     pub limit: Option<usize>,
     #[serde(default)]

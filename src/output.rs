@@ -11,10 +11,10 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::cli::Format;
 use crate::domain::CheckReport;
-use crate::domain::User;
 use crate::domain::audit::Verdict;
+use crate::domain::{Group, User};
 use crate::error::Error;
-use crate::ops::{AuditEntry, DeleteManyReport, Page, Saved};
+use crate::ops::{AuditEntry, DeleteManyReport, GroupPage, MembersReport, Page, Saved};
 use crate::ops::{Data, DeletedPage, DeletedUser, RestoreReport, SavedUser, Settings};
 use crate::service::Migrated;
 use crate::token::IssuedToken;
@@ -50,6 +50,153 @@ impl Printer {
             Format::Json => self.json(out, user),
             Format::Name => writeln!(out, "{}", user.username),
             Format::Table | Format::Wide => writeln!(out, "{}", user_table(user)),
+        }
+    }
+
+    /// `user get`: the user, and in a table the groups it is in (JSON
+    /// stays the body of `GET /users/{user}`; `GET /users/{user}/groups`
+    /// has the groups).
+    pub fn user_in_groups(
+        &self,
+        out: &mut dyn Write,
+        user: &User,
+        groups: &[Group],
+    ) -> io::Result<()> {
+        match self.format {
+            Format::Table | Format::Wide => {
+                let mut table = user_table(user);
+                let names: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
+                table.add_row([
+                    "groups".to_owned(),
+                    if names.is_empty() {
+                        "-".to_owned()
+                    } else {
+                        names.join(", ")
+                    },
+                ]);
+                writeln!(out, "{table}")
+            }
+            _ => self.user(out, user),
+        }
+    }
+
+    pub fn group(&self, out: &mut dyn Write, group: &Group) -> io::Result<()> {
+        match self.format {
+            Format::Json => self.json(out, group),
+            Format::Name => writeln!(out, "{}", group.name),
+            Format::Table | Format::Wide => {
+                let mut table = new_table();
+                for (k, v) in [
+                    ("id", group.id.to_string()),
+                    ("name", group.name.to_string()),
+                    (
+                        "display name",
+                        group
+                            .display_name
+                            .as_ref()
+                            .map_or_else(|| "-".to_owned(), ToString::to_string),
+                    ),
+                    ("members", group.members.to_string()),
+                    ("created", group.created_at.to_string()),
+                    ("updated", group.updated_at.to_string()),
+                ] {
+                    table.add_row([k.to_owned(), v]);
+                }
+                writeln!(out, "{table}")
+            }
+        }
+    }
+
+    /// A page of groups (`group list`).
+    pub fn groups(&self, out: &mut dyn Write, page: &GroupPage) -> io::Result<()> {
+        match self.format {
+            Format::Json => pretty(out, page),
+            Format::Name => page
+                .data
+                .iter()
+                .try_for_each(|g| writeln!(out, "{}", g.name)),
+            Format::Table | Format::Wide => {
+                if page.data.is_empty() {
+                    self.note("no groups");
+                } else {
+                    let mut header = vec!["NAME", "DISPLAY NAME", "MEMBERS"];
+                    if self.wide {
+                        header.extend(["ID", "CREATED"]);
+                    }
+                    Columns {
+                        shrinkable: header.iter().map(|h| *h == "DISPLAY NAME").collect(),
+                        header,
+                        rows: page
+                            .data
+                            .iter()
+                            .map(|g| {
+                                let mut row = vec![
+                                    g.name.to_string(),
+                                    g.display_name
+                                        .as_ref()
+                                        .map_or_else(|| "-".to_owned(), ToString::to_string),
+                                    g.members.to_string(),
+                                ];
+                                if self.wide {
+                                    row.extend([g.id.to_string(), g.created_at.to_string()]);
+                                }
+                                row
+                            })
+                            .collect(),
+                    }
+                    .write(out, self.headers, self.width)?;
+                }
+                if let Some(c) = &page.next_cursor {
+                    eprintln!("more groups follow: --cursor {c}");
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// What `group add` or `group remove` did, name by name.
+    pub fn members_report(
+        &self,
+        out: &mut dyn Write,
+        report: &MembersReport,
+        add: bool,
+    ) -> io::Result<()> {
+        match self.format {
+            Format::Json => self.json(out, report),
+            Format::Name => report.changed.iter().try_for_each(|u| writeln!(out, "{u}")),
+            Format::Table | Format::Wide => {
+                let (verb, same) = if add {
+                    ("added", "already a member")
+                } else {
+                    ("removed", "not a member")
+                };
+                for name in &report.changed {
+                    writeln!(out, "{verb}\t{name}")?;
+                }
+                for name in &report.unchanged {
+                    writeln!(out, "{same}\t{name}")?;
+                }
+                for name in &report.not_found {
+                    writeln!(out, "not found\t{name}")?;
+                }
+                for name in &report.remaining {
+                    writeln!(out, "not handled\t{name}")?;
+                }
+                let mut summary = format!(
+                    "{verb} {}, {same} {}, not found {}; {} now has {} member{}",
+                    report.changed.len(),
+                    report.unchanged.len(),
+                    report.not_found.len(),
+                    report.group.name,
+                    report.group.members,
+                    if report.group.members == 1 { "" } else { "s" }
+                );
+                if report.interrupted {
+                    summary += &format!(", not handled {}", report.remaining.len());
+                }
+                self.note(&summary);
+                Ok(())
+            }
         }
     }
 

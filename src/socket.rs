@@ -28,7 +28,7 @@ pub use crate::layout::SOCKET_FILE;
 /// (a server that ignored the new fields would select more than asked).
 /// 5: requests carry the operator's origin for the audit trail, and the
 /// trail is read and verified.
-pub const PROTOCOL_VERSION: u32 = 5;
+pub const PROTOCOL_VERSION: u32 = 6;
 /// Largest request line accepted (a bulk delete of ~1M names fits).
 const MAX_LINE: u64 = 64 * 1024 * 1024;
 
@@ -323,6 +323,13 @@ fn op_name(request: &Request) -> &'static str {
         Request::SetSetting { .. } => "set_setting",
         Request::Audit(_) => "audit",
         Request::VerifyAudit => "verify_audit",
+        Request::GetGroup { .. } => "get_group",
+        Request::ListGroups(_) => "list_groups",
+        Request::CreateGroup(_) => "create_group",
+        Request::UpdateGroup { .. } => "update_group",
+        Request::DeleteGroup { .. } => "delete_group",
+        Request::ChangeMembers { .. } => "change_members",
+        Request::UserGroups { .. } => "user_groups",
     }
 }
 

@@ -79,6 +79,7 @@ fn selection(select: SelectArgs) -> ListQuery {
         inactive_for: select.inactive_for.map(|d| d.as_secs()),
         created_before: select.created_before,
         created_after: select.created_after,
+        group: select.group,
         limit: None,
         cursor: None,
     }

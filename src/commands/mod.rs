@@ -4,6 +4,7 @@
 mod audit;
 mod backend;
 mod export;
+mod groups;
 mod import;
 mod list;
 mod requests;
@@ -142,7 +143,17 @@ fn run_operation(
         Command::User(UserCommand::Get { user }) => {
             let backend = open()?;
             let user = expect_user(backend.call(Request::GetUser { user })?)?;
-            emit(printer.user(out, &user))?;
+            if printer.format == Format::Table {
+                let groups = match backend.call(Request::UserGroups {
+                    user: UserRef::Id(user.id),
+                })? {
+                    Response::Groups(page) => page.data,
+                    other => return Err(unexpected(&other)),
+                };
+                emit(printer.user_in_groups(out, &user, &groups))?;
+            } else {
+                emit(printer.user(out, &user))?;
+            }
             // A person reading the table learns whether logins are held back
             // (only a running server counts them); JSON stays the HTTP body.
             if printer.format == Format::Table {
@@ -261,6 +272,7 @@ fn run_operation(
             }
         }
         Command::Audit(args) => audit::audit(open, args, printer, out),
+        Command::Group(command) => groups::group(open, command, printer, out),
         Command::Settings(command) => {
             let request = match command {
                 SettingsCommand::Show => Request::Settings,
@@ -367,6 +379,9 @@ fn unexpected(response: &Response) -> Error {
         Response::Settings(_) => "settings",
         Response::AuditPage(_) => "audit page",
         Response::Verdict(_) => "audit verdict",
+        Response::Group(_) => "group",
+        Response::Groups(_) => "group page",
+        Response::Members(_) => "membership report",
     };
     Error::internal(format!("unexpected {kind} response"))
 }

@@ -117,10 +117,15 @@ pub enum Action {
     Login,
     LoginFailed,
     Settings,
+    GroupCreate,
+    GroupUpdate,
+    GroupDelete,
+    GroupAdd,
+    GroupRemove,
 }
 
 impl Action {
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 20] = [
         Action::Create,
         Action::Import,
         Action::Update,
@@ -136,6 +141,11 @@ impl Action {
         Action::Login,
         Action::LoginFailed,
         Action::Settings,
+        Action::GroupCreate,
+        Action::GroupUpdate,
+        Action::GroupDelete,
+        Action::GroupAdd,
+        Action::GroupRemove,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -155,6 +165,11 @@ impl Action {
             Action::Login => "login",
             Action::LoginFailed => "login_failed",
             Action::Settings => "settings",
+            Action::GroupCreate => "group_create",
+            Action::GroupUpdate => "group_update",
+            Action::GroupDelete => "group_delete",
+            Action::GroupAdd => "group_add",
+            Action::GroupRemove => "group_remove",
         }
     }
 }
@@ -261,6 +276,17 @@ impl Event {
             username: Some(account.user.username.as_str().to_owned()),
             ..Event::new(origin, action)
         }
+    }
+
+    /// An event about the group `group` (its id and its name then).
+    pub fn about_group(origin: &Origin, action: Action, group: &crate::domain::Group) -> Event {
+        Event::new(origin, action).in_group(group)
+    }
+
+    /// This event, naming the group it happened in.
+    pub fn in_group(self, group: &crate::domain::Group) -> Event {
+        self.with("group", json!(group.id))
+            .with("group_name", json!(group.name))
     }
 
     pub fn with(mut self, key: &str, value: Value) -> Event {

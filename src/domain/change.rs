@@ -294,7 +294,7 @@ impl UserPatch {
 }
 
 /// Distinguishes an absent field (`None`) from an explicit `null` (`Some(None)`).
-fn double_option<'de, D, T>(de: D) -> Result<Option<Option<T>>, D::Error>
+pub(super) fn double_option<'de, D, T>(de: D) -> Result<Option<Option<T>>, D::Error>
 where
     D: Deserializer<'de>,
     T: Deserialize<'de>,
@@ -315,7 +315,7 @@ const EMAIL: Kind = Kind::Text {
     pattern: None,
     format: Some("email"),
 };
-const NAME: Kind = Kind::Text {
+pub const NAME: Kind = Kind::Text {
     min: None,
     max: Some(128),
     pattern: Some(

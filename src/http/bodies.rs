@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{ObjectBuilder, Schema};
 
-use crate::domain::{NewUser, USERNAME, UserPatch};
+use crate::domain::{DISPLAY_NAME, NewUser, USERNAME, UserPatch};
 use crate::fields::{Body, Field, Kind, documented, field, required};
 
 pub static LOGIN: Body = Body {
@@ -92,8 +92,35 @@ pub static UPDATE_SETTINGS: Body = Body {
     ],
 };
 
+pub static CREATE_GROUP: Body = Body {
+    name: "CreateGroupRequest",
+    doc: "`POST /groups`",
+    fields: &[
+        documented(
+            required("name", USERNAME),
+            "Unique among groups; the username rules",
+        ),
+        field("display_name", DISPLAY_NAME),
+    ],
+};
+
+pub static UPDATE_GROUP: Body = Body {
+    name: "UpdateGroupRequest",
+    doc: "`PATCH /groups/{group}`: only the fields present change; `null` clears `display_name`.",
+    fields: &[field("name", USERNAME), field("display_name", DISPLAY_NAME)],
+};
+
+pub static GROUP_MEMBERS: Body = Body {
+    name: "GroupMembersRequest",
+    doc: "`POST /groups/{group}/members` and `POST /groups/{group}/members/remove`",
+    fields: &[documented(
+        required("users", Kind::Strings { min: 1, max: 10000 }),
+        "Ids, usernames or emails",
+    )],
+};
+
 /// Every described body, for the OpenAPI document.
-pub static ALL: [&Body; 7] = [
+pub static ALL: [&Body; 10] = [
     &LOGIN,
     &CREATE_USER,
     &UPDATE_USER,
@@ -101,6 +128,9 @@ pub static ALL: [&Body; 7] = [
     &RESTORE_USER,
     &RESTORE_USERS,
     &UPDATE_SETTINGS,
+    &CREATE_GROUP,
+    &UPDATE_GROUP,
+    &GROUP_MEMBERS,
 ];
 
 /// The JSON Schema of `body`: an object of exactly its fields.
@@ -198,6 +228,9 @@ named!(DeleteUsersRequest, DELETE_USERS);
 named!(RestoreUserRequest, RESTORE_USER);
 named!(RestoreUsersRequest, RESTORE_USERS);
 named!(UpdateSettingsRequest, UPDATE_SETTINGS);
+named!(CreateGroupRequest, CREATE_GROUP);
+named!(UpdateGroupRequest, UPDATE_GROUP);
+named!(GroupMembersRequest, GROUP_MEMBERS);
 
 #[cfg(test)]
 mod tests {

@@ -5,6 +5,7 @@
 mod bodies;
 mod body;
 mod error;
+mod groups;
 pub mod limits;
 mod middleware;
 pub mod openapi;
@@ -136,6 +137,29 @@ pub fn router(service: Arc<Service>, config: &HttpConfig) -> Router {
         .route("/recycle-bin/restore", post(restore_users))
         .route("/recycle-bin/{user}", axum::routing::delete(purge_user))
         .route("/recycle-bin/{user}/restore", post(restore_user))
+        .route("/users/{user}/groups", get(groups::user_groups))
+        .route(
+            "/groups",
+            get(groups::list_groups).post(groups::create_group),
+        )
+        .route(
+            "/groups/{group}",
+            get(groups::get_group)
+                .patch(groups::update_group)
+                .delete(groups::delete_group),
+        )
+        .route(
+            "/groups/{group}/members",
+            get(groups::list_members).post(groups::add_members),
+        )
+        .route(
+            "/groups/{group}/members/remove",
+            post(groups::remove_members),
+        )
+        .route(
+            "/groups/{group}/members/{user}",
+            axum::routing::delete(groups::remove_member),
+        )
         .route("/settings", get(settings).patch(update_settings))
         .route("/audit", get(audit))
         .route("/audit/verify", get(verify_audit))
@@ -309,6 +333,7 @@ async fn logout(State(app): State<AppState>, token: Token) -> Result<Json<Data<R
         ("inactive_for" = Option<String>, Query, pattern = "^[1-9][0-9]{0,5}[smhdw]$", description = "Not seen for this long, e.g. `90d` (s, m, h, d or w): last login before then, or never logged in and created before then"),
         ("created_before" = Option<String>, Query, format = DateTime, description = "Created before this instant (RFC 3339)"),
         ("created_after" = Option<String>, Query, format = DateTime, description = "Created at this instant or later (RFC 3339)"),
+        ("group" = Option<String>, Query, description = "Members of this group (id or name)"),
     ),
     responses(
         (status = 200, body = UserPage),
@@ -360,6 +385,11 @@ fn list_query(params: Vec<(String, String)>) -> Result<ListQuery> {
                 }
             }
             "search" => query.search = Some(value),
+            // A name no group could have names none: 404, as in a path.
+            "group" => match crate::domain::GroupRef::parse(&value) {
+                Ok(g) => query.group = Some(g),
+                Err(_) => return Err(Error::NotFound(format!("group {value} not found"))),
+            },
             "inactive_for" => match parse_age(&value) {
                 Some(secs) => query.inactive_for = Some(secs),
                 None => bad("must be a number and a unit (s, m, h, d or w), such as 90d"),

@@ -81,6 +81,8 @@ pub(super) fn authorize(
             }
         }
         Request::DeleteUser { user, .. } if is_self(user)? => Ok(()),
+        // A user may read which groups it is in, and nobody else's.
+        Request::UserGroups { user } if is_self(user)? => Ok(()),
         _ => forbidden("this needs the admin role"),
     }
 }
@@ -146,6 +148,35 @@ mod tests {
             ("check", request(json!({"op": "check", "repair": false}))),
             ("throttled", request(json!({"op": "throttled", "user": on}))),
             ("unlock", request(json!({"op": "unlock", "user": on}))),
+            (
+                "groups of",
+                request(json!({"op": "user_groups", "user": on})),
+            ),
+            (
+                "group get",
+                request(json!({"op": "get_group", "group": "ops"})),
+            ),
+            ("group list", request(json!({"op": "list_groups"}))),
+            (
+                "group create",
+                request(json!({"op": "create_group", "name": "ops"})),
+            ),
+            (
+                "group update",
+                request(
+                    json!({"op": "update_group", "group": "ops", "patch": {"display_name": "Ops"}}),
+                ),
+            ),
+            (
+                "group delete",
+                request(json!({"op": "delete_group", "group": "ops"})),
+            ),
+            (
+                "group members",
+                request(
+                    json!({"op": "change_members", "group": "ops", "users": [on], "add": true}),
+                ),
+            ),
         ]
     }
 
@@ -234,7 +265,7 @@ mod tests {
         let config = Config::default();
         for (what, verdict) in table(&user, ME, &config) {
             let want = match what {
-                "get" | "list" | "authenticate" | "update name" | "delete" => "ok",
+                "get" | "list" | "authenticate" | "update name" | "delete" | "groups of" => "ok",
                 _ => "forbidden",
             };
             assert_eq!(verdict, want, "{what} on its own account");

@@ -81,6 +81,7 @@ impl Service {
     }
 
     pub(super) fn list_deleted(&self, query: &ListQuery) -> Result<DeletedPage> {
+        no_group(query)?;
         let (limit, after) = query.bounds()?;
         let mut users: Vec<DeletedUser> = self
             .store
@@ -99,6 +100,7 @@ impl Service {
     }
 
     pub(super) fn count_deleted(&self, query: &ListQuery) -> Result<u64> {
+        no_group(query)?;
         let (filter, since) = (filter(query), self.bin_since()?);
         let (mut count, mut after) = (0, None);
         loop {
@@ -336,6 +338,17 @@ fn ambiguous(user: &str, found: &[Binned]) -> String {
     )
 }
 
+/// A binned user is in no group (until it is restored).
+fn no_group(query: &ListQuery) -> Result<()> {
+    match query.group {
+        Some(_) => Err(Error::invalid(
+            "group",
+            "the recycle bin is not listed by group: its users are in none until restored",
+        )),
+        None => Ok(()),
+    }
+}
+
 /// Why a binned user cannot come back, and what to do about it.
 fn why_taken(taken: &Taken) -> String {
     match taken {
@@ -343,6 +356,6 @@ fn why_taken(taken: &Taken) -> String {
         Taken::Email(_) => {
             format!("{taken}: the user holding it must change it before this one can be restored")
         }
-        Taken::Id(_) => taken.to_string(),
+        Taken::Id(_) | Taken::GroupName(_) => taken.to_string(),
     }
 }

@@ -7,6 +7,7 @@ mod auth;
 mod authorize;
 mod bin;
 mod durable;
+mod groups;
 mod transfer;
 mod users;
 
@@ -30,6 +31,7 @@ use crate::token::TokenKeys;
 
 pub use self::bin::parse_setting;
 pub use self::durable::Durable;
+pub use self::groups::MEMBER_BATCH;
 pub use self::transfer::ImportRun;
 pub use crate::store::Repair;
 
@@ -233,7 +235,8 @@ impl Service {
         // later batch has deleted the earlier ones, which are made as durable
         // as a success's. Any other write that fails has changed nothing.
         let batched = matches!(&request, Request::DeleteMany(req) if !req.dry_run)
-            || matches!(&request, Request::RestoreMany { .. });
+            || matches!(&request, Request::RestoreMany { .. })
+            || matches!(&request, Request::ChangeMembers { .. });
         let origin = origin.acting_as(actor);
         match self.carry_out(actor, &origin, request, stop) {
             Ok(response) if writes => Ok(Durable::written(response, self.store.clone())),
@@ -343,6 +346,24 @@ impl Service {
             Request::SetSetting { name, value } => self
                 .set_setting(&name, &value, origin)
                 .map(Response::Settings),
+            Request::GetGroup { group } => self.get_group(&group).map(Response::Group),
+            Request::ListGroups(query) => self.list_groups(&query).map(Response::Groups),
+            Request::CreateGroup(new) => self.create_group(new, origin).map(Response::Group),
+            Request::UpdateGroup { group, patch } => self
+                .update_group(&group, &patch, origin)
+                .map(Response::Group),
+            Request::DeleteGroup { group } => {
+                self.delete_group(&group, origin).map(Response::Group)
+            }
+            Request::ChangeMembers { group, users, add } => self
+                .change_members(&group, &users, add, origin, stop)
+                .map(Response::Members),
+            Request::UserGroups { user } => self.user_groups(&user).map(|data| {
+                Response::Groups(crate::ops::GroupPage {
+                    data,
+                    next_cursor: None,
+                })
+            }),
         }
     }
 
@@ -364,6 +385,7 @@ impl From<StoreError> for Error {
         match e {
             StoreError::Taken(taken) => Error::Conflict(taken.to_string()),
             StoreError::NotFound(user) => not_found(&user),
+            StoreError::GroupNotFound(group) => Error::NotFound(format!("group {group} not found")),
             StoreError::Refused(e) => e,
             StoreError::Locked(why) => Error::Locked(why),
             StoreError::Unavailable(why) => Error::Unavailable(why),

@@ -144,7 +144,7 @@ impl Service {
 
     pub(super) fn list(&self, query: &ListQuery) -> Result<Page> {
         let (limit, after) = query.bounds()?;
-        let filter = filter(query);
+        let filter = self.filter(query)?;
         // One more than asked for tells whether there are more.
         let mut users: Vec<User> = self
             .store
@@ -163,7 +163,7 @@ impl Service {
     }
 
     pub(super) fn count(&self, query: &ListQuery) -> Result<u64> {
-        Ok(self.store.count(&filter(query))?)
+        Ok(self.store.count(&self.filter(query)?)?)
     }
 
     /// A bulk delete that tells `progress` how many names it has handled
@@ -272,7 +272,24 @@ impl Service {
     }
 }
 
-/// What a listing selects, as the store filters.
+impl Service {
+    /// What a listing selects, as the store filters: a group named is
+    /// looked up (404 if there is none).
+    pub(super) fn filter(&self, query: &ListQuery) -> Result<Filter> {
+        let mut filter = filter(query);
+        if let Some(group) = &query.group {
+            let found = self
+                .store
+                .group(group)?
+                .ok_or_else(|| Error::NotFound(format!("group {group} not found")))?;
+            filter.group = Some(found.id);
+        }
+        Ok(filter)
+    }
+}
+
+/// What a listing selects, as the store filters (a group aside: see
+/// `Service::filter`).
 pub(super) fn filter(query: &ListQuery) -> Filter {
     let now = Timestamp::now();
     Filter {
@@ -287,6 +304,7 @@ pub(super) fn filter(query: &ListQuery) -> Filter {
         }),
         created_before: query.created_before,
         created_after: query.created_after,
+        group: None,
     }
 }
 

@@ -124,6 +124,12 @@ macro_rules! store_contract {
                 }
             }
             #[test]
+            fn groups_keep_their_members_through_deletes_and_restores() {
+                if let Some((_keep, store)) = open() {
+                    c::groups(&*store);
+                }
+            }
+            #[test]
             fn health_check_and_durability_answer() {
                 if let Some((_keep, store)) = open() {
                     c::upkeep(store);
@@ -1229,4 +1235,229 @@ pub fn audit_pruning(store: &dyn Store) {
         store.audit_page(&AuditFilter::default(), 0, 10).unwrap()[0].0,
         4
     );
+}
+
+fn group_named(name: &str) -> crate::domain::Group {
+    crate::domain::Group::new(Username::parse(name).unwrap(), None)
+}
+
+fn gref(name: &str) -> crate::domain::GroupRef {
+    crate::domain::GroupRef::parse(name).unwrap()
+}
+
+/// The usernames of a group's members, a page of `limit` at a time.
+fn members(store: &dyn Store, group: Uuid, limit: usize) -> Vec<String> {
+    let filter = Filter {
+        group: Some(group),
+        ..Filter::default()
+    };
+    let (mut names, mut after) = (Vec::new(), None);
+    loop {
+        let page = store.page(&filter, after, limit).unwrap();
+        names.extend(page.iter().map(|a| a.user.username.to_string()));
+        match page.last() {
+            Some(last) if page.len() == limit => after = Some(last.user.id),
+            _ => return names,
+        }
+    }
+}
+
+pub fn groups(store: &dyn Store) {
+    use crate::domain::{GroupPatch, MemberOutcome};
+    let users: Vec<Account> = ["alice", "bob", "carol", "dave"]
+        .iter()
+        .map(|n| account(n))
+        .collect();
+    for u in &users {
+        store.insert(u, &by()).unwrap();
+    }
+    let (alice, bob, carol, dave) = (&users[0], &users[1], &users[2], &users[3]);
+    let ops = group_named("ops");
+    store.insert_group(&ops, &by()).unwrap();
+    // A group's name is unique among groups, not among users.
+    assert!(matches!(
+        store.insert_group(&group_named("ops"), &by()),
+        Err(StoreError::Taken(Taken::GroupName(n))) if n.as_str() == "ops"
+    ));
+    store.insert_group(&group_named("alice"), &by()).unwrap();
+    assert_eq!(store.group(&gref("ops")).unwrap().unwrap(), ops);
+    assert_eq!(
+        store
+            .group(&crate::domain::GroupRef::Id(ops.id))
+            .unwrap()
+            .unwrap()
+            .name
+            .as_str(),
+        "ops"
+    );
+    assert_eq!(store.group(&gref("nope")).unwrap(), None);
+
+    // Members by any name, each once; an unknown name is not found.
+    let (group, outcomes) = store
+        .change_members(
+            &gref("ops"),
+            &[
+                name("carol"),
+                email("alice@example.com"),
+                name("alice"),
+                name("zed"),
+                UserRef::Id(bob.user.id),
+            ],
+            true,
+            &by(),
+        )
+        .unwrap();
+    assert_eq!(
+        outcomes,
+        [
+            MemberOutcome::Changed(carol.user.id),
+            MemberOutcome::Changed(alice.user.id),
+            MemberOutcome::Unchanged(alice.user.id),
+            MemberOutcome::NotFound,
+            MemberOutcome::Changed(bob.user.id),
+        ]
+    );
+    assert_eq!(group.members, 3);
+    assert_eq!(store.group(&gref("ops")).unwrap().unwrap().members, 3);
+    // In id order, a page of one at a time as of a thousand.
+    assert_eq!(members(store, ops.id, 1), ["alice", "bob", "carol"]);
+    assert_eq!(members(store, ops.id, 1000), ["alice", "bob", "carol"]);
+    let blocked_members = Filter {
+        group: Some(ops.id),
+        search: Some("bo".to_owned()),
+        ..Filter::default()
+    };
+    assert_eq!(store.count(&blocked_members).unwrap(), 1);
+    let names_of = |id: Uuid| -> Vec<String> {
+        store
+            .groups_of(id)
+            .unwrap()
+            .iter()
+            .map(|g| g.name.to_string())
+            .collect()
+    };
+    store
+        .change_members(&gref("alice"), &[name("alice")], true, &by())
+        .unwrap();
+    assert_eq!(names_of(alice.user.id), ["alice", "ops"]);
+    assert!(names_of(dave.user.id).is_empty());
+
+    // Removing: members go, non-members are unchanged.
+    let (group, outcomes) = store
+        .change_members(&gref("ops"), &[name("carol"), name("dave")], false, &by())
+        .unwrap();
+    assert_eq!(
+        outcomes,
+        [
+            MemberOutcome::Changed(carol.user.id),
+            MemberOutcome::Unchanged(dave.user.id),
+        ]
+    );
+    assert_eq!(group.members, 2);
+    assert!(matches!(
+        store.change_members(&gref("nope"), &[name("alice")], true, &by()),
+        Err(StoreError::GroupNotFound(_))
+    ));
+
+    // A deleted user leaves its groups; restored, it is back in them.
+    store
+        .delete_many(&[name("bob")], Deletion::Bin(Timestamp::now()), &by())
+        .unwrap();
+    assert_eq!(members(store, ops.id, 10), ["alice"]);
+    assert_eq!(store.group(&gref("ops")).unwrap().unwrap().members, 1);
+    let restored = store
+        .restore(
+            &[Restore {
+                id: bob.user.id,
+                rename: None,
+            }],
+            Timestamp::from_unix_millis(0).unwrap(),
+            &by(),
+        )
+        .unwrap();
+    assert!(matches!(restored[0], Restored::Back(_)));
+    assert_eq!(members(store, ops.id, 10), ["alice", "bob"]);
+    assert_eq!(names_of(bob.user.id), ["ops"]);
+    // Purged, it is gone from them for good; binned and then purged from
+    // the bin, its restore has nothing to bring back.
+    store
+        .delete_many(&[name("alice")], Deletion::Purge, &by())
+        .unwrap();
+    assert_eq!(members(store, ops.id, 10), ["bob"]);
+    assert_eq!(store.group(&gref("alice")).unwrap().unwrap().members, 0);
+    store
+        .delete_many(&[name("bob")], Deletion::Bin(Timestamp::now()), &by())
+        .unwrap();
+    store.purge(&Purge::Ids(vec![bob.user.id]), &by()).unwrap();
+    assert!(members(store, ops.id, 10).is_empty());
+
+    // A group that went while its member was in the bin is not brought back.
+    store
+        .change_members(&gref("ops"), &[name("carol")], true, &by())
+        .unwrap();
+    store
+        .delete_many(&[name("carol")], Deletion::Bin(Timestamp::now()), &by())
+        .unwrap();
+    let gone = store.delete_group(&gref("ops"), &by()).unwrap().unwrap();
+    assert_eq!(gone.id, ops.id);
+    assert_eq!(store.delete_group(&gref("ops"), &by()).unwrap(), None);
+    store
+        .restore(
+            &[Restore {
+                id: carol.user.id,
+                rename: None,
+            }],
+            Timestamp::from_unix_millis(0).unwrap(),
+            &by(),
+        )
+        .unwrap();
+    assert!(names_of(carol.user.id).is_empty());
+
+    // Renamed: the old name is free, the new one taken.
+    let later = Timestamp::from_unix_millis(Timestamp::now().unix_millis() + 10).unwrap();
+    store.insert_group(&group_named("devs"), &by()).unwrap();
+    let rename = |to: &str| GroupPatch {
+        name: Some(Username::parse(to).unwrap()),
+        ..GroupPatch::default()
+    };
+    assert!(matches!(
+        store.update_group(&gref("devs"), &rename("alice"), later, &by()),
+        Err(StoreError::Taken(Taken::GroupName(_)))
+    ));
+    let renamed = store
+        .update_group(&gref("devs"), &rename("builders"), later, &by())
+        .unwrap();
+    assert_eq!(renamed.updated_at, later);
+    assert_eq!(store.group(&gref("devs")).unwrap(), None);
+    store.insert_group(&group_named("devs"), &by()).unwrap();
+    assert!(matches!(
+        store.update_group(&gref("nope"), &rename("x-y-z"), later, &by()),
+        Err(StoreError::GroupNotFound(_))
+    ));
+
+    // Pages in creation order.
+    let all: Vec<String> = store
+        .group_page(None, 100)
+        .unwrap()
+        .iter()
+        .map(|g| g.name.to_string())
+        .collect();
+    assert_eq!(all, ["alice", "builders", "devs"]);
+    let first = store.group_page(None, 1).unwrap();
+    let next = store.group_page(Some(first[0].id), 1).unwrap();
+    assert_eq!(next[0].name.as_str(), "builders");
+
+    // Each change is in the trail, and the chain holds.
+    let actions: Vec<Action> = trail(store).iter().map(|t| t.0).collect();
+    for a in [
+        Action::GroupCreate,
+        Action::GroupAdd,
+        Action::GroupRemove,
+        Action::GroupUpdate,
+        Action::GroupDelete,
+    ] {
+        assert!(actions.contains(&a), "{a} recorded");
+    }
+    let verdict = store.audit_verify().unwrap();
+    assert_eq!(verdict.first_bad, None, "{verdict:?}");
 }

@@ -23,7 +23,10 @@ use std::pin::Pin;
 use uuid::Uuid;
 
 use crate::domain::audit::{AuditFilter, Event, Origin, Verdict};
-use crate::domain::{Account, Email, Role, Timestamp, User, UserRef, Username};
+use crate::domain::{
+    Account, Email, Group, GroupPatch, GroupRef, MemberOutcome, Role, Timestamp, User, UserRef,
+    Username,
+};
 pub use crate::domain::{CheckReport, Problem};
 
 pub use self::sled::{CACHE_BYTES, OpenOptions, Repair, SCHEMA_VERSION, SledStore};
@@ -181,6 +184,45 @@ pub trait Store: Send + Sync {
     /// verifiable from the last one removed; says how many went.
     fn audit_prune(&self, before: Timestamp) -> Result<u64>;
 
+    /// The group `group` names, if any.
+    fn group(&self, group: &GroupRef) -> Result<Option<Group>>;
+
+    /// Up to `limit` groups, in id (creation) order, after the id `after`.
+    fn group_page(&self, after: Option<Uuid>, limit: usize) -> Result<Vec<Group>>;
+
+    /// Stores a new group; `Taken::GroupName` if its name is held.
+    fn insert_group(&self, group: &Group, origin: &Origin) -> Result<()>;
+
+    /// Applies `patch` to the group `group` names at `now` (`GroupNotFound`
+    /// if none; `Taken` for a name another group holds). Recorded unless it
+    /// changed nothing.
+    fn update_group(
+        &self,
+        group: &GroupRef,
+        patch: &GroupPatch,
+        now: Timestamp,
+        origin: &Origin,
+    ) -> Result<Group>;
+
+    /// Deletes the group `group` names, and every membership in it; the
+    /// group as it was, or `None` if there was none.
+    fn delete_group(&self, group: &GroupRef, origin: &Origin) -> Result<Option<Group>>;
+
+    /// Adds the users `users` name to the group `group` names (or, without
+    /// `add`, removes them), in one transaction; an outcome per name, in
+    /// order, and the group as it is afterwards. `GroupNotFound` if no
+    /// group has that name.
+    fn change_members(
+        &self,
+        group: &GroupRef,
+        users: &[UserRef],
+        add: bool,
+        origin: &Origin,
+    ) -> Result<(Group, Vec<MemberOutcome>)>;
+
+    /// The groups the user `id` is a member of, by name.
+    fn groups_of(&self, id: Uuid) -> Result<Vec<Group>>;
+
     /// Whether the database answers and can write.
     fn health(&self) -> Result<()>;
 
@@ -294,6 +336,9 @@ pub struct Filter {
     pub created_before: Option<Timestamp>,
     /// Created at this instant or later.
     pub created_after: Option<Timestamp>,
+    /// Members of the group of this id. `matches` cannot tell: a store
+    /// reads a group's members from its own index.
+    pub group: Option<Uuid>,
 }
 
 impl Filter {
@@ -331,6 +376,9 @@ pub enum StoreError {
     /// `update` found no user of that name.
     #[error("user {0} not found")]
     NotFound(UserRef),
+    /// No group has that name.
+    #[error("group {0} not found")]
+    GroupNotFound(GroupRef),
     /// `update`'s change refused the account as it found it.
     #[error("{0}")]
     Refused(crate::error::Error),
@@ -352,6 +400,7 @@ pub enum Taken {
     Id(Uuid),
     Username(Username),
     Email(Email),
+    GroupName(Username),
 }
 
 impl std::fmt::Display for Taken {
@@ -360,6 +409,7 @@ impl std::fmt::Display for Taken {
             Taken::Id(id) => write!(f, "a user with id {id} already exists"),
             Taken::Username(name) => write!(f, "username {name} is already taken"),
             Taken::Email(email) => write!(f, "email {email} is already taken"),
+            Taken::GroupName(name) => write!(f, "group name {name} is already taken"),
         }
     }
 }

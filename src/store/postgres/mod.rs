@@ -13,6 +13,7 @@
 //! nothing relies on LISTEN/NOTIFY or advisory locks.
 
 mod audit;
+mod groups;
 mod row;
 mod schema;
 mod store;

@@ -125,6 +125,29 @@ const STEPS: &[&str] = &[
     )",
     "INSERT INTO audit_head (seq, hash, anchor_seq, anchor_hash)
      VALUES (0, decode(repeat('00', 32), 'hex'), 0, decode(repeat('00', 32), 'hex'))",
+    // Groups, and their members: a user's memberships go with it.
+    "CREATE TABLE groups (
+        id uuid PRIMARY KEY,
+        name text NOT NULL CONSTRAINT groups_name_unique UNIQUE,
+        display_name text,
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL
+    )",
+    "CREATE TABLE group_members (
+        group_id uuid NOT NULL REFERENCES groups ON DELETE CASCADE,
+        user_id uuid NOT NULL REFERENCES users ON DELETE CASCADE,
+        PRIMARY KEY (group_id, user_id)
+    )",
+    "CREATE INDEX group_members_user ON group_members (user_id)",
+    // The groups a binned user was in, for its restore. Checked at the
+    // commit: a delete copies them before the user's row moves to the bin.
+    "CREATE TABLE binned_members (
+        user_id uuid NOT NULL REFERENCES deleted_users ON DELETE CASCADE
+            DEFERRABLE INITIALLY DEFERRED,
+        group_id uuid NOT NULL REFERENCES groups ON DELETE CASCADE,
+        PRIMARY KEY (user_id, group_id)
+    )",
+    "CREATE INDEX binned_members_group ON binned_members (group_id)",
 ];
 
 /// A claim on the lock row this old is a dead process's.

@@ -14,7 +14,9 @@ use super::audit::append;
 use super::row::{self, INSERT, INSERT_TYPES, SELECT, Values};
 use super::{Failure, PostgresStore, cached, taken};
 use crate::domain::audit::{Action, AuditFilter, Event, Origin, Verdict};
-use crate::domain::{Account, ExportLine, Role, Timestamp, UserRef};
+use crate::domain::{
+    Account, ExportLine, Group, GroupPatch, GroupRef, MemberOutcome, Role, Timestamp, UserRef,
+};
 use crate::store::{
     Binned, Change, CheckReport, Commit, Deletion, ExportBatch, Filter, Holder, Problem, Purge,
     Restore, Restored, Result, Store, StoreError as Error, Taken,
@@ -251,6 +253,21 @@ impl Store for PostgresStore {
                 }
                 Deletion::Bin(at) => {
                     let at = at.to_system_time();
+                    // The groups they were in, kept for a restore (an id
+                    // binned before keeps only its latest).
+                    cached::execute(
+                        tx,
+                        "DELETE FROM binned_members WHERE user_id = ANY($1)",
+                        &[&doomed],
+                    )
+                    .await?;
+                    cached::execute(
+                        tx,
+                        "INSERT INTO binned_members (user_id, group_id)
+                         SELECT user_id, group_id FROM group_members WHERE user_id = ANY($1)",
+                        &[&doomed],
+                    )
+                    .await?;
                     cached::execute(tx, &to_bin, &[&doomed, &at]).await?;
                 }
             }
@@ -374,6 +391,17 @@ impl Store for PostgresStore {
                 .filter(|(_, o)| o.is_ok())
                 .map(|(a, _)| a.user.id)
                 .collect();
+            // Back in the groups they were in, those that are still there.
+            cached::execute(
+                tx,
+                "INSERT INTO group_members (group_id, user_id)
+                 SELECT b.group_id, b.user_id FROM binned_members b
+                 JOIN groups g ON g.id = b.group_id
+                 WHERE b.user_id = ANY($1)
+                 FOR KEY SHARE OF g",
+                &[&back],
+            )
+            .await?;
             cached::execute(tx, "DELETE FROM deleted_users WHERE id = ANY($1)", &[&back]).await?;
             // A restore under another name is a record of its own; the
             // others, one for the transaction.
@@ -511,6 +539,46 @@ impl Store for PostgresStore {
             batch(&mut buf)?;
         }
         Ok(count)
+    }
+
+    fn group(&self, group: &GroupRef) -> Result<Option<Group>> {
+        self.get_group(group)
+    }
+
+    fn group_page(&self, after: Option<Uuid>, limit: usize) -> Result<Vec<Group>> {
+        self.groups_page(after, limit)
+    }
+
+    fn insert_group(&self, group: &Group, origin: &Origin) -> Result<()> {
+        self.store_group(group, origin)
+    }
+
+    fn update_group(
+        &self,
+        group: &GroupRef,
+        patch: &GroupPatch,
+        now: Timestamp,
+        origin: &Origin,
+    ) -> Result<Group> {
+        self.patch_group(group, patch, now, origin)
+    }
+
+    fn delete_group(&self, group: &GroupRef, origin: &Origin) -> Result<Option<Group>> {
+        self.remove_group(group, origin)
+    }
+
+    fn change_members(
+        &self,
+        group: &GroupRef,
+        users: &[UserRef],
+        add: bool,
+        origin: &Origin,
+    ) -> Result<(Group, Vec<MemberOutcome>)> {
+        self.members_change(group, users, add, origin)
+    }
+
+    fn groups_of(&self, id: Uuid) -> Result<Vec<Group>> {
+        self.user_groups(id)
     }
 
     fn revoke(&self, jti: &str, expires_at: u64, user: Uuid, origin: &Origin) -> Result<()> {
@@ -816,11 +884,17 @@ pub(super) fn where_clauses<'a>(
     if let Some(t) = &converted.created_after {
         bind("created_at >= $", t);
     }
+    if let Some(group) = &filter.group {
+        bind(
+            "id IN (SELECT user_id FROM group_members WHERE group_id = $)",
+            group,
+        );
+    }
 }
 
 /// References as the three arrays `= ANY` compares: ids, usernames and
 /// email keys.
-fn split_refs(users: &[UserRef]) -> (Vec<Uuid>, Vec<String>, Vec<String>) {
+pub(super) fn split_refs(users: &[UserRef]) -> (Vec<Uuid>, Vec<String>, Vec<String>) {
     let (mut ids, mut names, mut emails) = (Vec::new(), Vec::new(), Vec::new());
     for user in users {
         match user {

@@ -8,6 +8,7 @@ mod check;
 mod codec;
 mod commit;
 mod files;
+mod groups;
 mod lock;
 mod open;
 mod seal;
@@ -37,7 +38,9 @@ pub use lock::DirLock;
 
 /// The on-disk layout version this build reads and writes.
 /// 2: the selection indexes (`select`), built when a version 1 database opens.
-pub const SCHEMA_VERSION: u32 = 2;
+/// 3: groups (`groups`); an older database has none, and older builds would
+/// leave a deleted user's memberships behind.
+pub const SCHEMA_VERSION: u32 = 3;
 const SCHEMA_KEY: &[u8] = b"schema_version";
 /// sled's page cache; its default (1 GiB) is far more than a user database needs.
 pub const CACHE_BYTES: u64 = 64 * 1024 * 1024;
@@ -147,6 +150,9 @@ struct Engine {
     /// logins by time (see `select`).
     irregular: sled::Tree,
     logins: sled::Tree,
+    /// Groups by id and by name, and memberships (see `groups`).
+    groups: sled::Tree,
+    members: sled::Tree,
     /// The chain's last record, held by every write while it changes
     /// anything: one writer at a time appends.
     head: Mutex<crate::domain::audit::ChainHead>,
@@ -370,9 +376,11 @@ impl SledStore {
                     )));
                 }
                 if version < SCHEMA_VERSION {
-                    // Version 1 had no selection indexes: built once, here.
                     self.dirty.store(true, Ordering::Relaxed);
-                    engine.build_selection_index()?;
+                    // Version 1 had no selection indexes: built once, here.
+                    if version < 2 {
+                        engine.build_selection_index()?;
+                    }
                     engine
                         .db
                         .insert(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes())

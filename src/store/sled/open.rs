@@ -109,6 +109,8 @@ impl Engine {
                     audit: tree("audit")?,
                     irregular: tree("irregular")?,
                     logins: tree("logins")?,
+                    groups: tree("groups")?,
+                    members: tree("members")?,
                     head: Default::default(),
                     db,
                 })

@@ -13,7 +13,7 @@ use super::codec::{self, decode, encode};
 use super::tx::{Tx, TxResult, abort, abort_with, claim_indexes};
 use super::{Engine, SCHEMA_KEY, SWAP_ATTEMPTS, SledStore, decode_id, defer, key_id, storage};
 use crate::domain::audit::{Action, AuditFilter, Event, Origin, Verdict, digest};
-use crate::domain::{Account, Timestamp, UserRef};
+use crate::domain::{Account, Group, GroupPatch, GroupRef, MemberOutcome, Timestamp, UserRef};
 use crate::store::{
     Binned, Change, CheckReport, Commit, Deletion, ExportBatch, Filter, Holder, Purge, Restore,
     Restored, Result, Store, StoreError as Error, Taken,
@@ -24,6 +24,46 @@ impl Store for SledStore {
     /// Whether the database answers a read, and can write: its last flush
     /// succeeded and no I/O error is waiting for a reopen (a store that
     /// cannot write, say on a full disk, is not healthy).
+    fn group(&self, group: &GroupRef) -> Result<Option<Group>> {
+        self.get_group(group)
+    }
+
+    fn group_page(&self, after: Option<Uuid>, limit: usize) -> Result<Vec<Group>> {
+        self.groups_page(after, limit)
+    }
+
+    fn insert_group(&self, group: &Group, origin: &Origin) -> Result<()> {
+        self.store_group(group, origin)
+    }
+
+    fn update_group(
+        &self,
+        group: &GroupRef,
+        patch: &GroupPatch,
+        now: Timestamp,
+        origin: &Origin,
+    ) -> Result<Group> {
+        self.patch_group(group, patch, now, origin)
+    }
+
+    fn delete_group(&self, group: &GroupRef, origin: &Origin) -> Result<Option<Group>> {
+        self.remove_group(group, origin)
+    }
+
+    fn change_members(
+        &self,
+        group: &GroupRef,
+        users: &[UserRef],
+        add: bool,
+        origin: &Origin,
+    ) -> Result<(Group, Vec<MemberOutcome>)> {
+        self.members_change(group, users, add, origin)
+    }
+
+    fn groups_of(&self, id: Uuid) -> Result<Vec<Group>> {
+        self.user_groups(id)
+    }
+
     fn health(&self) -> Result<()> {
         self.recover();
         let engine = self.engine()?;
@@ -224,6 +264,7 @@ impl Store for SledStore {
                         t.by_username.remove(account.user.username.as_str())?;
                         t.by_email.remove(account.user.email.key().as_bytes())?;
                         t.reindex(Some(account), None)?;
+                        t.leave_groups(account.user.id, matches!(how, Deletion::Bin(_)))?;
                         gone.push((account.user.id, account.user.username.as_str()));
                         match how {
                             // An id binned before (imported again since)
@@ -365,6 +406,7 @@ impl Store for SledStore {
                 t.by_email.insert(u.email.key().as_bytes(), id)?;
                 t.reindex(None, Some(&account))?;
                 t.bin.remove(id)?;
+                t.rejoin_groups(account.user.id)?;
                 match renamed {
                     Some(event) => t.audit.record(&event)?,
                     None => back.push((account.user.id, account.user.username.clone())),
@@ -415,6 +457,7 @@ impl Store for SledStore {
                     let Some(raw) = t.bin.remove(id.as_bytes().as_slice())? else {
                         continue;
                     };
+                    t.forget_binned_groups(*id)?;
                     let binned =
                         bin_entry(*id, &raw).map_err(ConflictableTransactionError::Abort)?;
                     gone.push((*id, binned.account.user.username));
@@ -438,6 +481,19 @@ impl Store for SledStore {
     /// `select`), else a scan in id order.
     fn page(&self, filter: &Filter, after: Option<Uuid>, limit: usize) -> Result<Vec<Account>> {
         let engine = self.engine()?;
+        if let Some(group) = filter.group {
+            // A group's members, in id order, from its own index.
+            let mut page = Vec::with_capacity(limit.min(128));
+            engine.each_member(group, after, &mut |id| {
+                if let Some(account) = self.get(&UserRef::Id(id))?
+                    && filter.matches(&account.user)
+                {
+                    page.push(account);
+                }
+                Ok(page.len() < limit)
+            })?;
+            return Ok(page);
+        }
         if let Some(plan) = engine.plan(filter)? {
             return self.planned_page(&engine, &plan, filter, after, limit);
         }
@@ -649,8 +705,21 @@ impl SledStore {
         &self,
         body: impl Fn(&Tx<'_>) -> std::result::Result<T, ConflictableTransactionError<Error>>,
     ) -> Result<T> {
+        self.transaction_after(|_| Ok(()), |t, ()| body(t))
+    }
+
+    /// `transaction`, with `prepare` run first under the same hold on the
+    /// chain that every write takes: what it reads outside the transaction
+    /// (a range, which a transaction cannot read) no other write changes
+    /// before `body` runs.
+    pub(super) fn transaction_after<P, T>(
+        &self,
+        prepare: impl FnOnce(&Engine) -> Result<P>,
+        body: impl Fn(&Tx<'_>, &P) -> std::result::Result<T, ConflictableTransactionError<Error>>,
+    ) -> Result<T> {
         let engine = self.writer()?;
         let mut head = engine.chain();
+        let prepared = prepare(&engine)?;
         let start = *head;
         let end = std::cell::Cell::new(start);
         // Bumped on the way out whatever happened: a transaction that failed
@@ -667,9 +736,23 @@ impl SledStore {
             &engine.audit,
             &engine.irregular,
             &engine.logins,
+            &engine.groups,
+            &engine.members,
         )
             .transaction(
-                |(users, by_username, by_email, bin, revoked, meta, audit, irregular, logins)| {
+                |(
+                    users,
+                    by_username,
+                    by_email,
+                    bin,
+                    revoked,
+                    meta,
+                    audit,
+                    irregular,
+                    logins,
+                    groups,
+                    members,
+                )| {
                     let t = Tx {
                         users,
                         by_username,
@@ -683,8 +766,10 @@ impl SledStore {
                         },
                         irregular,
                         logins,
+                        groups,
+                        members,
                     };
-                    let value = body(&t)?;
+                    let value = body(&t, &prepared)?;
                     let moved = t.audit.head.get();
                     if moved != start {
                         t.meta

@@ -21,6 +21,10 @@ pub(super) struct Tx<'a> {
     pub audit: Appender<'a>,
     pub irregular: &'a TransactionalTree,
     pub logins: &'a TransactionalTree,
+    /// Groups and their names (see `groups`).
+    pub groups: &'a TransactionalTree,
+    /// Memberships both ways, and binned users' (see `groups`).
+    pub members: &'a TransactionalTree,
 }
 
 impl Tx<'_> {
