@@ -221,6 +221,15 @@ impl Fields {
         }
     }
 
+    /// An array of strings that may be left out (or sent as null).
+    pub fn optional_strings(&mut self, field: &str) -> Option<Vec<String>> {
+        if self.map.get(field).is_none_or(Value::is_null) {
+            self.map.remove(field);
+            return None;
+        }
+        self.array_of_strings(field)
+    }
+
     pub fn array_of_strings(&mut self, field: &str) -> Option<Vec<String>> {
         self.ask(field, |k| matches!(k, Kind::Strings { .. }), true);
         match self.map.remove(field) {

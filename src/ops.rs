@@ -143,6 +143,15 @@ pub enum Request {
     },
 }
 
+/// A user as a page of `Export` carries it: with its hash and the names of
+/// its groups.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ExportedUser {
+    pub account: Account,
+    #[serde(default)]
+    pub groups: Vec<String>,
+}
+
 /// A group to create.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NewGroup {
@@ -195,7 +204,7 @@ pub enum Response {
     Token(IssuedToken),
     /// One outcome per imported user, in order: its id, or why it was refused.
     Imported(Vec<Result<Uuid, Error>>),
-    Exported(Vec<Account>),
+    Exported(Vec<ExportedUser>),
     Check(CheckReport),
     ImportBegun,
     ImportEnded(ImportEnd),

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::domain::{Account, Password, Profile, Timestamp, User};
+use crate::domain::{Account, Password, Profile, Timestamp, User, Username};
 use crate::error::{Error, Result};
 use crate::fields::Fields;
 use crate::hashing;
@@ -31,6 +31,10 @@ pub struct ImportUser {
     /// server checks every id it is sent.
     #[serde(skip)]
     pub fresh_id: bool,
+    /// The groups it is a member of, by name (made by the import where
+    /// there are none of that name).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<Username>,
 }
 
 impl ImportUser {
@@ -66,6 +70,23 @@ impl ImportUser {
             .string("password_changed_at", Timestamp::parse)
             .unwrap_or(created_at);
         let last_login_at = f.nullable("last_login_at", Timestamp::parse).flatten();
+        let groups = match f.optional_strings("groups") {
+            None => Vec::new(),
+            Some(names) => {
+                let mut groups: Vec<Username> = Vec::new();
+                for name in &names {
+                    match Username::parse(name) {
+                        Ok(g) if !groups.contains(&g) => groups.push(g),
+                        Ok(_) => {}
+                        Err(m) => {
+                            f.invalid("groups", &format!("group name {name:?} {m}"));
+                            break;
+                        }
+                    }
+                }
+                groups
+            }
+        };
         let has_secret = f.contains("password") || f.contains("password_hash");
         let password = f.string("password", |s| Password::parse(s));
         let hash = f.string("password_hash", |s| match hashing::hash_problem(s) {
@@ -104,6 +125,7 @@ impl ImportUser {
             user,
             secret,
             fresh_id: id.is_none(),
+            groups,
         })
     }
 

@@ -126,10 +126,12 @@ pub(super) fn export_pages(backend: &Backend, out: &mut impl Write) -> Result<us
             Response::Exported(page) => page,
             other => return Err(unexpected(&other).into()),
         };
-        for account in &page {
+        for exported in &page {
+            let account = &exported.account;
             let line = ExportLine {
                 user: &account.user,
                 password_hash: &account.password_hash,
+                groups: &exported.groups,
             };
             serde_json::to_writer(&mut *out, &line)
                 .map_err(io::Error::from)
@@ -138,7 +140,7 @@ pub(super) fn export_pages(backend: &Backend, out: &mut impl Write) -> Result<us
         }
         count += page.len();
         match page.last() {
-            Some(last) if page.len() == TRANSFER_BATCH => after = Some(last.user.id),
+            Some(last) if page.len() == TRANSFER_BATCH => after = Some(last.account.user.id),
             _ => return Ok(count),
         }
     }

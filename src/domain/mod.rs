@@ -25,5 +25,5 @@ pub use name::DisplayName;
 pub use password::{Password, PasswordPolicy};
 pub use role::Role;
 pub use timestamp::{Timestamp, age_text, parse_age};
-pub use user::{Account, ExportLine, User, UserRef};
+pub use user::{Account, ExportLine, User, UserRef, append_groups};
 pub use username::Username;

@@ -32,12 +32,29 @@ pub struct User {
     pub last_login_at: Option<Timestamp>,
 }
 
-/// One line of `users export`: the user and its password hash.
+/// One line of `users export`: the user, its password hash, and the names
+/// of its groups (left out when it is in none).
 #[derive(Serialize)]
 pub struct ExportLine<'a> {
     #[serde(flatten)]
     pub user: &'a User,
     pub password_hash: &'a str,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    pub groups: &'a [String],
+}
+
+/// Adds `"groups": [...]` to the export line that `buf` ends with (`…}\n`),
+/// unless `groups` is empty: lines written straight from stored bytes get
+/// their groups this way.
+pub fn append_groups(buf: &mut Vec<u8>, groups: &[String]) {
+    if groups.is_empty() || !buf.ends_with(b"}\n") {
+        return;
+    }
+    buf.truncate(buf.len() - 2);
+    buf.extend_from_slice(b",\"groups\":");
+    // A list of strings always serializes.
+    let _ = serde_json::to_writer(&mut *buf, groups);
+    buf.extend_from_slice(b"}\n");
 }
 
 /// A user with its password hash: what the store keeps. The hash leaves the

@@ -3,10 +3,11 @@
 use uuid::Uuid;
 
 use super::{Actor, DELETE_BATCH, Durable, Service};
-use crate::domain::Account;
 use crate::domain::audit::Origin;
+use crate::domain::{Group, GroupRef, Username};
 use crate::error::{Error, Result};
 use crate::hashing;
+use crate::ops::ExportedUser;
 use crate::ops::{DeleteMany, ImportEnd, Request, Response};
 use crate::store::{Filter, StoreError};
 use crate::transfer::{ImportSecret, ImportUser};
@@ -24,6 +25,8 @@ impl Service {
         let mut accounts = Vec::with_capacity(users.len());
         let mut slots = Vec::with_capacity(users.len());
         let mut fresh = Vec::with_capacity(users.len());
+        let mut groups = Vec::with_capacity(users.len());
+        let mut ids = std::collections::HashMap::new();
         for (user, hash) in users.into_iter().zip(hashes) {
             let id = user.user.id;
             let checked = if self.config.reserved.contains(user.user.username.as_str()) {
@@ -36,6 +39,11 @@ impl Service {
             };
             match checked {
                 Ok(hash) => {
+                    let mut gids = Vec::with_capacity(user.groups.len());
+                    for name in &user.groups {
+                        gids.push(self.import_group(name, origin, &mut ids)?);
+                    }
+                    groups.push(gids);
                     fresh.push(user.fresh_id);
                     accounts.push(user.into_account(hash));
                     slots.push(outcomes.len());
@@ -44,13 +52,44 @@ impl Service {
                 Err(e) => outcomes.push(Err(e)),
             }
         }
-        let stored = self.store.insert_many(&accounts, &fresh, origin)?;
+        let stored = self.store.insert_many(&accounts, &fresh, &groups, origin)?;
         for (slot, result) in slots.into_iter().zip(stored) {
             if let Err(taken) = result {
                 outcomes[slot] = Err(Error::Conflict(taken.to_string()));
             }
         }
         Ok(outcomes)
+    }
+
+    /// The id of the group `name`, made (as the import's) if there is none.
+    fn import_group(
+        &self,
+        name: &Username,
+        origin: &Origin,
+        known: &mut std::collections::HashMap<Username, Uuid>,
+    ) -> Result<Uuid> {
+        if let Some(id) = known.get(name) {
+            return Ok(*id);
+        }
+        let by_name = GroupRef::Name(name.clone());
+        let id = match self.store.group(&by_name)? {
+            Some(group) => group.id,
+            None => {
+                let group = Group::new(name.clone(), None);
+                match self.store.insert_group(&group, origin) {
+                    Ok(()) => group.id,
+                    // Made meanwhile by someone else: theirs is the one.
+                    Err(StoreError::Taken(_)) => {
+                        self.store.group(&by_name)?.map(|g| g.id).ok_or_else(|| {
+                            Error::Conflict(format!("group {name} keeps changing"))
+                        })?
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+            }
+        };
+        known.insert(name.clone(), id);
+        Ok(id)
     }
 
     /// Every user's export line (`domain::ExportLine`), in id order, handed
@@ -68,10 +107,20 @@ impl Service {
     }
 
     /// Up to `limit` accounts, with their hashes, after the id `after`.
-    pub(super) fn export(&self, after: Option<Uuid>, limit: usize) -> Result<Vec<Account>> {
-        Ok(self
-            .store
-            .page(&Filter::default(), after, limit.clamp(1, 10_000))?)
+    pub(super) fn export(&self, after: Option<Uuid>, limit: usize) -> Result<Vec<ExportedUser>> {
+        self.store
+            .page(&Filter::default(), after, limit.clamp(1, 10_000))?
+            .into_iter()
+            .map(|account| {
+                let groups = self
+                    .store
+                    .groups_of(account.user.id)?
+                    .into_iter()
+                    .map(|g| g.name.to_string())
+                    .collect();
+                Ok(ExportedUser { account, groups })
+            })
+            .collect()
     }
 
     /// The hash of each import line: kept as given, or the plain password hashed

@@ -242,7 +242,7 @@ pub fn batches(store: &dyn Store) {
         account("carol"),
     ];
     let outcomes = store
-        .insert_many(&batch, &[true, true, true, false, true], &by())
+        .insert_many(&batch, &[true, true, true, false, true], &[], &by())
         .unwrap();
     assert_eq!(
         outcomes,
@@ -964,7 +964,7 @@ pub fn audit_trail(store: &dyn Store) {
     let mut twin = carol.clone();
     twin.user.email = alice.user.email.clone();
     let outcomes = store
-        .insert_many(&[bob.clone(), twin], &[true, true], &by())
+        .insert_many(&[bob.clone(), twin], &[true, true], &[], &by())
         .unwrap();
     assert!(outcomes[1].is_err());
     let a = UserRef::Id(alice.user.id);

@@ -65,11 +65,14 @@ pub trait Store: Send + Sync {
     /// Stores each new account that takes nothing another holds, in one
     /// transaction; an outcome per account, in order. Accounts marked
     /// `fresh` have ids made just now, which no stored user can hold.
-    /// Each one stored is recorded as imported.
+    /// Each one stored is recorded as imported, and made a member of the
+    /// groups of those ids in `groups` (by position; missing: none) that
+    /// exist.
     fn insert_many(
         &self,
         accounts: &[Account],
         fresh: &[bool],
+        groups: &[Vec<Uuid>],
         origin: &Origin,
     ) -> Result<Vec<std::result::Result<(), Taken>>>;
 

@@ -10,6 +10,7 @@
 use crate::support::{self, Expect, TestDb, bin, clean_env, usersctl};
 
 mod audit;
+mod groups;
 mod recycle_bin;
 use std::ffi::OsString;
 use std::fs;

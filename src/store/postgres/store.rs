@@ -106,6 +106,7 @@ impl Store for PostgresStore {
         &self,
         accounts: &[Account],
         fresh: &[bool],
+        groups: &[Vec<Uuid>],
         origin: &Origin,
     ) -> Result<Vec<std::result::Result<(), Taken>>> {
         if accounts.is_empty() {
@@ -118,7 +119,39 @@ impl Store for PostgresStore {
                 .zip(&outcomes)
                 .filter(|(_, o)| o.is_ok())
                 .map(|(a, _)| (a.user.id, a.user.username.as_str()));
+            // The stored users' memberships, in the groups that exist.
+            let (mut member_groups, mut member_users) = (Vec::new(), Vec::new());
+            for (i, (account, outcome)) in accounts.iter().zip(&outcomes).enumerate() {
+                if outcome.is_ok() {
+                    for gid in groups.get(i).into_iter().flatten() {
+                        member_groups.push(*gid);
+                        member_users.push(account.user.id);
+                    }
+                }
+            }
+            let mut names: Vec<String> = Vec::new();
+            if !member_groups.is_empty() {
+                names = cached::query(
+                    tx,
+                    "WITH joined AS (
+                         INSERT INTO group_members (group_id, user_id)
+                         SELECT m.g, m.u FROM unnest($1::uuid[], $2::uuid[]) AS m(g, u)
+                         JOIN groups ON groups.id = m.g
+                         ON CONFLICT DO NOTHING RETURNING group_id)
+                     SELECT DISTINCT g.name FROM joined j JOIN groups g ON g.id = j.group_id
+                     ORDER BY g.name",
+                    &[&member_groups, &member_users],
+                )
+                .await?
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+            }
             let events: Vec<Event> = Event::about_many(origin, Action::Import, stored)
+                .map(|e| match names.is_empty() {
+                    true => e,
+                    false => e.with("groups", json!(names)),
+                })
                 .into_iter()
                 .collect();
             append(tx, &events).await?;
@@ -520,12 +553,19 @@ impl Store for PostgresStore {
     fn export_lines(&self, lines: u64, batch: &mut ExportBatch<'_>) -> Result<u64> {
         let lines = lines.max(1);
         let (mut buf, mut count) = (Vec::new(), 0u64);
-        let sql = format!("SELECT {SELECT} FROM users ORDER BY id");
+        let sql = format!(
+            "SELECT {SELECT}, ARRAY(SELECT g.name FROM group_members m
+                                    JOIN groups g ON g.id = m.group_id
+                                    WHERE m.user_id = users.id ORDER BY g.name)
+             FROM users ORDER BY id"
+        );
         self.run(self.each_row(&sql, &mut |row| {
             let account = row::account(row)?;
+            let groups: Vec<String> = row.get(row.len() - 1);
             let line = ExportLine {
                 user: &account.user,
                 password_hash: &account.password_hash,
+                groups: &groups,
             };
             serde_json::to_writer(&mut buf, &line).map_err(|e| Error::Internal(e.to_string()))?;
             buf.push(b'\n');

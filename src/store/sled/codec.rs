@@ -143,6 +143,7 @@ pub fn export_line(id: Uuid, raw: &[u8], out: &mut Vec<u8>) -> Result<()> {
     let line = crate::domain::ExportLine {
         user: &account.user,
         password_hash: &account.password_hash,
+        groups: &[],
     };
     serde_json::to_writer(&mut *out, &line).map_err(internal)?;
     out.push(b'\n');
@@ -365,6 +366,7 @@ mod tests {
         let line = crate::domain::ExportLine {
             user: &account.user,
             password_hash: &account.password_hash,
+            groups: &[],
         };
         serde_json::to_string(&line).unwrap() + "\n"
     }

@@ -68,6 +68,10 @@ fn ids_value(ids: &[Uuid]) -> Vec<u8> {
     ids.iter().flat_map(|id| *id.as_bytes()).collect()
 }
 
+/// Groups joined in one transaction, as they will be stored.
+#[derive(Default)]
+pub(super) struct Joined(std::collections::HashMap<Uuid, Group>);
+
 fn tx_err(e: Error) -> ConflictableTransactionError<Error> {
     abort_with(e)
 }
@@ -157,6 +161,45 @@ impl Tx<'_> {
             }
         }
         self.set_groups_of(user, &kept)
+    }
+
+    /// Makes the new user `user` a member of the groups `gids` that exist;
+    /// the groups' counts are gathered in `joined` and stored once, by
+    /// `joined`.
+    pub(super) fn join_groups(
+        &self,
+        user: Uuid,
+        gids: &[Uuid],
+        joined: &mut Joined,
+    ) -> TxResult<()> {
+        let mut kept = Vec::new();
+        for gid in gids {
+            let group = match joined.0.get_mut(gid) {
+                Some(g) => g,
+                None => match self.group(*gid)? {
+                    Some(g) => joined.0.entry(*gid).or_insert(g),
+                    None => continue,
+                },
+            };
+            if kept.contains(gid) {
+                continue;
+            }
+            self.members.insert(member_key(*gid, user), &[])?;
+            group.members += 1;
+            kept.push(*gid);
+        }
+        self.set_groups_of(user, &kept)
+    }
+
+    /// Stores the groups `join_groups` changed; their names.
+    pub(super) fn joined(&self, joined: Joined) -> TxResult<Vec<String>> {
+        let mut names = Vec::new();
+        for group in joined.0.values() {
+            self.put_group(group)?;
+            names.push(group.name.to_string());
+        }
+        names.sort();
+        Ok(names)
     }
 
     /// Forgets what groups a user purged from the bin was in.
@@ -369,6 +412,27 @@ impl SledStore {
 }
 
 impl Engine {
+    /// Every user's groups, in user-id order.
+    pub(super) fn memberships(&self) -> impl Iterator<Item = Result<(Uuid, Vec<Uuid>)>> + '_ {
+        self.members
+            .range(vec![GROUPS_OF]..vec![GROUPS_OF + 1])
+            .map(|item| {
+                let (k, raw) = item.map_err(storage)?;
+                Ok((key_id(&k[1..])?, ids(&raw)))
+            })
+    }
+
+    /// Every group's name, by id.
+    pub(super) fn group_names(&self) -> Result<std::collections::HashMap<Uuid, String>> {
+        let mut names = std::collections::HashMap::new();
+        for item in self.groups.range(vec![GROUP]..vec![GROUP + 1]) {
+            let (_, raw) = item.map_err(storage)?;
+            let group = decode_group(&raw)?;
+            names.insert(group.id, group.name.to_string());
+        }
+        Ok(names)
+    }
+
     /// The members of group `group` after the user id `after`, in id
     /// order, as far as `keep` goes on asking (it says whether to).
     pub(super) fn each_member(

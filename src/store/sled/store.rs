@@ -117,12 +117,14 @@ impl Store for SledStore {
         &self,
         accounts: &[Account],
         fresh: &[bool],
+        groups: &[Vec<Uuid>],
         origin: &Origin,
     ) -> Result<Vec<std::result::Result<(), Taken>>> {
         let values = accounts.iter().map(encode).collect::<Result<Vec<_>>>()?;
         self.transaction(|t| {
             let mut outcomes = Vec::with_capacity(accounts.len());
             let mut stored = Vec::with_capacity(accounts.len());
+            let mut joined = super::groups::Joined::default();
             for (i, (account, value)) in accounts.iter().zip(&values).enumerate() {
                 let id = account.user.id.as_bytes().as_slice();
                 let known = !fresh.get(i).copied().unwrap_or(false);
@@ -134,10 +136,17 @@ impl Store for SledStore {
                 t.by_username.insert(account.user.username.as_str(), id)?;
                 t.by_email.insert(account.user.email.key().as_bytes(), id)?;
                 t.reindex(None, Some(account))?;
+                if let Some(gids) = groups.get(i) {
+                    t.join_groups(account.user.id, gids, &mut joined)?;
+                }
                 stored.push((account.user.id, account.user.username.as_str()));
                 outcomes.push(Ok(()));
             }
-            if let Some(event) = Event::about_many(origin, Action::Import, stored) {
+            let names = t.joined(joined)?;
+            if let Some(mut event) = Event::about_many(origin, Action::Import, stored) {
+                if !names.is_empty() {
+                    event = event.with("groups", json!(names));
+                }
                 t.audit.record(&event)?;
             }
             Ok(outcomes)
@@ -552,9 +561,30 @@ impl Store for SledStore {
     fn export_lines(&self, lines: u64, batch: &mut ExportBatch<'_>) -> Result<u64> {
         let engine = self.engine()?;
         let (mut buf, mut count) = (Vec::new(), 0);
+        // Memberships are kept by user id, as the users are: read alongside.
+        let mut memberships = engine.memberships().peekable();
+        let names = engine.group_names()?;
         for item in engine.users.iter() {
             let (key, raw) = item.map_err(storage)?;
-            codec::export_line(key_id(&key)?, &raw, &mut buf)?;
+            let id = key_id(&key)?;
+            codec::export_line(id, &raw, &mut buf)?;
+            while memberships
+                .peek()
+                .is_some_and(|m| m.as_ref().is_ok_and(|(user, _)| *user < id))
+            {
+                memberships.next();
+            }
+            if let Some(Ok((user, _))) = memberships.peek()
+                && *user == id
+                && let Some(Ok((_, groups))) = memberships.next()
+            {
+                let mut named: Vec<String> = groups
+                    .iter()
+                    .filter_map(|g| names.get(g).cloned())
+                    .collect();
+                named.sort();
+                crate::domain::append_groups(&mut buf, &named);
+            }
             count += 1;
             if count % lines == 0 {
                 batch(&mut buf)?;

@@ -29,7 +29,12 @@ fn a_clean_close_records_how_many_users_there_are() {
         ..alice.clone()
     };
     let outcomes = store
-        .insert_many(&[bob.clone(), twin, account("carol")], &[true; 3], &by())
+        .insert_many(
+            &[bob.clone(), twin, account("carol")],
+            &[true; 3],
+            &[],
+            &by(),
+        )
         .unwrap();
     assert_eq!(outcomes.iter().filter(|o| o.is_ok()).count(), 2);
     // One user named twice is one user deleted; a dry run deletes none.
