@@ -62,6 +62,10 @@ pub(super) fn authorize(
         return Ok(());
     }
     match request {
+        // Who is in which group is for admins to see.
+        Request::ListUsers(q) | Request::CountUsers(q) if q.group.is_some() => {
+            forbidden("listing a group's members needs the admin role")
+        }
         Request::GetUser { .. }
         | Request::ListUsers(_)
         | Request::CountUsers(_)

@@ -14,6 +14,7 @@
 use crate::support::{self, Process, Reply, TestDb, listening_on, spawn_server, usersctl};
 
 mod audit;
+mod groups;
 mod recycle_bin;
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Read, Write};

@@ -539,7 +539,7 @@ fn an_unusable_database_is_one_line_and_exit_6_without_the_password() {
     let empty = TestDb::schema_on(&server);
     empty.sql(
         "DROP TABLE users, deleted_users, revoked_tokens, login_attempts, login_windows, \
-         settings, audit, audit_head, usersctl_schema",
+         settings, audit, audit_head, groups, group_members, binned_members, usersctl_schema",
     );
     let mut cmd = usersctl();
     let out = empty

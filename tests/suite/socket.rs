@@ -2201,3 +2201,38 @@ fn the_recycle_bin_through_the_socket_matches_direct_runs() {
     twins.check(case(&["audit", "--user", "ghost@example.com"]).status(3));
     twins.check(case(&["audit", "--user", "erin"]));
 }
+
+#[test]
+fn groups_through_the_socket_match_direct_runs() {
+    let twins = Twins::new(|test| {
+        population(test);
+        run(&test.db(), ["-q", "group", "create", "ops"]).expect(0);
+    });
+    twins.check(case(&[
+        "group", "add", "alice", "bob", "ghost", "--to", "ops",
+    ]));
+    twins.check(case(&["group", "add", "carol", "--to", "ghosts"]).status(3));
+    twins.check(
+        case(&["group", "remove", "--from", "ops", "--users-from", "-"]).stdin("bob\nghost\n"),
+    );
+    twins.check(case(&["-o", "name", "users", "list", "--group", "ops"]));
+    twins.check(case(&["user", "get", "alice"]));
+    twins.check(case(&[
+        "-o",
+        "json",
+        "group",
+        "create",
+        "devs",
+        "--display-name",
+        "Devs",
+    ]));
+    twins.check(case(&["group", "update", "devs", "--name", "builders"]));
+    twins.check(case(&["-o", "name", "group", "list"]));
+    twins.check(case(&["group", "delete", "builders", "--yes"]));
+    twins.check(case(&["users", "export"]));
+    twins.check(case(&[
+        "audit",
+        "--action",
+        "group_create,group_add,group_remove,group_update,group_delete",
+    ]));
+}
