@@ -236,6 +236,26 @@ row "\`users list --inactive-for 90d --count\` through the server ($n_old of $n_
     "$(calc "round(($t1 - $t0) * 1000)") ms" "\`users list --count\` of all: $(calc "round(($t3 - $t2) * 1000)") ms" \
     "< 1 s" "$(verdict "$t1 - $t0 < 1")"
 
+echo "== a group of up to 100,000 members" >&2
+# The last users of the export (the delete-many rows below use the first).
+gn=$(( N / 2 < 100000 ? N / 2 : 100000 ))
+tail -n "$gn" "$work/export.jsonl" | python3 -c '
+import json, sys
+for line in sys.stdin:
+    print(json.loads(line)["username"])' >"$work/group-names.txt"
+"$BIN" --db "$DB" -q group create bench-group >/dev/null
+t0=$(now); "$BIN" --db "$DB" -q group add --to bench-group --users-from - <"$work/group-names.txt" >/dev/null; t1=$(now)
+group_s=$(calc "$t1 - $t0")
+row "\`group add\` of $gn members from stdin through the server (1,000 a transaction)" \
+    "$(calc "round($group_s, 2)") s ($(calc "round($gn / $group_s)") members/s)" \
+    "\`users import\` earlier: $import_rate users/s" \
+    "< $(calc "5 * $gn / 100000") s (5 s for 100,000)" "$(verdict "$group_s < 5 * $gn / 100000")"
+members=$(MODE=path URL_PATH="/groups/bench-group/members?limit=100" wrk -t1 -c1 -d"${SECS}s" -s bench/http.lua "$url" | wrk_result)
+row "\`GET /groups/bench-group/members?limit=100\` ($gn members), first page" \
+    "p50 $(field "$members" p50_ms) ms, p99 $(field "$members" p99_ms) ms" \
+    "\`GET /users?limit=100\` (no filter): p50 $(field "$all" p50_ms) ms, p99 $(field "$all" p99_ms) ms" \
+    "p99 < 50 ms" "$(verdict "$(field "$members" p99_ms) < 50 and $(field "$members" ok) > 0")"
+
 sleep 2
 scanned=$(rss_mib "$server")
 row "server RSS after the selections (full scans of $N records)" "$scanned MiB" "at rest before them: $rest MiB" \

@@ -127,7 +127,9 @@ impl Tx<'_> {
         let binned = key(BINNED, &[user.as_bytes()]);
         if bin && !groups.is_empty() {
             self.members.insert(binned, ids_value(&groups))?;
-        } else {
+        } else if self.members.get(&binned)?.is_some() {
+            // Left from an earlier binning of the same id (imported since):
+            // read first, as most deletes have nothing to remove here.
             self.members.remove(binned)?;
         }
         if groups.is_empty() {
@@ -204,7 +206,10 @@ impl Tx<'_> {
 
     /// Forgets what groups a user purged from the bin was in.
     pub(super) fn forget_binned_groups(&self, user: Uuid) -> TxResult<()> {
-        self.members.remove(key(BINNED, &[user.as_bytes()]))?;
+        let binned = key(BINNED, &[user.as_bytes()]);
+        if self.members.get(&binned)?.is_some() {
+            self.members.remove(binned)?;
+        }
         Ok(())
     }
 }
