@@ -34,6 +34,7 @@ set edit:completion:arg-completer[usersctl] = {|@words|
             cand user 'Show, create, change or delete one user'
             cand users 'List users, and bulk operations'
             cand group 'Groups of users: create, show, rename, delete, and their members'
+            cand key 'API keys for services: a key acts as its user, sent as `Authorization: Bearer <key>`'
             cand settings 'Show or change the database''s settings (shared by every process on it)'
             cand audit 'Read the audit trail (every change and login: who, from where, when), or verify it'
             cand authenticate 'Check a password and print a token and its expiry'
@@ -596,6 +597,91 @@ set edit:completion:arg-completer[usersctl] = {|@words|
         }
         &'usersctl;group;help;help'= {
         }
+        &'usersctl;key'= {
+            cand --db 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --wait 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)'
+            cand --min-password-length 'Minimum length of new passwords, in characters'
+            cand --reserved-names 'Comma-separated usernames nobody may take [default: root, administrator, system, …]'
+            cand --init 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+            cand -q 'Print only what was asked for: no notes, summaries or progress bars'
+            cand --quiet 'Print only what was asked for: no notes, summaries or progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand create 'Make a key and print it, once (only a hash of it is kept)'
+            cand list 'List keys: name, user, created, expires, last used (never the key)'
+            cand revoke 'Revoke a key: it stops working at once, on every server'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'usersctl;key;create'= {
+            cand --user 'The user it acts as (id, username or email)'
+            cand --expires 'It stops working after DURATION (e.g. 90d); never, without'
+            cand --db 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --wait 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)'
+            cand --min-password-length 'Minimum length of new passwords, in characters'
+            cand --reserved-names 'Comma-separated usernames nobody may take [default: root, administrator, system, …]'
+            cand --read-only 'It may only read'
+            cand --init 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+            cand -q 'Print only what was asked for: no notes, summaries or progress bars'
+            cand --quiet 'Print only what was asked for: no notes, summaries or progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'usersctl;key;list'= {
+            cand --limit 'Page size, 1 to 1000 [default: 100 for a table; -o name and -o json list every key]'
+            cand --cursor 'Continue after the page that printed this cursor'
+            cand --db 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --wait 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)'
+            cand --min-password-length 'Minimum length of new passwords, in characters'
+            cand --reserved-names 'Comma-separated usernames nobody may take [default: root, administrator, system, …]'
+            cand --init 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+            cand -q 'Print only what was asked for: no notes, summaries or progress bars'
+            cand --quiet 'Print only what was asked for: no notes, summaries or progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'usersctl;key;revoke'= {
+            cand --db 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]'
+            cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
+            cand --wait 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)'
+            cand --min-password-length 'Minimum length of new passwords, in characters'
+            cand --reserved-names 'Comma-separated usernames nobody may take [default: root, administrator, system, …]'
+            cand -y 'Do not ask for confirmation (required when stdin is not a terminal)'
+            cand --yes 'Do not ask for confirmation (required when stdin is not a terminal)'
+            cand --init 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+            cand -q 'Print only what was asked for: no notes, summaries or progress bars'
+            cand --quiet 'Print only what was asked for: no notes, summaries or progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'usersctl;key;help'= {
+            cand create 'Make a key and print it, once (only a hash of it is kept)'
+            cand list 'List keys: name, user, created, expires, last used (never the key)'
+            cand revoke 'Revoke a key: it stops working at once, on every server'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'usersctl;key;help;create'= {
+        }
+        &'usersctl;key;help;list'= {
+        }
+        &'usersctl;key;help;revoke'= {
+        }
+        &'usersctl;key;help;help'= {
+        }
         &'usersctl;settings'= {
             cand --db 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]'
             cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
@@ -777,6 +863,7 @@ set edit:completion:arg-completer[usersctl] = {|@words|
             cand user 'Show, create, change or delete one user'
             cand users 'List users, and bulk operations'
             cand group 'Groups of users: create, show, rename, delete, and their members'
+            cand key 'API keys for services: a key acts as its user, sent as `Authorization: Bearer <key>`'
             cand settings 'Show or change the database''s settings (shared by every process on it)'
             cand audit 'Read the audit trail (every change and login: who, from where, when), or verify it'
             cand authenticate 'Check a password and print a token and its expiry'
@@ -853,6 +940,17 @@ set edit:completion:arg-completer[usersctl] = {|@words|
         &'usersctl;help;group;add'= {
         }
         &'usersctl;help;group;remove'= {
+        }
+        &'usersctl;help;key'= {
+            cand create 'Make a key and print it, once (only a hash of it is kept)'
+            cand list 'List keys: name, user, created, expires, last used (never the key)'
+            cand revoke 'Revoke a key: it stops working at once, on every server'
+        }
+        &'usersctl;help;key;create'= {
+        }
+        &'usersctl;help;key;list'= {
+        }
+        &'usersctl;help;key;revoke'= {
         }
         &'usersctl;help;settings'= {
             cand show 'Show the database''s settings'

@@ -39,6 +39,7 @@ complete -c usersctl -n "__fish_usersctl_needs_command" -s V -l version -d 'Prin
 complete -c usersctl -n "__fish_usersctl_needs_command" -f -a "user" -d 'Show, create, change or delete one user'
 complete -c usersctl -n "__fish_usersctl_needs_command" -f -a "users" -d 'List users, and bulk operations'
 complete -c usersctl -n "__fish_usersctl_needs_command" -f -a "group" -d 'Groups of users: create, show, rename, delete, and their members'
+complete -c usersctl -n "__fish_usersctl_needs_command" -f -a "key" -d 'API keys for services: a key acts as its user, sent as `Authorization: Bearer <key>`'
 complete -c usersctl -n "__fish_usersctl_needs_command" -f -a "settings" -d 'Show or change the database\'s settings (shared by every process on it)'
 complete -c usersctl -n "__fish_usersctl_needs_command" -f -a "audit" -d 'Read the audit trail (every change and login: who, from where, when), or verify it'
 complete -c usersctl -n "__fish_usersctl_needs_command" -f -a "authenticate" -d 'Check a password and print a token and its expiry'
@@ -471,6 +472,68 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen
 complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add users (ids, usernames or emails) to a group'
 complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove users from a group'
 complete -c usersctl -n "__fish_usersctl_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and not __fish_seen_subcommand_from create list revoke help" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and not __fish_seen_subcommand_from create list revoke help" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+wide\t'Tables with every column (for `users list`: name, last login, id)'
+json\t'JSON on stdout (and errors as JSON on stderr)'
+name\t'One username per line'"
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and not __fish_seen_subcommand_from create list revoke help" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and not __fish_seen_subcommand_from create list revoke help" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and not __fish_seen_subcommand_from create list revoke help" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and not __fish_seen_subcommand_from create list revoke help" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and not __fish_seen_subcommand_from create list revoke help" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and not __fish_seen_subcommand_from create list revoke help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and not __fish_seen_subcommand_from create list revoke help" -s V -l version -d 'Print version'
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and not __fish_seen_subcommand_from create list revoke help" -f -a "create" -d 'Make a key and print it, once (only a hash of it is kept)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and not __fish_seen_subcommand_from create list revoke help" -f -a "list" -d 'List keys: name, user, created, expires, last used (never the key)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and not __fish_seen_subcommand_from create list revoke help" -f -a "revoke" -d 'Revoke a key: it stops working at once, on every server'
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and not __fish_seen_subcommand_from create list revoke help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and __fish_seen_subcommand_from create" -l user -d 'The user it acts as (id, username or email)' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and __fish_seen_subcommand_from create" -l expires -d 'It stops working after DURATION (e.g. 90d); never, without' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and __fish_seen_subcommand_from create" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+wide\t'Tables with every column (for `users list`: name, last login, id)'
+json\t'JSON on stdout (and errors as JSON on stderr)'
+name\t'One username per line'"
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and __fish_seen_subcommand_from create" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and __fish_seen_subcommand_from create" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and __fish_seen_subcommand_from create" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and __fish_seen_subcommand_from create" -l read-only -d 'It may only read'
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and __fish_seen_subcommand_from create" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and __fish_seen_subcommand_from list" -l limit -d 'Page size, 1 to 1000 [default: 100 for a table; -o name and -o json list every key]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and __fish_seen_subcommand_from list" -l cursor -d 'Continue after the page that printed this cursor' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and __fish_seen_subcommand_from list" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+wide\t'Tables with every column (for `users list`: name, last login, id)'
+json\t'JSON on stdout (and errors as JSON on stderr)'
+name\t'One username per line'"
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and __fish_seen_subcommand_from list" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and __fish_seen_subcommand_from list" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and __fish_seen_subcommand_from list" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and __fish_seen_subcommand_from list" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and __fish_seen_subcommand_from revoke" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and __fish_seen_subcommand_from revoke" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
+wide\t'Tables with every column (for `users list`: name, last login, id)'
+json\t'JSON on stdout (and errors as JSON on stderr)'
+name\t'One username per line'"
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and __fish_seen_subcommand_from revoke" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and __fish_seen_subcommand_from revoke" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and __fish_seen_subcommand_from revoke" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and __fish_seen_subcommand_from revoke" -s y -l yes -d 'Do not ask for confirmation (required when stdin is not a terminal)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and __fish_seen_subcommand_from revoke" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and __fish_seen_subcommand_from revoke" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and __fish_seen_subcommand_from revoke" -s V -l version -d 'Print version'
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "create" -d 'Make a key and print it, once (only a hash of it is kept)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "list" -d 'List keys: name, user, created, expires, last used (never the key)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Revoke a key: it stops working at once, on every server'
+complete -c usersctl -n "__fish_usersctl_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and not __fish_seen_subcommand_from show set help" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand settings; and not __fish_seen_subcommand_from show set help" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
 wide\t'Tables with every column (for `users list`: name, last login, id)'
@@ -607,16 +670,17 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand check" -l init -d 'Mak
 complete -c usersctl -n "__fish_usersctl_using_subcommand check" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
 complete -c usersctl -n "__fish_usersctl_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usersctl -n "__fish_usersctl_using_subcommand check" -s V -l version -d 'Print version'
-complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users group settings audit authenticate serve migrate check help" -f -a "user" -d 'Show, create, change or delete one user'
-complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users group settings audit authenticate serve migrate check help" -f -a "users" -d 'List users, and bulk operations'
-complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users group settings audit authenticate serve migrate check help" -f -a "group" -d 'Groups of users: create, show, rename, delete, and their members'
-complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users group settings audit authenticate serve migrate check help" -f -a "settings" -d 'Show or change the database\'s settings (shared by every process on it)'
-complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users group settings audit authenticate serve migrate check help" -f -a "audit" -d 'Read the audit trail (every change and login: who, from where, when), or verify it'
-complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users group settings audit authenticate serve migrate check help" -f -a "authenticate" -d 'Check a password and print a token and its expiry'
-complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users group settings audit authenticate serve migrate check help" -f -a "serve" -d 'Run the HTTP interface on the same database'
-complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users group settings audit authenticate serve migrate check help" -f -a "migrate" -d 'Create or upgrade the schema of a PostgreSQL database (safe to run from several places at once)'
-complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users group settings audit authenticate serve migrate check help" -f -a "check" -d 'Verify that records and indexes agree and every hash parses'
-complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users group settings audit authenticate serve migrate check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users group key settings audit authenticate serve migrate check help" -f -a "user" -d 'Show, create, change or delete one user'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users group key settings audit authenticate serve migrate check help" -f -a "users" -d 'List users, and bulk operations'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users group key settings audit authenticate serve migrate check help" -f -a "group" -d 'Groups of users: create, show, rename, delete, and their members'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users group key settings audit authenticate serve migrate check help" -f -a "key" -d 'API keys for services: a key acts as its user, sent as `Authorization: Bearer <key>`'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users group key settings audit authenticate serve migrate check help" -f -a "settings" -d 'Show or change the database\'s settings (shared by every process on it)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users group key settings audit authenticate serve migrate check help" -f -a "audit" -d 'Read the audit trail (every change and login: who, from where, when), or verify it'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users group key settings audit authenticate serve migrate check help" -f -a "authenticate" -d 'Check a password and print a token and its expiry'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users group key settings audit authenticate serve migrate check help" -f -a "serve" -d 'Run the HTTP interface on the same database'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users group key settings audit authenticate serve migrate check help" -f -a "migrate" -d 'Create or upgrade the schema of a PostgreSQL database (safe to run from several places at once)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users group key settings audit authenticate serve migrate check help" -f -a "check" -d 'Verify that records and indexes agree and every hash parses'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and not __fish_seen_subcommand_from user users group key settings audit authenticate serve migrate check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "get" -d 'Show one user, named by id, username or email'
 complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "create" -d 'Create a user'
 complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "update" -d 'Change only the fields named'
@@ -638,6 +702,9 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_
 complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "list" -d 'List groups, oldest first (`users list --group G` lists a group\'s members)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "add" -d 'Add users (ids, usernames or emails) to a group'
 complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "remove" -d 'Remove users from a group'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "create" -d 'Make a key and print it, once (only a hash of it is kept)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "list" -d 'List keys: name, user, created, expires, last used (never the key)'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "revoke" -d 'Revoke a key: it stops working at once, on every server'
 complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from settings" -f -a "show" -d 'Show the database\'s settings'
 complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from settings" -f -a "set" -d 'Change a setting: bin-retention (how long deleted users are kept, e.g. 30d) or audit-retention (how long audit records are kept, e.g. 365d)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "verify" -d 'Check that no record was changed, removed, reordered or inserted since it was made; exits 6 naming the first bad one'

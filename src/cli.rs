@@ -102,6 +102,10 @@ pub enum Command {
     /// Groups of users: create, show, rename, delete, and their members
     #[command(subcommand)]
     Group(GroupCommand),
+    /// API keys for services: a key acts as its user, sent as
+    /// `Authorization: Bearer <key>`
+    #[command(subcommand)]
+    Key(KeyCommand),
     /// Show or change the database's settings (shared by every process on it)
     #[command(subcommand)]
     Settings(SettingsCommand),
@@ -332,6 +336,42 @@ pub enum GroupCommand {
     Add(MembersArgs),
     /// Remove users from a group
     Remove(MembersArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Make a key and print it, once (only a hash of it is kept)
+    Create {
+        /// The key's name (the username rules), unique among keys
+        #[arg(value_name = "NAME")]
+        name: Username,
+        /// The user it acts as (id, username or email)
+        #[arg(long, value_name = "USER")]
+        user: UserRef,
+        /// It stops working after DURATION (e.g. 90d); never, without
+        #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+        expires: Option<Duration>,
+        /// It may only read
+        #[arg(long)]
+        read_only: bool,
+    },
+    /// List keys: name, user, created, expires, last used (never the key)
+    List {
+        /// Page size, 1 to 1000 [default: 100 for a table; -o name and -o json list every key]
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1000))]
+        limit: Option<u16>,
+        /// Continue after the page that printed this cursor
+        #[arg(long, value_name = "CURSOR")]
+        cursor: Option<String>,
+    },
+    /// Revoke a key: it stops working at once, on every server
+    Revoke {
+        #[arg(value_name = "NAME")]
+        name: Username,
+        /// Do not ask for confirmation (required when stdin is not a terminal)
+        #[arg(short, long)]
+        yes: bool,
+    },
 }
 
 #[derive(Debug, Args)]

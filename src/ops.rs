@@ -141,6 +141,43 @@ pub enum Request {
     UserGroups {
         user: UserRef,
     },
+    /// Makes an API key; its text is in the answer, once.
+    CreateKey(NewKey),
+    ListKeys(GroupQuery),
+    /// Revokes the API key of that name.
+    RevokeKey {
+        name: Username,
+    },
+}
+
+/// An API key to make.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewKey {
+    pub name: Username,
+    /// The user it acts as.
+    pub user: UserRef,
+    /// Seconds it works for; for ever when absent.
+    #[serde(default)]
+    pub expires_in: Option<u64>,
+    #[serde(default)]
+    pub read_only: bool,
+}
+
+/// A key just made: its text, shown this once, and what `key list` shows.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CreatedKey {
+    /// Send as `Authorization: Bearer <key>`. Not shown again.
+    #[schema(value_type = String)]
+    pub key: crate::domain::KeySecret,
+    #[serde(flatten)]
+    pub about: crate::domain::ApiKey,
+}
+
+/// A page of API keys; `next_cursor` is null on the last page.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct KeyPage {
+    pub data: Vec<crate::domain::ApiKey>,
+    pub next_cursor: Option<String>,
 }
 
 /// A user as a page of `Export` carries it: with its hash and the names of
@@ -221,6 +258,9 @@ pub enum Response {
     Group(Group),
     Groups(GroupPage),
     Members(MembersReport),
+    KeyCreated(CreatedKey),
+    Keys(KeyPage),
+    Key(crate::domain::ApiKey),
 }
 
 impl Request {
@@ -242,7 +282,8 @@ impl Request {
             | Request::VerifyAudit
             | Request::GetGroup { .. }
             | Request::ListGroups(_)
-            | Request::UserGroups { .. } => false,
+            | Request::UserGroups { .. }
+            | Request::ListKeys(_) => false,
             Request::DeleteMany(req) => !req.dry_run,
             Request::Check { repair } => *repair,
             Request::CreateUser(_)
@@ -259,7 +300,9 @@ impl Request {
             | Request::CreateGroup(_)
             | Request::UpdateGroup { .. }
             | Request::DeleteGroup { .. }
-            | Request::ChangeMembers { .. } => true,
+            | Request::ChangeMembers { .. }
+            | Request::CreateKey(_)
+            | Request::RevokeKey { .. } => true,
         }
     }
 }

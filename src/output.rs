@@ -14,7 +14,9 @@ use crate::domain::CheckReport;
 use crate::domain::audit::Verdict;
 use crate::domain::{Group, User};
 use crate::error::Error;
-use crate::ops::{AuditEntry, DeleteManyReport, GroupPage, MembersReport, Page, Saved};
+use crate::ops::{
+    AuditEntry, CreatedKey, DeleteManyReport, GroupPage, KeyPage, MembersReport, Page, Saved,
+};
 use crate::ops::{Data, DeletedPage, DeletedUser, RestoreReport, SavedUser, Settings};
 use crate::service::Migrated;
 use crate::token::IssuedToken;
@@ -148,6 +150,87 @@ impl Printer {
                 }
                 if let Some(c) = &page.next_cursor {
                     eprintln!("more groups follow: --cursor {c}");
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// A key just made: its text, shown once (`-o name`: the key alone,
+    /// for `KEY=$(usersctl -o name key create …)`).
+    pub fn created_key(&self, out: &mut dyn Write, created: &CreatedKey) -> io::Result<()> {
+        match self.format {
+            Format::Json => self.json(out, created),
+            Format::Name => writeln!(out, "{}", created.key.expose()),
+            Format::Table | Format::Wide => {
+                let k = &created.about;
+                writeln!(out, "key: {}", created.key.expose())?;
+                self.note(&format!(
+                    "API key {} acts as {}{}{}; the key is shown only this once: store it now.",
+                    k.name,
+                    k.username.as_ref().map_or("its user", |u| u.as_str()),
+                    if k.read_only { ", read-only" } else { "" },
+                    k.expires_at
+                        .map(|t| format!(", until {t}"))
+                        .unwrap_or_default()
+                ));
+                Ok(())
+            }
+        }
+    }
+
+    /// A page of API keys (`key list`): never a key itself.
+    pub fn keys(&self, out: &mut dyn Write, page: &KeyPage) -> io::Result<()> {
+        match self.format {
+            Format::Json => pretty(out, page),
+            Format::Name => page
+                .data
+                .iter()
+                .try_for_each(|k| writeln!(out, "{}", k.name)),
+            Format::Table | Format::Wide => {
+                if page.data.is_empty() {
+                    self.note("no API keys");
+                } else {
+                    let never = || "never".to_owned();
+                    let mut header =
+                        vec!["NAME", "USER", "ACCESS", "CREATED", "EXPIRES", "LAST USED"];
+                    if self.wide {
+                        header.push("ID");
+                    }
+                    Columns {
+                        shrinkable: header.iter().map(|h| *h == "USER").collect(),
+                        header,
+                        rows: page
+                            .data
+                            .iter()
+                            .map(|k| {
+                                let mut row = vec![
+                                    k.name.to_string(),
+                                    k.username.as_ref().map_or_else(
+                                        || format!("{} (gone)", k.user),
+                                        ToString::to_string,
+                                    ),
+                                    if k.read_only {
+                                        "read-only"
+                                    } else {
+                                        "read-write"
+                                    }
+                                    .to_owned(),
+                                    k.created_at.to_string(),
+                                    k.expires_at.map_or_else(never, |t| t.to_string()),
+                                    k.last_used_at.map_or_else(never, |t| t.to_string()),
+                                ];
+                                if self.wide {
+                                    row.push(k.id.to_string());
+                                }
+                                row
+                            })
+                            .collect(),
+                    }
+                    .write(out, self.headers, self.width)?;
+                }
+                if let Some(c) = &page.next_cursor {
+                    eprintln!("more API keys follow: --cursor {c}");
                 }
                 Ok(())
             }

@@ -330,6 +330,9 @@ fn op_name(request: &Request) -> &'static str {
         Request::DeleteGroup { .. } => "delete_group",
         Request::ChangeMembers { .. } => "change_members",
         Request::UserGroups { .. } => "user_groups",
+        Request::CreateKey(_) => "create_key",
+        Request::ListKeys(_) => "list_keys",
+        Request::RevokeKey { .. } => "revoke_key",
     }
 }
 

@@ -6,6 +6,7 @@ mod backend;
 mod export;
 mod groups;
 mod import;
+mod keys;
 mod list;
 mod requests;
 
@@ -273,6 +274,7 @@ fn run_operation(
         }
         Command::Audit(args) => audit::audit(open, args, printer, out),
         Command::Group(command) => groups::group(open, command, printer, out),
+        Command::Key(command) => keys::key(open, command, printer, out),
         Command::Settings(command) => {
             let request = match command {
                 SettingsCommand::Show => Request::Settings,
@@ -382,6 +384,9 @@ fn unexpected(response: &Response) -> Error {
         Response::Group(_) => "group",
         Response::Groups(_) => "group page",
         Response::Members(_) => "membership report",
+        Response::KeyCreated(_) => "new key",
+        Response::Keys(_) => "key page",
+        Response::Key(_) => "key",
     };
     Error::internal(format!("unexpected {kind} response"))
 }

@@ -122,10 +122,12 @@ pub enum Action {
     GroupDelete,
     GroupAdd,
     GroupRemove,
+    KeyCreate,
+    KeyRevoke,
 }
 
 impl Action {
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 22] = [
         Action::Create,
         Action::Import,
         Action::Update,
@@ -146,6 +148,8 @@ impl Action {
         Action::GroupDelete,
         Action::GroupAdd,
         Action::GroupRemove,
+        Action::KeyCreate,
+        Action::KeyRevoke,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -170,6 +174,8 @@ impl Action {
             Action::GroupDelete => "group_delete",
             Action::GroupAdd => "group_add",
             Action::GroupRemove => "group_remove",
+            Action::KeyCreate => "key_create",
+            Action::KeyRevoke => "key_revoke",
         }
     }
 }
@@ -281,6 +287,19 @@ impl Event {
     /// An event about the group `group` (its id and its name then).
     pub fn about_group(origin: &Origin, action: Action, group: &crate::domain::Group) -> Event {
         Event::new(origin, action).in_group(group)
+    }
+
+    /// An event about the API key `key` (its name, and the user it acts as).
+    pub fn about_key(origin: &Origin, action: Action, key: &crate::domain::ApiKey) -> Event {
+        let mut event = Event::new(origin, action)
+            .with("key", json!(key.name))
+            .with("read_only", json!(key.read_only));
+        if let Some(at) = key.expires_at {
+            event = event.with("expires_at", json!(at));
+        }
+        event.user = Some(key.user);
+        event.username = key.username.as_ref().map(|u| u.as_str().to_owned());
+        event
     }
 
     /// This event, naming the group it happened in.

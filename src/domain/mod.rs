@@ -8,6 +8,7 @@ mod change;
 mod check;
 mod email;
 mod group;
+mod key;
 mod name;
 mod password;
 mod role;
@@ -21,6 +22,7 @@ pub use change::{NAME as DISPLAY_NAME, NewUser, PasswordChoice, Profile, USERNAM
 pub use check::{CheckReport, Problem};
 pub use email::Email;
 pub use group::{Group, GroupPatch, GroupRef, MemberOutcome};
+pub use key::{ApiKey, KEY_PREFIX, KeySecret, PresentedKey, StoredKey};
 pub use name::DisplayName;
 pub use password::{Password, PasswordPolicy};
 pub use role::Role;

@@ -119,8 +119,44 @@ pub static GROUP_MEMBERS: Body = Body {
     )],
 };
 
+pub static CREATE_KEY: Body = Body {
+    name: "CreateKeyRequest",
+    doc: "`POST /keys`",
+    fields: &[
+        documented(
+            required("name", USERNAME),
+            "Unique among keys; the username rules",
+        ),
+        documented(
+            required(
+                "user",
+                Kind::Text {
+                    min: Some(1),
+                    max: Some(254),
+                    pattern: None,
+                    format: None,
+                },
+            ),
+            "The user it acts as: id, username or email",
+        ),
+        documented(
+            field(
+                "expires_in",
+                Kind::Text {
+                    min: None,
+                    max: None,
+                    pattern: Some("^[1-9][0-9]{0,5}[smhdw]$"),
+                    format: None,
+                },
+            ),
+            "It stops working after this long, e.g. `90d`; never, when absent",
+        ),
+        documented(field("read_only", Kind::Bool), "It may only read"),
+    ],
+};
+
 /// Every described body, for the OpenAPI document.
-pub static ALL: [&Body; 10] = [
+pub static ALL: [&Body; 11] = [
     &LOGIN,
     &CREATE_USER,
     &UPDATE_USER,
@@ -131,6 +167,7 @@ pub static ALL: [&Body; 10] = [
     &CREATE_GROUP,
     &UPDATE_GROUP,
     &GROUP_MEMBERS,
+    &CREATE_KEY,
 ];
 
 /// The JSON Schema of `body`: an object of exactly its fields.
@@ -231,6 +268,7 @@ named!(UpdateSettingsRequest, UPDATE_SETTINGS);
 named!(CreateGroupRequest, CREATE_GROUP);
 named!(UpdateGroupRequest, UPDATE_GROUP);
 named!(GroupMembersRequest, GROUP_MEMBERS);
+named!(CreateKeyRequest, CREATE_KEY);
 
 #[cfg(test)]
 mod tests {

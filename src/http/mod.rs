@@ -6,6 +6,7 @@ mod bodies;
 mod body;
 mod error;
 mod groups;
+mod keys;
 pub mod limits;
 mod middleware;
 pub mod openapi;
@@ -160,6 +161,8 @@ pub fn router(service: Arc<Service>, config: &HttpConfig) -> Router {
             "/groups/{group}/members/{user}",
             axum::routing::delete(groups::remove_member),
         )
+        .route("/keys", get(keys::list_keys).post(keys::create_key))
+        .route("/keys/{name}", axum::routing::delete(keys::revoke_key))
         .route("/settings", get(settings).patch(update_settings))
         .route("/audit", get(audit))
         .route("/audit/verify", get(verify_audit))

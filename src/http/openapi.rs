@@ -101,9 +101,12 @@ impl Modify for Security {
         super::groups::remove_members,
         super::groups::remove_member,
         super::groups::user_groups,
+        super::keys::list_keys,
+        super::keys::create_key,
+        super::keys::revoke_key,
         document,
     ),
-    components(schemas(User, FieldError, DeleteManyReport, IssuedToken, ErrorBody, DeletedUser, RestoreReport, Refusal, Settings, crate::ops::AuditEntry, crate::domain::audit::Event, crate::domain::audit::Action, crate::domain::audit::Verdict, crate::domain::audit::BadRecord, crate::domain::Group, crate::ops::GroupPage, crate::ops::MembersReport)),
+    components(schemas(User, FieldError, DeleteManyReport, IssuedToken, ErrorBody, DeletedUser, RestoreReport, Refusal, Settings, crate::ops::AuditEntry, crate::domain::audit::Event, crate::domain::audit::Action, crate::domain::audit::Verdict, crate::domain::audit::BadRecord, crate::domain::Group, crate::ops::GroupPage, crate::ops::MembersReport, crate::domain::ApiKey, crate::ops::CreatedKey, crate::ops::KeyPage)),
     modifiers(&Security),
 )]
 pub struct ApiDoc;

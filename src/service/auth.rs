@@ -129,6 +129,9 @@ impl Service {
     /// Turns a bearer token into a session, refusing tokens that are expired,
     /// revoked, or whose user is gone, blocked or has changed password since.
     pub fn session(&self, token: &str) -> Result<Session> {
+        if crate::domain::PresentedKey::is_key(token) {
+            return self.key_session(token);
+        }
         let claims: Claims = self.keys()?.verify(token)?;
         let (revoked, holder) = self.store.token_check(claims.sub, &claims.jti)?;
         if revoked {
@@ -160,11 +163,18 @@ impl Service {
             must_change_password: user.must_change_password,
             jti: claims.jti,
             expires: claims.exp,
+            key: None,
+            read_only: false,
         })
     }
 
     /// Revokes the session's token until it would have expired anyway.
     pub fn logout(&self, session: &Session, origin: &Origin) -> Result<Durable<()>> {
+        if session.key.is_some() {
+            return Err(Error::usage(
+                "an API key does not log out: an admin revokes it (DELETE /keys/{name})",
+            ));
+        }
         let origin = origin.acting_as(&super::Actor::User(session.clone()));
         self.store
             .revoke(&session.jti, session.expires, session.user_id, &origin)?;

@@ -42,6 +42,9 @@ pub(super) fn authorize(
         }
         Actor::User(session) => session,
     };
+    if session.read_only && request.writes() {
+        return forbidden("this API key is read-only: it may only read");
+    }
     let is_self = |user: &UserRef| is_self(user, session);
     if session.must_change_password {
         return match request {
@@ -191,6 +194,8 @@ mod tests {
             must_change_password,
             jti: "jti".to_owned(),
             expires: u64::MAX,
+            key: None,
+            read_only: false,
         })
     }
 

@@ -356,6 +356,6 @@ fn why_taken(taken: &Taken) -> String {
         Taken::Email(_) => {
             format!("{taken}: the user holding it must change it before this one can be restored")
         }
-        Taken::Id(_) | Taken::GroupName(_) => taken.to_string(),
+        Taken::Id(_) | Taken::GroupName(_) | Taken::KeyName(_) => taken.to_string(),
     }
 }

@@ -8,6 +8,7 @@ mod authorize;
 mod bin;
 mod durable;
 mod groups;
+mod keys;
 mod transfer;
 mod users;
 
@@ -105,6 +106,11 @@ pub struct Session {
     pub must_change_password: bool,
     pub jti: String,
     pub expires: u64,
+    /// The API key the request came with, when it came with one (not a
+    /// login token): such a session cannot log out.
+    pub key: Option<Uuid>,
+    /// A read-only key's: it may only read.
+    pub read_only: bool,
 }
 
 pub struct Service {
@@ -117,6 +123,9 @@ pub struct Service {
     /// When this process last asked whether the recycle bin is due a sweep
     /// (unix seconds): a delete asks the database at most once a minute.
     bin_checked: std::sync::atomic::AtomicU64,
+    /// When this process last noted each API key's use: at most once a
+    /// minute a key.
+    keys_touched: std::sync::Mutex<std::collections::HashMap<Uuid, std::time::Instant>>,
 }
 
 /// What `usersctl migrate` did.
@@ -164,6 +173,7 @@ impl Service {
             keys: OnceLock::new(),
             hash_pool: OnceLock::new(),
             bin_checked: Default::default(),
+            keys_touched: Default::default(),
         })
     }
 
@@ -358,6 +368,9 @@ impl Service {
             Request::ChangeMembers { group, users, add } => self
                 .change_members(&group, &users, add, origin, stop)
                 .map(Response::Members),
+            Request::CreateKey(new) => self.create_key(new, origin).map(Response::KeyCreated),
+            Request::ListKeys(query) => self.list_keys(&query).map(Response::Keys),
+            Request::RevokeKey { name } => self.revoke_key(&name, origin).map(Response::Key),
             Request::UserGroups { user } => self.user_groups(&user).map(|data| {
                 Response::Groups(crate::ops::GroupPage {
                     data,

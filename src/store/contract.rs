@@ -130,6 +130,12 @@ macro_rules! store_contract {
                 }
             }
             #[test]
+            fn api_keys_are_stored_hashed_listed_and_revoked() {
+                if let Some((_keep, store)) = open() {
+                    c::api_keys(&*store);
+                }
+            }
+            #[test]
             fn health_check_and_durability_answer() {
                 if let Some((_keep, store)) = open() {
                     c::upkeep(store);
@@ -1458,6 +1464,71 @@ pub fn groups(store: &dyn Store) {
     ] {
         assert!(actions.contains(&a), "{a} recorded");
     }
+    let verdict = store.audit_verify().unwrap();
+    assert_eq!(verdict.first_bad, None, "{verdict:?}");
+}
+
+pub fn api_keys(store: &dyn Store) {
+    use crate::domain::{PresentedKey, StoredKey};
+    let alice = account("alice");
+    store.insert(&alice, &by()).unwrap();
+    let name = |n: &str| Username::parse(n).unwrap();
+    let (deploy, text) = StoredKey::generate(name("deploy"), alice.user.id, false, None).unwrap();
+    store.insert_key(&deploy, &by()).unwrap();
+    let (twin, _) = StoredKey::generate(name("deploy"), alice.user.id, true, None).unwrap();
+    assert!(matches!(
+        store.insert_key(&twin, &by()),
+        Err(StoreError::Taken(Taken::KeyName(n))) if n.as_str() == "deploy"
+    ));
+    let later = Timestamp::from_unix_millis(Timestamp::now().unix_millis() + 3_600_000).unwrap();
+    let (reader, _) =
+        StoredKey::generate(name("reader"), alice.user.id, true, Some(later)).unwrap();
+    store.insert_key(&reader, &by()).unwrap();
+
+    // Found by id, with the hash that matches the key's text alone.
+    let found = store.key(deploy.key.id).unwrap().unwrap();
+    assert_eq!(found.hash, deploy.hash);
+    assert!(found.matches(&PresentedKey::parse(text.expose()).unwrap()));
+    assert_eq!(store.key(Uuid::now_v7()).unwrap(), None);
+
+    // Listed in creation order with the user's name; paged.
+    let listed = store.key_page(None, 10).unwrap();
+    assert_eq!(listed.len(), 2);
+    assert_eq!(listed[0].name.as_str(), "deploy");
+    assert_eq!(listed[0].username.as_ref().unwrap().as_str(), "alice");
+    assert_eq!(listed[1].expires_at, Some(later));
+    assert!(listed[1].read_only);
+    let next = store.key_page(Some(listed[0].id), 1).unwrap();
+    assert_eq!(next[0].name.as_str(), "reader");
+
+    // Its use is noted.
+    let used = Timestamp::now();
+    store.touch_key(deploy.key.id, used).unwrap();
+    assert_eq!(
+        store.key(deploy.key.id).unwrap().unwrap().key.last_used_at,
+        Some(used)
+    );
+
+    // Revoked: gone at once, and once only.
+    let revoked = store.revoke_key(&name("deploy"), &by()).unwrap().unwrap();
+    assert_eq!(revoked.id, deploy.key.id);
+    assert_eq!(store.key(deploy.key.id).unwrap(), None);
+    assert_eq!(store.revoke_key(&name("deploy"), &by()).unwrap(), None);
+    store.touch_key(deploy.key.id, used).unwrap();
+    assert_eq!(
+        store.key(deploy.key.id).unwrap(),
+        None,
+        "a use does not bring it back"
+    );
+    // Its name is free again.
+    store.insert_key(&twin, &by()).unwrap();
+
+    let actions: Vec<Action> = trail(store).iter().map(|t| t.0).collect();
+    assert_eq!(
+        actions.iter().filter(|a| **a == Action::KeyCreate).count(),
+        3
+    );
+    assert!(actions.contains(&Action::KeyRevoke));
     let verdict = store.audit_verify().unwrap();
     assert_eq!(verdict.first_bad, None, "{verdict:?}");
 }

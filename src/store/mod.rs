@@ -24,8 +24,8 @@ use uuid::Uuid;
 
 use crate::domain::audit::{AuditFilter, Event, Origin, Verdict};
 use crate::domain::{
-    Account, Email, Group, GroupPatch, GroupRef, MemberOutcome, Role, Timestamp, User, UserRef,
-    Username,
+    Account, ApiKey, Email, Group, GroupPatch, GroupRef, MemberOutcome, Role, StoredKey, Timestamp,
+    User, UserRef, Username,
 };
 pub use crate::domain::{CheckReport, Problem};
 
@@ -226,6 +226,24 @@ pub trait Store: Send + Sync {
     /// The groups the user `id` is a member of, by name.
     fn groups_of(&self, id: Uuid) -> Result<Vec<Group>>;
 
+    /// Stores a new API key; `Taken::KeyName` if its name is held.
+    fn insert_key(&self, key: &StoredKey, origin: &Origin) -> Result<()>;
+
+    /// The API key of this id, as stored (with its hash).
+    fn key(&self, id: Uuid) -> Result<Option<StoredKey>>;
+
+    /// Up to `limit` API keys, in id (creation) order, after the id `after`,
+    /// each with its user's username now.
+    fn key_page(&self, after: Option<Uuid>, limit: usize) -> Result<Vec<ApiKey>>;
+
+    /// Removes the API key named `name`: it works no more, anywhere. The
+    /// key as it was, or `None` if there was none.
+    fn revoke_key(&self, name: &Username, origin: &Origin) -> Result<Option<ApiKey>>;
+
+    /// Notes that the key `id` was used at `at` (unless it is gone). Not a
+    /// change to record, and not worth a sync of its own.
+    fn touch_key(&self, id: Uuid, at: Timestamp) -> Result<()>;
+
     /// Whether the database answers and can write.
     fn health(&self) -> Result<()>;
 
@@ -404,6 +422,7 @@ pub enum Taken {
     Username(Username),
     Email(Email),
     GroupName(Username),
+    KeyName(Username),
 }
 
 impl std::fmt::Display for Taken {
@@ -413,6 +432,7 @@ impl std::fmt::Display for Taken {
             Taken::Username(name) => write!(f, "username {name} is already taken"),
             Taken::Email(email) => write!(f, "email {email} is already taken"),
             Taken::GroupName(name) => write!(f, "group name {name} is already taken"),
+            Taken::KeyName(name) => write!(f, "an API key named {name} already exists"),
         }
     }
 }

@@ -11,6 +11,7 @@ use crate::support::{self, Expect, TestDb, bin, clean_env, usersctl};
 
 mod audit;
 mod groups;
+mod keys;
 mod recycle_bin;
 use std::ffi::OsString;
 use std::fs;

@@ -15,6 +15,7 @@ use crate::support::{self, Process, Reply, TestDb, listening_on, spawn_server, u
 
 mod audit;
 mod groups;
+mod keys;
 mod recycle_bin;
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Read, Write};

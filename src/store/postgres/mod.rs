@@ -14,6 +14,7 @@
 
 mod audit;
 mod groups;
+mod keys;
 mod row;
 mod schema;
 mod store;

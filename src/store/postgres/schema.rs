@@ -148,6 +148,19 @@ const STEPS: &[&str] = &[
         PRIMARY KEY (user_id, group_id)
     )",
     "CREATE INDEX binned_members_group ON binned_members (group_id)",
+    // API keys: the hash of each secret, never the secret. A key outlives
+    // its user's row (a binned user's keys are dead by its `tokens_after`,
+    // and stay so).
+    "CREATE TABLE api_keys (
+        id uuid PRIMARY KEY,
+        name text NOT NULL CONSTRAINT api_keys_name_unique UNIQUE,
+        user_id uuid NOT NULL,
+        hash bytea NOT NULL,
+        read_only boolean NOT NULL,
+        created_at timestamptz NOT NULL,
+        expires_at timestamptz,
+        last_used_at timestamptz
+    )",
 ];
 
 /// A claim on the lock row this old is a dead process's.

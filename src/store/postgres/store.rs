@@ -15,7 +15,8 @@ use super::row::{self, INSERT, INSERT_TYPES, SELECT, Values};
 use super::{Failure, PostgresStore, cached, taken};
 use crate::domain::audit::{Action, AuditFilter, Event, Origin, Verdict};
 use crate::domain::{
-    Account, ExportLine, Group, GroupPatch, GroupRef, MemberOutcome, Role, Timestamp, UserRef,
+    Account, ApiKey, ExportLine, Group, GroupPatch, GroupRef, MemberOutcome, Role, StoredKey,
+    Timestamp, UserRef, Username,
 };
 use crate::store::{
     Binned, Change, CheckReport, Commit, Deletion, ExportBatch, Filter, Holder, Problem, Purge,
@@ -619,6 +620,26 @@ impl Store for PostgresStore {
 
     fn groups_of(&self, id: Uuid) -> Result<Vec<Group>> {
         self.user_groups(id)
+    }
+
+    fn insert_key(&self, key: &StoredKey, origin: &Origin) -> Result<()> {
+        self.store_key(key, origin)
+    }
+
+    fn key(&self, id: Uuid) -> Result<Option<StoredKey>> {
+        self.get_key(id)
+    }
+
+    fn key_page(&self, after: Option<Uuid>, limit: usize) -> Result<Vec<ApiKey>> {
+        self.keys_page(after, limit)
+    }
+
+    fn revoke_key(&self, name: &Username, origin: &Origin) -> Result<Option<ApiKey>> {
+        self.remove_key(name, origin)
+    }
+
+    fn touch_key(&self, id: Uuid, at: Timestamp) -> Result<()> {
+        self.note_key_use(id, at)
     }
 
     fn revoke(&self, jti: &str, expires_at: u64, user: Uuid, origin: &Origin) -> Result<()> {

@@ -9,6 +9,7 @@ mod codec;
 mod commit;
 mod files;
 mod groups;
+mod keys;
 mod lock;
 mod open;
 mod seal;
@@ -153,6 +154,8 @@ struct Engine {
     /// Groups by id and by name, and memberships (see `groups`).
     groups: sled::Tree,
     members: sled::Tree,
+    /// API keys by id and by name (see `keys`).
+    keys: sled::Tree,
     /// The chain's last record, held by every write while it changes
     /// anything: one writer at a time appends.
     head: Mutex<crate::domain::audit::ChainHead>,

@@ -111,6 +111,7 @@ impl Engine {
                     logins: tree("logins")?,
                     groups: tree("groups")?,
                     members: tree("members")?,
+                    keys: tree("keys")?,
                     head: Default::default(),
                     db,
                 })

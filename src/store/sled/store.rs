@@ -13,7 +13,10 @@ use super::codec::{self, decode, encode};
 use super::tx::{Tx, TxResult, abort, abort_with, claim_indexes};
 use super::{Engine, SCHEMA_KEY, SWAP_ATTEMPTS, SledStore, decode_id, defer, key_id, storage};
 use crate::domain::audit::{Action, AuditFilter, Event, Origin, Verdict, digest};
-use crate::domain::{Account, Group, GroupPatch, GroupRef, MemberOutcome, Timestamp, UserRef};
+use crate::domain::{
+    Account, ApiKey, Group, GroupPatch, GroupRef, MemberOutcome, StoredKey, Timestamp, UserRef,
+    Username,
+};
 use crate::store::{
     Binned, Change, CheckReport, Commit, Deletion, ExportBatch, Filter, Holder, Purge, Restore,
     Restored, Result, Store, StoreError as Error, Taken,
@@ -62,6 +65,26 @@ impl Store for SledStore {
 
     fn groups_of(&self, id: Uuid) -> Result<Vec<Group>> {
         self.user_groups(id)
+    }
+
+    fn insert_key(&self, key: &StoredKey, origin: &Origin) -> Result<()> {
+        self.store_key(key, origin)
+    }
+
+    fn key(&self, id: Uuid) -> Result<Option<StoredKey>> {
+        self.get_key(id)
+    }
+
+    fn key_page(&self, after: Option<Uuid>, limit: usize) -> Result<Vec<ApiKey>> {
+        self.keys_page(after, limit)
+    }
+
+    fn revoke_key(&self, name: &Username, origin: &Origin) -> Result<Option<ApiKey>> {
+        self.remove_key(name, origin)
+    }
+
+    fn touch_key(&self, id: Uuid, at: Timestamp) -> Result<()> {
+        self.note_key_use(id, at)
     }
 
     fn health(&self) -> Result<()> {
@@ -768,6 +791,7 @@ impl SledStore {
             &engine.logins,
             &engine.groups,
             &engine.members,
+            &engine.keys,
         )
             .transaction(
                 |(
@@ -782,6 +806,7 @@ impl SledStore {
                     logins,
                     groups,
                     members,
+                    keys,
                 )| {
                     let t = Tx {
                         users,
@@ -798,6 +823,7 @@ impl SledStore {
                         logins,
                         groups,
                         members,
+                        keys,
                     };
                     let value = body(&t, &prepared)?;
                     let moved = t.audit.head.get();

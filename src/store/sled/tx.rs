@@ -25,6 +25,8 @@ pub(super) struct Tx<'a> {
     pub groups: &'a TransactionalTree,
     /// Memberships both ways, and binned users' (see `groups`).
     pub members: &'a TransactionalTree,
+    /// API keys (see `keys`).
+    pub keys: &'a TransactionalTree,
 }
 
 impl Tx<'_> {
