@@ -12,6 +12,7 @@ pub mod hashing;
 pub mod http;
 pub mod interrupt;
 pub mod layout;
+pub mod malloc;
 pub mod net;
 pub mod ops;
 pub mod output;

@@ -52,7 +52,7 @@ pub fn run(config: ServeConfig) -> Result<()> {
             humantime::format_duration(config.max_token_ttl)
         )));
     }
-    limit_malloc_arenas();
+    crate::malloc::limit_arenas();
     let service = Arc::new(Service::open(&db, config)?);
     // Refuse a bad secret (short, readable by others) now, not at the first login.
     service.keys()?;
@@ -129,26 +129,6 @@ pub fn run(config: ServeConfig) -> Result<()> {
     service.close()?;
     tracing::info!("stopped; database flushed");
     Ok(())
-}
-
-/// glibc gives a thread that finds its malloc arena busy another one, up to
-/// eight per core, and each keeps the memory freed into it: after reads,
-/// logins and writes a server at a million users rested at 235 MiB, and at
-/// 198 MiB with one arena per core (reads as fast; writes 15,300/s instead of
-/// 17,900/s, three times the target). Called before the runtime starts its
-/// threads.
-fn limit_malloc_arenas() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        let cores = std::thread::available_parallelism().map_or(2, usize::from);
-        let arenas = libc::c_int::try_from(cores).unwrap_or(libc::c_int::MAX);
-        // SAFETY: mallopt only changes an allocator setting; it takes no
-        // pointers, and glibc serialises it with allocation itself.
-        #[allow(unsafe_code)]
-        unsafe {
-            libc::mallopt(libc::M_ARENA_MAX, arenas);
-        }
-    }
 }
 
 fn init_tracing(format: LogFormat) {

@@ -60,6 +60,12 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<()> {
         }
         command => {
             crate::interrupt::install();
+            if matches!(
+                command,
+                Command::Users(UsersCommand::Import(_) | UsersCommand::Export(_))
+            ) {
+                crate::malloc::keep_large_blocks_mapped();
+            }
             let caller = config.clone();
             let wait = cli.wait;
             // Every command gathers its input (stdin, files, prompts) first and

@@ -150,9 +150,11 @@ impl Tx<'_> {
     /// (those that still exist).
     pub(super) fn rejoin_groups(&self, user: Uuid) -> TxResult<()> {
         let binned = key(BINNED, &[user.as_bytes()]);
-        let Some(raw) = self.members.remove(binned)? else {
+        // Read first: most users were in no group, and a remove is a write.
+        let Some(raw) = self.members.get(&binned)? else {
             return Ok(());
         };
+        self.members.remove(binned)?;
         let mut kept = Vec::new();
         for gid in ids(&raw) {
             if let Some(mut group) = self.group(gid)? {
@@ -174,6 +176,10 @@ impl Tx<'_> {
         gids: &[Uuid],
         joined: &mut Joined,
     ) -> TxResult<()> {
+        // Most imported users are in no group: nothing to write.
+        if gids.is_empty() {
+            return Ok(());
+        }
         let mut kept = Vec::new();
         for gid in gids {
             let group = match joined.0.get_mut(gid) {
