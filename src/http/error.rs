@@ -62,5 +62,7 @@ pub fn is_json(response: &Response) -> bool {
         .headers()
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"))
+        .is_some_and(|v| {
+            v.starts_with("application/json") || v.starts_with("application/scim+json")
+        })
 }

@@ -10,6 +10,7 @@ mod keys;
 pub mod limits;
 mod middleware;
 pub mod openapi;
+mod scim;
 pub mod server;
 #[cfg(test)]
 mod tests;
@@ -167,6 +168,7 @@ pub fn router(service: Arc<Service>, config: &HttpConfig) -> Router {
         .route("/audit", get(audit))
         .route("/audit/verify", get(verify_audit))
         .route("/openapi.json", get(openapi::document))
+        .merge(scim::routes())
         .fallback(|| async { (StatusCode::NOT_FOUND, "") })
         .with_state(state)
         // The body limit applies before routing, the same for every route.

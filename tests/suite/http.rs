@@ -17,6 +17,7 @@ mod audit;
 mod groups;
 mod keys;
 mod recycle_bin;
+mod scim;
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
