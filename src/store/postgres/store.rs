@@ -363,20 +363,34 @@ impl Store for PostgresStore {
             .map(binned)
             .collect::<Result<Vec<_>>>()?)
         }))?;
+        // Each name's entries, oldest first, looked up by the name: a
+        // restore of 100,000 names is not 100,000 passes over what it found.
+        let (mut by_id, mut by_name, mut by_email) =
+            (HashMap::new(), HashMap::new(), HashMap::new());
+        for (i, b) in found.iter().enumerate() {
+            let u = &b.account.user;
+            by_id.entry(u.id).or_insert_with(Vec::new).push(i);
+            by_name
+                .entry(u.username.as_str())
+                .or_insert_with(Vec::new)
+                .push(i);
+            by_email
+                .entry(u.email.key())
+                .or_insert_with(Vec::new)
+                .push(i);
+        }
         Ok(users
             .iter()
             .map(|user| {
-                found
-                    .iter()
-                    .filter(|b| {
-                        let u = &b.account.user;
-                        match user {
-                            UserRef::Id(id) => u.id == *id,
-                            UserRef::Username(n) => u.username == *n,
-                            UserRef::Email(e) => u.email.key() == e.key(),
-                        }
-                    })
-                    .cloned()
+                let entries = match user {
+                    UserRef::Id(id) => by_id.get(id),
+                    UserRef::Username(n) => by_name.get(n.as_str()),
+                    UserRef::Email(e) => by_email.get(&e.key()),
+                };
+                entries
+                    .into_iter()
+                    .flatten()
+                    .map(|i| found[*i].clone())
                     .collect()
             })
             .collect())
