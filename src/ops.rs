@@ -195,6 +195,9 @@ pub struct NewGroup {
     pub name: Username,
     #[serde(default)]
     pub display_name: Option<crate::domain::DisplayName>,
+    /// The identity provider's id for it (SCIM).
+    #[serde(default)]
+    pub external_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -104,6 +104,10 @@ impl Printer {
                 ] {
                     table.add_row([k.to_owned(), v]);
                 }
+                // Only a group an identity provider made has one.
+                if let Some(external) = &group.external_id {
+                    table.add_row(["external id".to_owned(), external.clone()]);
+                }
                 writeln!(out, "{table}")
             }
         }

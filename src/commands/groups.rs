@@ -23,6 +23,7 @@ pub(super) fn group(
             let request = Request::CreateGroup(NewGroup {
                 name,
                 display_name: display_name.and_then(|n| n.0),
+                external_id: None,
             });
             emit(printer.group(out, &expect_group(open()?.call(request)?)?))
         }
@@ -38,6 +39,7 @@ pub(super) fn group(
             let patch = GroupPatch {
                 name: rename,
                 display_name: display_name.map(|n| n.0),
+                external_id: None,
             };
             if patch.is_empty() {
                 return Err(Error::usage(

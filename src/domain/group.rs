@@ -19,6 +19,11 @@ pub struct Group {
     pub display_name: Option<DisplayName>,
     /// How many users are members.
     pub members: u64,
+    /// The identity provider's id for it (SCIM `externalId`), where one
+    /// made it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, max_length = 256)]
+    pub external_id: Option<String>,
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
     #[schema(value_type = String, format = DateTime)]
@@ -34,6 +39,7 @@ impl Group {
             name,
             display_name,
             members: 0,
+            external_id: None,
             created_at: now,
             updated_at: now,
         }
@@ -111,11 +117,18 @@ pub struct GroupPatch {
         deserialize_with = "super::change::double_option"
     )]
     pub display_name: Option<Option<DisplayName>>,
+    /// `Some(None)` forgets the identity provider's id.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::change::double_option"
+    )]
+    pub external_id: Option<Option<String>>,
 }
 
 impl GroupPatch {
     pub fn is_empty(&self) -> bool {
-        self.name.is_none() && self.display_name.is_none()
+        self.name.is_none() && self.display_name.is_none() && self.external_id.is_none()
     }
 
     /// `group` as this patch leaves it, at `now`; `None` when it changes
@@ -127,6 +140,9 @@ impl GroupPatch {
         }
         if let Some(display) = &self.display_name {
             next.display_name = display.clone();
+        }
+        if let Some(external) = &self.external_id {
+            next.external_id = external.clone();
         }
         if next == *group {
             return None;
@@ -143,6 +159,9 @@ impl GroupPatch {
         }
         if self.display_name.is_some() {
             fields.push("display_name");
+        }
+        if self.external_id.is_some() {
+            fields.push("external_id");
         }
         fields
     }

@@ -87,8 +87,15 @@ pub(super) async fn create_group(
     f.finish()?;
     let name = name.ok_or_else(|| Error::internal("fields checked above"))?;
     let Json(body) = group_body(
-        app.call(token, Request::CreateGroup(NewGroup { name, display_name }))
-            .await?,
+        app.call(
+            token,
+            Request::CreateGroup(NewGroup {
+                name,
+                display_name,
+                external_id: None,
+            }),
+        )
+        .await?,
     )?;
     let location =
         HeaderValue::from_str(&format!("/groups/{}", body.data.id)).map_err(Error::internal)?;
@@ -131,6 +138,7 @@ pub(super) async fn update_group(
     let patch = GroupPatch {
         name: f.string("name", Username::parse),
         display_name: f.nullable("display_name", DisplayName::parse),
+        external_id: None,
     };
     f.finish()?;
     // An empty patch changes nothing, and answers the group as it is.

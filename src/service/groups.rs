@@ -44,7 +44,10 @@ impl Service {
     }
 
     pub(super) fn create_group(&self, new: NewGroup, origin: &Origin) -> Result<Group> {
-        let group = Group::new(new.name, new.display_name);
+        let group = Group {
+            external_id: new.external_id,
+            ..Group::new(new.name, new.display_name)
+        };
         self.store.insert_group(&group, origin)?;
         Ok(group)
     }

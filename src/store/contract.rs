@@ -1299,6 +1299,7 @@ pub fn groups(store: &dyn Store) {
     assert_eq!(store.group(&gref("nope")).unwrap(), None);
 
     // Members by any name, each once; an unknown name is not found.
+    std::thread::sleep(std::time::Duration::from_millis(2));
     let (group, outcomes) = store
         .change_members(
             &gref("ops"),
@@ -1325,6 +1326,17 @@ pub fn groups(store: &dyn Store) {
     );
     assert_eq!(group.members, 3);
     assert_eq!(store.group(&gref("ops")).unwrap().unwrap().members, 3);
+    // A change of members is a change of the group (its SCIM version).
+    assert!(group.updated_at > ops.updated_at);
+    let unchanged = store
+        .change_members(&gref("ops"), &[name("carol")], true, &by())
+        .unwrap()
+        .0;
+    assert_eq!(unchanged.updated_at, group.updated_at, "nothing changed");
+    assert_eq!(
+        store.group(&gref("ops")).unwrap().unwrap().updated_at,
+        group.updated_at
+    );
     // In id order, a page of one at a time as of a thousand.
     assert_eq!(members(store, ops.id, 1), ["alice", "bob", "carol"]);
     assert_eq!(members(store, ops.id, 1000), ["alice", "bob", "carol"]);
@@ -1435,6 +1447,37 @@ pub fn groups(store: &dyn Store) {
         .unwrap();
     assert_eq!(renamed.updated_at, later);
     assert_eq!(store.group(&gref("devs")).unwrap(), None);
+    // An identity provider's id, kept, changed and forgotten.
+    let external = crate::domain::Group {
+        external_id: Some("okta-00g1".to_owned()),
+        ..group_named("pushed")
+    };
+    store.insert_group(&external, &by()).unwrap();
+    assert_eq!(
+        store
+            .group(&gref("pushed"))
+            .unwrap()
+            .unwrap()
+            .external_id
+            .as_deref(),
+        Some("okta-00g1")
+    );
+    let set = |to: Option<&str>| GroupPatch {
+        external_id: Some(to.map(str::to_owned)),
+        ..GroupPatch::default()
+    };
+    let changed = store
+        .update_group(&gref("pushed"), &set(Some("okta-00g2")), later, &by())
+        .unwrap();
+    assert_eq!(changed.external_id.as_deref(), Some("okta-00g2"));
+    store
+        .update_group(&gref("pushed"), &set(None), later, &by())
+        .unwrap();
+    assert_eq!(
+        store.group(&gref("pushed")).unwrap().unwrap().external_id,
+        None
+    );
+    store.delete_group(&gref("pushed"), &by()).unwrap();
     store.insert_group(&group_named("devs"), &by()).unwrap();
     assert!(matches!(
         store.update_group(&gref("nope"), &rename("x-y-z"), later, &by()),

@@ -129,15 +129,7 @@ pub trait Store: Send + Sync {
 
     /// How many accounts pass `filter`.
     fn count(&self, filter: &Filter) -> Result<u64> {
-        let (mut count, mut after) = (0, None);
-        loop {
-            let page = self.page(filter, after, 1000)?;
-            count += page.len() as u64;
-            match page.last() {
-                Some(last) if page.len() == 1000 => after = Some(last.user.id),
-                _ => return Ok(count),
-            }
-        }
+        count_pages(self, filter)
     }
 
     /// Every account as an export line (`domain::ExportLine`), in id order,
@@ -336,6 +328,19 @@ impl Holder {
             must_change_password: u.must_change_password,
             password_changed_at: u.password_changed_at.unix_millis(),
             tokens_after: account.tokens_after.map(Timestamp::unix_millis),
+        }
+    }
+}
+
+/// How many accounts pass `filter`, counted a page at a time.
+pub fn count_pages<S: Store + ?Sized>(store: &S, filter: &Filter) -> Result<u64> {
+    let (mut count, mut after) = (0, None);
+    loop {
+        let page = store.page(filter, after, 1000)?;
+        count += page.len() as u64;
+        match page.last() {
+            Some(last) if page.len() == 1000 => after = Some(last.user.id),
+            _ => return Ok(count),
         }
     }
 }

@@ -472,6 +472,17 @@ impl Filter {
         }
     }
 
+    /// Whether the filter looks at the attribute `attr` at all.
+    pub fn mentions(&self, attr: &str) -> bool {
+        match self {
+            Filter::Compare(path, ..) | Filter::Present(path) | Filter::Where(path, _) => {
+                path.attr.eq_ignore_ascii_case(attr)
+            }
+            Filter::And(a, b) | Filter::Or(a, b) => a.mentions(attr) || b.mentions(attr),
+            Filter::Not(f) => f.mentions(attr),
+        }
+    }
+
     /// The value a filter of exactly `attr eq "value"` asks for: what an
     /// identity provider's look-up sends, answered from an index.
     pub fn equals(&self, attr: &str) -> Option<&str> {

@@ -18,7 +18,7 @@ use crate::domain::{
 use crate::store::{Result, StoreError as Error, Taken};
 
 const SELECT: &str = "g.id, g.name, g.display_name, g.created_at, g.updated_at,
-    (SELECT count(*) FROM group_members m WHERE m.group_id = g.id)";
+    (SELECT count(*) FROM group_members m WHERE m.group_id = g.id), g.external_id";
 
 fn group(row: &Row) -> Result<Group> {
     let bad = |e: String| Error::Unavailable(format!("database holds an unreadable group: {e}"));
@@ -33,6 +33,7 @@ fn group(row: &Row) -> Result<Group> {
         created_at: Timestamp::from_system_time(row.get(3)),
         updated_at: Timestamp::from_system_time(row.get(4)),
         members: u64::try_from(row.get::<_, i64>(5)).unwrap_or(0),
+        external_id: row.get(6),
     })
 }
 
@@ -85,6 +86,7 @@ impl PostgresStore {
         let event = Event::about_group(origin, Action::GroupCreate, new);
         let name = new.name.as_str();
         let display = new.display_name.as_ref().map(DisplayName::as_str);
+        let external = new.external_id.as_deref();
         let (created, updated) = (
             new.created_at.to_system_time(),
             new.updated_at.to_system_time(),
@@ -92,9 +94,9 @@ impl PostgresStore {
         self.run(self.transaction(async |tx| {
             match cached::execute(
                 tx,
-                "INSERT INTO groups (id, name, display_name, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5)",
-                &[&new.id, &name, &display, &created, &updated],
+                "INSERT INTO groups (id, name, display_name, created_at, updated_at, external_id)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+                &[&new.id, &name, &display, &created, &updated, &external],
             )
             .await
             {
@@ -125,11 +127,13 @@ impl PostgresStore {
             };
             let name = next.name.as_str();
             let display = next.display_name.as_ref().map(DisplayName::as_str);
+            let external = next.external_id.as_deref();
             let updated: SystemTime = next.updated_at.to_system_time();
             if let Err(e) = cached::execute(
                 tx,
-                "UPDATE groups SET name = $2, display_name = $3, updated_at = $4 WHERE id = $1",
-                &[&next.id, &name, &display, &updated],
+                "UPDATE groups SET name = $2, display_name = $3, updated_at = $4, external_id = $5
+                 WHERE id = $1",
+                &[&next.id, &name, &display, &updated, &external],
             )
             .await
             {
@@ -170,9 +174,11 @@ impl PostgresStore {
         add: bool,
         origin: &Origin,
     ) -> Result<(Group, Vec<MemberOutcome>)> {
-        // The group's row is held (KEY SHARE: a delete of it waits) and the
-        // users' rows too, so that neither goes while members change.
-        let (sql, key) = by_ref(which, "FOR KEY SHARE OF g");
+        // The group's row is held (its time of change is written: a delete
+        // of it, or another change of its members, waits) and the users'
+        // rows too (KEY SHARE), so that neither goes while members change.
+        let (sql, key) = by_ref(which, "FOR NO KEY UPDATE OF g");
+        let now = Timestamp::now();
         let (ids, names, emails) = super::store::split_refs(users);
         let change = if add {
             "INSERT INTO group_members (group_id, user_id) SELECT $1, unnest($2::uuid[])
@@ -197,14 +203,22 @@ impl PostgresStore {
                 .iter()
                 .map(|r| (r.get(0), r.get(1), r.get(2)))
                 .collect();
+            // Each name looked up, not searched for: a batch of a thousand
+            // is a thousand look-ups.
+            let mut by_id = std::collections::HashMap::new();
+            let mut by_name = std::collections::HashMap::new();
+            let mut by_email = std::collections::HashMap::new();
+            for k in &known {
+                by_id.insert(k.0, k);
+                by_name.insert(k.1.as_str(), k);
+                by_email.insert(k.2.as_str(), k);
+            }
             let resolved: Vec<Option<&(Uuid, String, String)>> = users
                 .iter()
-                .map(|user| {
-                    known.iter().find(|(id, name, email)| match user {
-                        UserRef::Id(i) => i == id,
-                        UserRef::Username(n) => n.as_str() == name,
-                        UserRef::Email(e) => e.key() == *email,
-                    })
+                .map(|user| match user {
+                    UserRef::Id(i) => by_id.get(i).copied(),
+                    UserRef::Username(n) => by_name.get(n.as_str()).copied(),
+                    UserRef::Email(e) => by_email.get(e.key().as_str()).copied(),
                 })
                 .collect();
             let wanted: Vec<Uuid> = resolved.iter().flatten().map(|k| k.0).collect();
@@ -235,6 +249,16 @@ impl PostgresStore {
             } else {
                 found.members.saturating_sub(n)
             };
+            if n > 0 {
+                found.updated_at = now.max(found.updated_at);
+                let updated: SystemTime = found.updated_at.to_system_time();
+                cached::execute(
+                    tx,
+                    "UPDATE groups SET updated_at = $2 WHERE id = $1",
+                    &[&found.id, &updated],
+                )
+                .await?;
+            }
             let action = if add {
                 Action::GroupAdd
             } else {

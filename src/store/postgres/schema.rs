@@ -161,6 +161,8 @@ const STEPS: &[&str] = &[
         expires_at timestamptz,
         last_used_at timestamptz
     )",
+    // A group's id at the identity provider that made it (SCIM externalId).
+    "ALTER TABLE groups ADD COLUMN external_id text",
 ];
 
 /// A claim on the lock row this old is a dead process's.

@@ -352,6 +352,7 @@ impl SledStore {
         add: bool,
         origin: &Origin,
     ) -> Result<(Group, Vec<MemberOutcome>)> {
+        let now = Timestamp::now();
         self.transaction(|t| {
             let Some(mut found) = t.resolve_group(group)? else {
                 return abort(Error::GroupNotFound(group.clone()));
@@ -385,6 +386,7 @@ impl SledStore {
                 changed.push(account);
             }
             if !changed.is_empty() {
+                found.updated_at = now.max(found.updated_at);
                 t.put_group(&found)?;
                 let action = if add {
                     Action::GroupAdd
