@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response as HttpResponse};
 use super::body::{JsonObject, Token};
 use super::openapi::{Data, ErrorBody};
 use super::{AppState, bodies, data};
-use crate::domain::{ApiKey, UserRef, Username, parse_age};
+use crate::domain::{ApiKey, Username, parse_age};
 use crate::error::{Error, FieldError, Result};
 use crate::ops::{CreatedKey, GroupQuery, KeyPage, ListQuery, NewKey, Request, Response};
 
@@ -68,9 +68,7 @@ pub(super) async fn create_key(
 ) -> Result<HttpResponse> {
     let mut f = f.described_by(&bodies::CREATE_KEY);
     let name = f.required("name", Username::parse);
-    let user = f.required("user", |s| {
-        UserRef::parse(s).map_err(|_| "is not a user id, username or email".to_owned())
-    });
+    let user = f.required("user", |s| Ok::<_, String>(s.to_owned()));
     let expires_in = f.string("expires_in", |s| {
         parse_age(s)
             .ok_or_else(|| "must be a number and a unit (s, m, h, d or w), such as 90d".to_owned())
@@ -80,6 +78,8 @@ pub(super) async fn create_key(
     let (Some(name), Some(user)) = (name, user) else {
         return Err(Error::internal("fields checked above"));
     };
+    // A name that could be no user's names no user: 404, as in a path.
+    let user = super::user_ref(&user)?;
     let request = Request::CreateKey(NewKey {
         name,
         user,

@@ -4,7 +4,7 @@ use uuid::Uuid;
 
 use super::{Actor, DELETE_BATCH, Durable, Service};
 use crate::domain::audit::Origin;
-use crate::domain::{Group, GroupRef, Username};
+use crate::domain::{Group, GroupRef, Timestamp, Username};
 use crate::error::{Error, Result};
 use crate::hashing;
 use crate::ops::ExportedUser;
@@ -195,6 +195,11 @@ pub struct ImportRun {
     owed: Option<Durable<()>>,
     /// Who is importing, for the audit trail.
     origin: Option<Origin>,
+    /// When it began, and the groups its lines named: a rolled-back import
+    /// deletes those it made (made since it began, and empty once its users
+    /// are gone).
+    began: Option<Timestamp>,
+    groups: std::collections::BTreeSet<Username>,
 }
 
 impl ImportRun {
@@ -207,6 +212,7 @@ impl ImportRun {
         ImportRun {
             atomic,
             origin: Some(origin),
+            began: Some(Timestamp::now()),
             ..ImportRun::default()
         }
     }
@@ -227,6 +233,10 @@ impl ImportRun {
                     ))
                 })
                 .collect());
+        }
+        if self.atomic {
+            self.groups
+                .extend(users.iter().flat_map(|u| u.groups.iter().cloned()));
         }
         let (response, owed) = service
             .execute(&Actor::Operator, &self.origin(), Request::Import { users })?
@@ -267,6 +277,23 @@ impl ImportRun {
             service
                 .delete_many(&undo, &self.origin(), &|_| {}, &|| false)?
                 .wait()?;
+        }
+        let began = self.began.unwrap_or(Timestamp::now());
+        for name in &self.groups {
+            let group = GroupRef::Name(name.clone());
+            match service.get_group(&group) {
+                Ok(g) if g.created_at >= began && g.members == 0 => {
+                    service
+                        .execute(
+                            &Actor::Operator,
+                            &self.origin(),
+                            Request::DeleteGroup { group },
+                        )?
+                        .wait()?;
+                }
+                Ok(_) | Err(Error::NotFound(_)) => {}
+                Err(e) => return Err(e),
+            }
         }
         Ok(ImportEnd { rolled_back: true })
     }

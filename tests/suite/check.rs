@@ -225,3 +225,96 @@ fn check_runs_in_table_form_with_a_verdict_on_stderr() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("usersctl check --repair"), "{stderr}");
 }
+
+/// The ids of a group's members, as `users list --group` shows them.
+fn members_of(db: &Path, group: &str) -> Vec<String> {
+    let out = usersctl(db, &["-o", "name", "users", "list", "--group", group]);
+    assert!(out.status.success(), "{out:?}");
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn damaged_groups_and_api_keys_are_found_and_repaired() {
+    let (_dir, db, ids) = setup();
+    for args in [
+        &["group", "create", "ops"][..],
+        &["group", "create", "devs"],
+        &["group", "add", "alice", "bob", "--to", "ops"],
+        &["group", "add", "carol", "--to", "devs"],
+        &["key", "create", "svc", "--user", "alice"],
+    ] {
+        let out = usersctl(&db, args);
+        assert!(out.status.success(), "{args:?}: {out:?}");
+    }
+    let (code, report) = check(&db, &[]);
+    assert_eq!((code, kinds(&report)), (0, Vec::<String>::new()));
+    let (alice, carol) = (
+        uuid::Uuid::parse_str(&ids[0]).unwrap(),
+        uuid::Uuid::parse_str(&ids[2]).unwrap(),
+    );
+    with_sled(&db, |sled| {
+        let groups = sled.open_tree("groups").unwrap();
+        let members = sled.open_tree("members").unwrap();
+        let keys = sled.open_tree("keys").unwrap();
+        let ops = groups.get(b"nops").unwrap().unwrap();
+        // alice's list of groups lost; a member that is no user; ops says
+        // it has 7 members; a name for no group; the key's name lost.
+        members
+            .remove([&[b'u'][..], alice.as_bytes()].concat())
+            .unwrap();
+        let ghost = uuid::Uuid::now_v7();
+        members
+            .insert([&[b'g'][..], &ops, ghost.as_bytes()].concat(), &[])
+            .unwrap();
+        let record_key = [&[b'i'][..], &ops].concat();
+        let mut record: Value =
+            serde_json::from_slice(&groups.get(&record_key).unwrap().unwrap()).unwrap();
+        record["members"] = 7.into();
+        groups
+            .insert(&record_key, serde_json::to_vec(&record).unwrap())
+            .unwrap();
+        groups
+            .insert(b"nghosts", uuid::Uuid::now_v7().as_bytes())
+            .unwrap();
+        keys.remove(b"nsvc").unwrap();
+        // carol kept for a restore, though she is not in the bin.
+        members
+            .insert([&[b'b'][..], carol.as_bytes()].concat(), ops.to_vec())
+            .unwrap();
+    });
+    let (code, report) = check(&db, &[]);
+    assert_eq!(code, 6, "{report}");
+    assert_eq!(
+        kinds(&report),
+        [
+            "dangling_binned_membership",
+            "dangling_group_name_index",
+            "dangling_membership",
+            "missing_api_key_name_index",
+            "stale_membership_index",
+            "wrong_member_count",
+        ]
+    );
+    let (code, report) = check(&db, &["--repair"]);
+    assert_eq!(code, 0, "{report}");
+    let (code, report) = check(&db, &[]);
+    assert_eq!((code, kinds(&report)), (0, Vec::<String>::new()));
+    // What the records said is what there is.
+    assert_eq!(members_of(&db, "ops"), ["alice", "bob"]);
+    assert_eq!(members_of(&db, "devs"), ["carol"]);
+    let out = usersctl(&db, &["-o", "json", "group", "get", "ops"]);
+    let ops: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(ops["data"]["members"], 2);
+    // alice's list of groups is back: a delete takes her out of ops.
+    let out = usersctl(&db, &["user", "delete", "alice", "--purge", "-y"]);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(members_of(&db, "ops"), ["bob"]);
+    let (code, report) = check(&db, &[]);
+    assert_eq!((code, kinds(&report)), (0, Vec::<String>::new()));
+    let out = usersctl(&db, &["key", "revoke", "svc", "-y"]);
+    assert!(out.status.success(), "found by its name again: {out:?}");
+}

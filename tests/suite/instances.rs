@@ -183,6 +183,58 @@ fn a_token_revoked_on_one_instance_is_refused_by_the_other_at_once() {
 }
 
 #[test]
+fn an_api_key_revoked_or_whose_user_is_blocked_on_one_instance_dies_on_the_other() {
+    let Some(test) = Test::new() else { return };
+    let (a, b) = (test.start("a", &[]), test.start("b", &[]));
+    let admin = a.login("admin", PASSWORD);
+    a.create(&admin, "svc", json!({}));
+    a.create(&admin, "bot", json!({}));
+    let key = |name: &str, user: &str| -> String {
+        let (status, body) = a.send(
+            "POST",
+            "/keys",
+            Some(&admin),
+            Some(json!({"name": name, "user": user})),
+        );
+        assert_eq!(status, 201, "{body}");
+        body["data"]["key"].as_str().unwrap().to_owned()
+    };
+    let (revoked, blocked) = (key("svc-key", "svc"), key("bot-key", "bot"));
+    // Made on a, each works on b.
+    for (k, user) in [(&revoked, "svc"), (&blocked, "bot")] {
+        let (status, body) = b.send("GET", &format!("/users/{user}"), Some(k), None);
+        assert_eq!(status, 200, "{user}: {body}");
+    }
+    let (status, body) = a.send("DELETE", "/keys/svc-key", Some(&admin), None);
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = a.send(
+        "PATCH",
+        "/users/bot",
+        Some(&admin),
+        Some(json!({"blocked": true})),
+    );
+    assert_eq!(status, 200, "{body}");
+    // b refuses both on the next request: the revoked key as no key, the
+    // blocked user's as a blocked account's.
+    let (status, body) = b.send("GET", "/users/svc", Some(&revoked), None);
+    assert_eq!(status, 401, "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("revoked"),
+        "{body}"
+    );
+    let (status, body) = b.send("GET", "/users/bot", Some(&blocked), None);
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(body["message"], "account is blocked");
+    // And a key is in no log of either instance.
+    for instance in [&a, &b] {
+        let log = std::fs::read_to_string(&instance.log).unwrap();
+        for k in [&revoked, &blocked] {
+            assert!(!log.contains(k.as_str()), "{log}");
+        }
+    }
+}
+
+#[test]
 fn what_one_instance_takes_away_the_other_refuses_on_the_next_request() {
     let Some(test) = Test::new() else { return };
     let (a, b) = (test.start("a", &[]), test.start("b", &[]));

@@ -1463,6 +1463,32 @@ fn assert_atomic_refusal(test: &Test, lines: &[String], bad: &[u64], status: i32
 }
 
 #[test]
+fn a_rolled_back_atomic_import_leaves_no_group_it_made() {
+    let test = Test::new();
+    let db = test.db();
+    test.import_ok(&db, &line("keep1", json!({"groups": ["oldteam"]})));
+    // Stored, then rolled back for the clash with keep1's email.
+    let lines = [
+        line("new1", json!({"groups": ["newteam", "oldteam"]})),
+        line("new2", json!({"groups": ["newteam"]})),
+        line("clash", json!({"email": "keep1@example.com"})),
+    ];
+    assert_atomic_refusal(&test, &lines, &[3], 4);
+    let groups = test
+        .args(["-o", "name", "group", "list"])
+        .db(&db)
+        .any_stdout()
+        .run();
+    assert_eq!(groups.stdout, "oldteam\n", "newteam went with the import");
+    let old = test
+        .args(["-o", "json", "group", "get", "oldteam"])
+        .db(&db)
+        .any_stdout()
+        .run();
+    assert_eq!(old.json()["data"]["members"], 1, "keep1 only");
+}
+
+#[test]
 fn atomic_import_stores_nothing_when_a_line_is_bad_wherever_it_is() {
     let test = Test::new();
     let db = test.db();

@@ -1,5 +1,6 @@
 //! `check`: whether records and indexes agree and every hash parses; with
-//! `--repair`, the indexes rebuilt from the records first.
+//! `--repair`, the indexes rebuilt from the records first. Groups and API
+//! keys: `check_groups`.
 
 use uuid::Uuid;
 
@@ -22,6 +23,7 @@ impl SledStore {
         report.copy = self.recovery.copy.as_ref().map(|p| p.display().to_string());
         if repair {
             self.rebuild_indexes(&mut report)?;
+            self.rebuild_groups(&mut report)?;
         }
         let engine = self.engine()?;
         // The selection indexes' entries the records call for.
@@ -166,6 +168,8 @@ impl SledStore {
                 );
             }
         }
+        drop(engine);
+        self.verify_groups(&mut report)?;
         Ok(report)
     }
 
@@ -215,7 +219,7 @@ impl SledStore {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(super) fn hex(bytes: &[u8]) -> String {
     Uuid::from_slice(bytes)
         .map(|id| id.to_string())
         .unwrap_or_else(|_| bytes.iter().map(|b| format!("{b:02x}")).collect())

@@ -22,11 +22,11 @@ use crate::domain::audit::{Action, Event, Origin};
 use crate::domain::{Account, Group, GroupPatch, GroupRef, MemberOutcome, Timestamp, UserRef};
 use crate::store::{Result, StoreError as Error, Taken};
 
-const GROUP: u8 = b'i';
-const NAME: u8 = b'n';
-const MEMBER: u8 = b'g';
-const GROUPS_OF: u8 = b'u';
-const BINNED: u8 = b'b';
+pub(super) const GROUP: u8 = b'i';
+pub(super) const NAME: u8 = b'n';
+pub(super) const MEMBER: u8 = b'g';
+pub(super) const GROUPS_OF: u8 = b'u';
+pub(super) const BINNED: u8 = b'b';
 
 fn key(tag: u8, parts: &[&[u8]]) -> Vec<u8> {
     let mut key = vec![tag];
@@ -48,17 +48,17 @@ fn member_key(group: Uuid, user: Uuid) -> Vec<u8> {
     key(MEMBER, &[group.as_bytes(), user.as_bytes()])
 }
 
-fn decode_group(raw: &[u8]) -> Result<Group> {
+pub(super) fn decode_group(raw: &[u8]) -> Result<Group> {
     serde_json::from_slice(raw)
         .map_err(|e| Error::Unavailable(format!("database holds an unreadable group: {e}")))
 }
 
-fn encode_group(group: &Group) -> Vec<u8> {
+pub(super) fn encode_group(group: &Group) -> Vec<u8> {
     serde_json::to_vec(group).unwrap_or_default()
 }
 
 /// A list of group ids as one value holds it: 16 bytes each.
-fn ids(raw: &[u8]) -> Vec<Uuid> {
+pub(super) fn ids(raw: &[u8]) -> Vec<Uuid> {
     raw.chunks_exact(16)
         .filter_map(|c| Uuid::from_slice(c).ok())
         .collect()

@@ -5,6 +5,7 @@
 
 mod audit;
 mod check;
+mod check_groups;
 mod codec;
 mod commit;
 mod files;
