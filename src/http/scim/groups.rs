@@ -28,8 +28,8 @@ use uuid::Uuid;
 
 use super::filter::{self, Filter, member};
 use super::{
-    AppState, ListParams, Paging, Result, ScimError, Shown, Token, as_admin, base_url,
-    check_version, etag, list_response, parse_body, patch, run, scim_json, unexpected,
+    AppState, ListParams, Paging, Result, ScimError, Shown, Token, answer_list, as_admin, base_url,
+    check_version, each_user, etag, parse_body, patch, run, scim_json, unexpected,
 };
 use crate::domain::audit::Origin;
 use crate::domain::{DisplayName, Group, GroupPatch, GroupRef, User, UserRef, Username};
@@ -154,23 +154,16 @@ fn members_of(
     origin: &Origin,
     id: Uuid,
 ) -> crate::error::Result<Vec<User>> {
-    let mut query = ListQuery {
+    let query = ListQuery {
         group: Some(GroupRef::Id(id)),
-        limit: Some(ListQuery::MAX_LIMIT),
         ..ListQuery::default()
     };
     let mut all = Vec::new();
-    loop {
-        let page = match run(service, actor, origin, Request::ListUsers(query.clone()))? {
-            Response::Page(p) => p,
-            _ => return Err(unexpected()),
-        };
-        all.extend(page.users);
-        match page.next_cursor {
-            Some(next) => query.cursor = Some(next),
-            None => return Ok(all),
-        }
-    }
+    each_user(service, actor, origin, query, &mut |user| {
+        all.push(user.clone());
+        Ok(true)
+    })?;
+    Ok(all)
 }
 
 /// `GET /scim/v2/Groups`: filtered, paged by `startIndex` and `count`.
@@ -181,7 +174,7 @@ pub(super) async fn list(
     Query(params): Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse> {
     let list = ListParams::from_query(params, "/Groups")?;
-    answer(app, token, headers, list).await
+    answer_list(app, token, headers, list, find).await
 }
 
 /// `POST /scim/v2/Groups/.search`.
@@ -192,23 +185,7 @@ pub(super) async fn search(
     body: Bytes,
 ) -> Result<HttpResponse> {
     let list = ListParams::from_search(&body)?;
-    answer(app, token, headers, list).await
-}
-
-async fn answer(
-    app: AppState,
-    token: Token,
-    headers: HeaderMap,
-    list: ListParams,
-) -> Result<HttpResponse> {
-    let base = base_url(&headers);
-    let start = list.start;
-    let shown = list.shown.clone();
-    let (total, page) = as_admin(&app, token, move |service, actor, origin| {
-        find(service, actor, origin, &list, &base)
-    })
-    .await?;
-    Ok(list_response(total, start, page, &shown))
+    answer_list(app, token, headers, list, find).await
 }
 
 /// The groups the filter selects (groups are few: each is looked at),

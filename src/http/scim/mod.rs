@@ -268,6 +268,55 @@ fn unexpected() -> Error {
     Error::internal("unexpected response")
 }
 
+/// Hands `each` the users `query` selects, in id order, a page of the
+/// store's at a time, until it answers false or they run out.
+fn each_user(
+    service: &Service,
+    actor: &Actor,
+    origin: &Origin,
+    mut query: crate::ops::ListQuery,
+    each: &mut dyn FnMut(&crate::domain::User) -> crate::error::Result<bool>,
+) -> crate::error::Result<()> {
+    query.limit = Some(crate::ops::ListQuery::MAX_LIMIT);
+    loop {
+        let page = match run(service, actor, origin, Request::ListUsers(query.clone()))? {
+            Response::Page(p) => p,
+            _ => return Err(unexpected()),
+        };
+        for user in &page.users {
+            if !each(user)? {
+                return Ok(());
+            }
+        }
+        match page.next_cursor {
+            Some(next) => query.cursor = Some(next),
+            None => return Ok(()),
+        }
+    }
+}
+
+/// The resources a list selects, how many in all and its page, found by
+/// `find` for the admin the request's key names.
+type Find =
+    fn(&Service, &Actor, &Origin, &ListParams, &str) -> crate::error::Result<(u64, Vec<Value>)>;
+
+/// Answers a list (a GET's or a `/.search`'s) of what `find` finds.
+async fn answer_list(
+    app: AppState,
+    token: Token,
+    headers: HeaderMap,
+    list: ListParams,
+    find: Find,
+) -> Result<HttpResponse> {
+    let base = base_url(&headers);
+    let (start, shown) = (list.start, list.shown.clone());
+    let (total, page) = as_admin(&app, token, move |service, actor, origin| {
+        find(service, actor, origin, &list, &base)
+    })
+    .await?;
+    Ok(list_response(total, start, page, &shown))
+}
+
 fn base_url(headers: &HeaderMap) -> String {
     let host = headers
         .get(axum::http::header::HOST)

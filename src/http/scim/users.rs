@@ -21,8 +21,8 @@ use uuid::Uuid;
 
 use super::filter::member;
 use super::{
-    AppState, ListParams, Paging, Result, ScimError, Shown, Token, as_admin, base_url,
-    check_version, etag, list_response, parse_body, patch, run, scim_json, unexpected,
+    AppState, ListParams, Paging, Result, ScimError, Shown, Token, answer_list, as_admin, base_url,
+    check_version, each_user, etag, parse_body, patch, run, scim_json, unexpected,
 };
 use crate::domain::audit::Origin;
 use crate::domain::{
@@ -445,7 +445,7 @@ pub(super) async fn list(
     Query(params): Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse> {
     let list = ListParams::from_query(params, "/Users")?;
-    answer(app, token, headers, list).await
+    answer_list(app, token, headers, list, find).await
 }
 
 /// `POST /scim/v2/Users/.search`: a list, asked in a body.
@@ -456,23 +456,7 @@ pub(super) async fn search(
     body: Bytes,
 ) -> Result<HttpResponse> {
     let list = ListParams::from_search(&body)?;
-    answer(app, token, headers, list).await
-}
-
-async fn answer(
-    app: AppState,
-    token: Token,
-    headers: HeaderMap,
-    list: ListParams,
-) -> Result<HttpResponse> {
-    let base = base_url(&headers);
-    let start = list.start;
-    let shown = list.shown.clone();
-    let (total, page) = as_admin(&app, token, move |service, actor, origin| {
-        find(service, actor, origin, &list, &base)
-    })
-    .await?;
-    Ok(list_response(total, start, page, &shown))
+    answer_list(app, token, headers, list, find).await
 }
 
 /// The users the list's filter selects: how many in all, and its page,
@@ -524,55 +508,39 @@ pub(super) fn find(
         }
         return Ok((paging.total, paging.kept));
     }
-    let mut query = ListQuery {
-        limit: Some(ListQuery::MAX_LIMIT),
-        ..ListQuery::default()
-    };
     if filter.is_none() {
         // Counted by the store; read no further than the page.
-        let total = match run(service, actor, origin, Request::CountUsers(query.clone()))? {
+        let total = match run(
+            service,
+            actor,
+            origin,
+            Request::CountUsers(ListQuery::default()),
+        )? {
             Response::Count(n) => n,
             _ => return Err(unexpected()),
         };
         let mut seen = 0usize;
-        'pages: loop {
-            let page = match run(service, actor, origin, Request::ListUsers(query.clone()))? {
-                Response::Page(p) => p,
-                _ => return Err(unexpected()),
-            };
-            for user in &page.users {
-                seen += 1;
-                if seen >= list.start {
-                    if paging.kept.len() >= list.count {
-                        break 'pages;
-                    }
-                    paging.kept.push(show(user)?);
+        each_user(service, actor, origin, ListQuery::default(), &mut |user| {
+            seen += 1;
+            if seen >= list.start {
+                if paging.kept.len() >= list.count {
+                    return Ok(false);
                 }
+                paging.kept.push(show(user)?);
             }
-            match page.next_cursor {
-                Some(next) => query.cursor = Some(next),
-                None => break,
-            }
-        }
+            Ok(true)
+        })?;
         return Ok((total, paging.kept));
     }
-    loop {
-        let page = match run(service, actor, origin, Request::ListUsers(query.clone()))? {
-            Response::Page(p) => p,
-            _ => return Err(unexpected()),
-        };
-        for user in &page.users {
-            let groups = groups_of(service, actor, origin, user.id)?;
-            let resource = render(user, &groups, base);
-            if filter.is_none_or(|f| f.matches(&resource)) {
-                paging.push(Some(resource));
-            }
+    each_user(service, actor, origin, ListQuery::default(), &mut |user| {
+        let groups = groups_of(service, actor, origin, user.id)?;
+        let resource = render(user, &groups, base);
+        if filter.is_none_or(|f| f.matches(&resource)) {
+            paging.push(Some(resource));
         }
-        match page.next_cursor {
-            Some(next) => query.cursor = Some(next),
-            None => return Ok((paging.total, paging.kept)),
-        }
-    }
+        Ok(true)
+    })?;
+    Ok((paging.total, paging.kept))
 }
 
 pub(super) async fn get(
