@@ -283,7 +283,20 @@ mod tests {
         assert!(conf_damaged(dir.path()));
         rewrite_conf(dir.path()).unwrap();
         assert!(!conf_damaged(dir.path()));
-        sled::Config::new().path(dir.path()).open().unwrap();
+        // sled's flusher thread lets go of the first open's file lock a
+        // moment after the drop (CI once saw WouldBlock): wait for it, then
+        // the rewritten settings must open.
+        let mut opened = sled::Config::new().path(dir.path()).open();
+        for _ in 0..100 {
+            match &opened {
+                Err(sled::Error::Io(e)) if e.to_string().contains("could not acquire lock") => {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                    opened = sled::Config::new().path(dir.path()).open();
+                }
+                _ => break,
+            }
+        }
+        opened.unwrap();
     }
 
     #[test]
