@@ -191,7 +191,6 @@ impl Store for SledStore {
     fn update(&self, user: &UserRef, change: &Change<'_>, origin: &Origin) -> Result<Account> {
         let engine = self.writer()?;
         for _ in 0..SWAP_ATTEMPTS {
-            let mut head = engine.chain();
             let Some((id, raw)) = self.lookup(&engine, user)? else {
                 return Err(Error::NotFound(user.clone()));
             };
@@ -209,11 +208,16 @@ impl Store for SledStore {
                 break; // the indexes change too: a transaction
             }
             let value = encode(&next)?;
-            let ahead = match Event::of_update(origin, &current, &next) {
-                Some(event) => {
-                    let body = event.body();
+            // Everything but the chain's link is made before the chain is
+            // held: the swap below refuses a record that changed meanwhile,
+            // so what was computed from it is still the change it records.
+            let event = Event::of_update(origin, &current, &next)
+                .map(|event| (event.body(), digest(&value)));
+            let mut head = engine.chain();
+            let ahead = match event {
+                Some((body, leads_to)) => {
                     let linked = head.link(&body);
-                    let record = audit::value(&linked.hash, Some(&digest(&value)), &body);
+                    let record = audit::value(&linked.hash, Some(&leads_to), &body);
                     engine
                         .audit
                         .insert(audit::key(linked.seq), record)
@@ -235,6 +239,7 @@ impl Store for SledStore {
                             .map_err(|e| self.fail(e))?;
                         *head = linked;
                     }
+                    drop(head);
                     self.forget(&[id]);
                     return Ok(next);
                 }
@@ -247,6 +252,7 @@ impl Store for SledStore {
                             .remove(audit::key(linked.seq))
                             .map_err(|e| self.fail(e))?;
                     }
+                    drop(head);
                     swapped?.ok();
                     self.forget(&[id]);
                 }
