@@ -1928,7 +1928,7 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__serve)
-            opts="-o -q -h -V --bind --rate-limit --token-rate-limit --trusted-proxy --token-ttl --allow-registration --log-format --db --init --output --quiet --wait --min-password-length --reserved-names --help --version"
+            opts="-o -q -h -V --bind --rate-limit --token-rate-limit --trusted-proxy --token-ttl --console-path --no-console --allow-registration --log-format --db --init --output --quiet --wait --min-password-length --reserved-names --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1951,6 +1951,10 @@ _usersctl() {
                     return 0
                     ;;
                 --token-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --console-path)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -629,6 +629,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l rate-limit -
 complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l token-rate-limit -d 'Requests per second per token holder (burst the same); 0 switches it off' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l trusted-proxy -d 'Proxies (addresses or networks such as 10.0.0.0/8, comma-separated) whose X-Forwarded-For names the client' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l token-ttl -d 'Lifetime of issued tokens, e.g. 15m, 1h' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l console-path -d 'Where the web console is served' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l log-format -d 'Log format' -r -f -a "text\t''
 json\t''"
 complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
@@ -639,6 +640,7 @@ name\t'One username per line'"
 complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l wait -d 'How long to wait for a database another command holds, e.g. 10s (0 to fail at once)' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l min-password-length -d 'Minimum length of new passwords, in characters' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l reserved-names -d 'Comma-separated usernames nobody may take [default: root, administrator, system, …]' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l no-console -d 'Serve no web console'
 complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l allow-registration -d 'Let anyone create a user-role account with POST /users'
 complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -l init -d 'Make the database if --db names none (only `user create` and `users import` do so unasked)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand serve" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'

@@ -604,6 +604,12 @@ pub struct ServeArgs {
     /// Lifetime of issued tokens, e.g. 15m, 1h
     #[arg(long, env = "USERSCTL_TOKEN_TTL", value_parser = parse_duration, default_value = "1h", value_name = "DURATION")]
     pub token_ttl: Duration,
+    /// Where the web console is served
+    #[arg(long, env = "USERSCTL_CONSOLE_PATH", default_value = crate::http::console::DEFAULT_PATH, value_parser = crate::http::console::parse_path, value_name = "PATH")]
+    pub console_path: String,
+    /// Serve no web console
+    #[arg(long, env = "USERSCTL_NO_CONSOLE", value_parser = BoolishValueParser::new())]
+    pub no_console: bool,
     /// Let anyone create a user-role account with POST /users
     #[arg(long, env = "USERSCTL_ALLOW_REGISTRATION", value_parser = BoolishValueParser::new())]
     pub allow_registration: bool,

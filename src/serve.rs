@@ -85,6 +85,10 @@ pub fn run(config: ServeConfig) -> Result<()> {
         // On stdout, whatever the log filter: scripts and tests read the port here.
         println!("listening on http://{addr}");
         tracing::info!("listening on http://{addr}");
+        // In the log, not on stdout: scripts read one line there.
+        if let Some(path) = &http.console {
+            tracing::info!("web console at http://{addr}{path}");
+        }
         let app = http::router(service.clone(), &http);
         // Expired recycle-bin entries go even when nothing is deleted (the
         // sweep itself runs at most hourly across every instance).

@@ -50,6 +50,7 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<()> {
                 rate_limit: args.rate_limit,
                 token_rate_limit: args.token_rate_limit,
                 trusted_proxies: args.trusted_proxy,
+                console: (!args.no_console).then_some(args.console_path),
             },
             service: config,
         }),

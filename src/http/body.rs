@@ -140,6 +140,6 @@ pub fn presented_token(headers: &axum::http::HeaderMap) -> Result<Option<String>
         (Some(a), Some(b)) if a != b => Err(Error::Unauthorized(
             "the Authorization and token headers carry different tokens".to_owned(),
         )),
-        (a, b) => Ok(a.or(b)),
+        (a, b) => Ok(a.or(b).or_else(|| super::console::cookie_token(headers))),
     }
 }

@@ -4,6 +4,7 @@
 
 mod bodies;
 mod body;
+pub mod console;
 mod error;
 mod groups;
 mod keys;
@@ -114,6 +115,8 @@ pub struct HttpConfig {
     pub token_rate_limit: u32,
     /// Proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Vec<limits::Network>,
+    /// Where the web console is served (`/admin/`), if it is.
+    pub console: Option<String>,
 }
 
 /// The whole HTTP interface over `service`.
@@ -169,6 +172,13 @@ pub fn router(service: Arc<Service>, config: &HttpConfig) -> Router {
         .route("/audit/verify", get(verify_audit))
         .route("/openapi.json", get(openapi::document))
         .merge(scim::routes())
+        .merge(
+            config
+                .console
+                .as_deref()
+                .map(console::routes)
+                .unwrap_or_default(),
+        )
         .fallback(|| async { (StatusCode::NOT_FOUND, "") })
         .with_state(state)
         // The body limit applies before routing, the same for every route.
@@ -263,9 +273,22 @@ async fn authenticate(
     RequestOrigin(origin): RequestOrigin,
     JsonObject(f): JsonObject,
 ) -> Result<Json<Data<IssuedToken>>> {
-    let start = tokio::time::Instant::now();
     let client = client.map(|axum::Extension(limits::ClientAddr(ip))| ip);
-    let outcome = login(app, client, origin, f.described_by(&bodies::LOGIN)).await;
+    authenticate_fields(app, client, origin, f.described_by(&bodies::LOGIN))
+        .await
+        .map(data)
+}
+
+/// A login's fields checked and the token issued, or the reason not: for
+/// `POST /authenticate` and the console's sign-in alike.
+async fn authenticate_fields(
+    app: AppState,
+    client: Option<std::net::IpAddr>,
+    origin: crate::domain::audit::Origin,
+    f: crate::fields::Fields,
+) -> Result<IssuedToken> {
+    let start = tokio::time::Instant::now();
+    let outcome = login(app, client, origin, f).await;
     // A failed login answers no sooner than FAILED_LOGIN_FLOOR after it came:
     // how long checking took must not tell an unknown user from a wrong
     // password, nor an account on a costlier (say, migrated bcrypt) hash.
@@ -284,7 +307,7 @@ async fn login(
     client: Option<std::net::IpAddr>,
     origin: crate::domain::audit::Origin,
     mut f: crate::fields::Fields,
-) -> Result<Json<Data<IssuedToken>>> {
+) -> Result<IssuedToken> {
     let username = f.required("username", |s| Ok::<_, String>(s.to_owned()));
     let password = f.required("password", |s| Ok::<_, String>(s.to_owned()));
     f.finish()?;
@@ -305,7 +328,7 @@ async fn login(
         origin,
     };
     match app.call(anonymous, Request::Authenticate(creds)).await? {
-        Response::Token(token) => Ok(data(token)),
+        Response::Token(token) => Ok(token),
         _ => Err(Error::internal("unexpected response")),
     }
 }
