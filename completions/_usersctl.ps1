@@ -258,7 +258,7 @@ Register-ArgumentCompleter -Native -CommandName 'usersctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List users, oldest first, a page at a time')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List users, oldest first unless sorted otherwise, a page at a time')
             [CompletionResult]::new('delete-many', 'delete-many', [CompletionResultType]::ParameterValue, 'Delete many users (to the recycle bin), reporting each one''s outcome')
             [CompletionResult]::new('deleted', 'deleted', [CompletionResultType]::ParameterValue, 'List the recycle bin: deleted users, kept for the bin_retention setting')
             [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Bring many deleted users back from the recycle bin, reporting each one''s outcome')
@@ -277,6 +277,7 @@ Register-ArgumentCompleter -Native -CommandName 'usersctl' -ScriptBlock {
             [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Only members of GROUP (an id or name)')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Page size, 1 to 1000 [default: 100 for a table; -o name and -o json list every match]')
             [CompletionResult]::new('--cursor', '--cursor', [CompletionResultType]::ParameterName, 'Continue after the page that printed this cursor')
+            [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'Order by id (creation order, the default), username or email, compared byte by byte; a - before it reverses it (-username)')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table, JSON for scripts, or one username per line for pipes')
@@ -432,7 +433,7 @@ Register-ArgumentCompleter -Native -CommandName 'usersctl' -ScriptBlock {
             break
         }
         'usersctl;users;help' {
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List users, oldest first, a page at a time')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List users, oldest first unless sorted otherwise, a page at a time')
             [CompletionResult]::new('delete-many', 'delete-many', [CompletionResultType]::ParameterValue, 'Delete many users (to the recycle bin), reporting each one''s outcome')
             [CompletionResult]::new('deleted', 'deleted', [CompletionResultType]::ParameterValue, 'List the recycle bin: deleted users, kept for the bin_retention setting')
             [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Bring many deleted users back from the recycle bin, reporting each one''s outcome')
@@ -987,7 +988,7 @@ Register-ArgumentCompleter -Native -CommandName 'usersctl' -ScriptBlock {
             break
         }
         'usersctl;help;users' {
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List users, oldest first, a page at a time')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List users, oldest first unless sorted otherwise, a page at a time')
             [CompletionResult]::new('delete-many', 'delete-many', [CompletionResultType]::ParameterValue, 'Delete many users (to the recycle bin), reporting each one''s outcome')
             [CompletionResult]::new('deleted', 'deleted', [CompletionResultType]::ParameterValue, 'List the recycle bin: deleted users, kept for the bin_retention setting')
             [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Bring many deleted users back from the recycle bin, reporting each one''s outcome')

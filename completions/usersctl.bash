@@ -3030,7 +3030,7 @@ _usersctl() {
             return 0
             ;;
         usersctl__subcmd__users__subcmd__list)
-            opts="-o -q -h -V --role --blocked --active --search --inactive-for --never-logged-in --created-before --created-after --must-change-password --group --count --limit --cursor --no-headers --db --init --output --quiet --wait --min-password-length --reserved-names --help --version"
+            opts="-o -q -h -V --role --blocked --active --search --inactive-for --never-logged-in --created-before --created-after --must-change-password --group --count --limit --cursor --no-headers --sort --db --init --output --quiet --wait --min-password-length --reserved-names --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3065,6 +3065,10 @@ _usersctl() {
                     return 0
                     ;;
                 --cursor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sort)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -237,7 +237,7 @@ set edit:completion:arg-completer[usersctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand list 'List users, oldest first, a page at a time'
+            cand list 'List users, oldest first unless sorted otherwise, a page at a time'
             cand delete-many 'Delete many users (to the recycle bin), reporting each one''s outcome'
             cand deleted 'List the recycle bin: deleted users, kept for the bin_retention setting'
             cand restore 'Bring many deleted users back from the recycle bin, reporting each one''s outcome'
@@ -255,6 +255,7 @@ set edit:completion:arg-completer[usersctl] = {|@words|
             cand --group 'Only members of GROUP (an id or name)'
             cand --limit 'Page size, 1 to 1000 [default: 100 for a table; -o name and -o json list every match]'
             cand --cursor 'Continue after the page that printed this cursor'
+            cand --sort 'Order by id (creation order, the default), username or email, compared byte by byte; a - before it reverses it (-username)'
             cand --db 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]'
             cand -o 'Output format: a table, JSON for scripts, or one username per line for pipes'
             cand --output 'Output format: a table, JSON for scripts, or one username per line for pipes'
@@ -403,7 +404,7 @@ set edit:completion:arg-completer[usersctl] = {|@words|
             cand --version 'Print version'
         }
         &'usersctl;users;help'= {
-            cand list 'List users, oldest first, a page at a time'
+            cand list 'List users, oldest first unless sorted otherwise, a page at a time'
             cand delete-many 'Delete many users (to the recycle bin), reporting each one''s outcome'
             cand deleted 'List the recycle bin: deleted users, kept for the bin_retention setting'
             cand restore 'Bring many deleted users back from the recycle bin, reporting each one''s outcome'
@@ -898,7 +899,7 @@ set edit:completion:arg-completer[usersctl] = {|@words|
         &'usersctl;help;user;unlock'= {
         }
         &'usersctl;help;users'= {
-            cand list 'List users, oldest first, a page at a time'
+            cand list 'List users, oldest first unless sorted otherwise, a page at a time'
             cand delete-many 'Delete many users (to the recycle bin), reporting each one''s outcome'
             cand deleted 'List the recycle bin: deleted users, kept for the bin_retention setting'
             cand restore 'Bring many deleted users back from the recycle bin, reporting each one''s outcome'

@@ -198,7 +198,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many deleted restore purge import export help" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many deleted restore purge import export help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many deleted restore purge import export help" -s V -l version -d 'Print version'
-complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many deleted restore purge import export help" -f -a "list" -d 'List users, oldest first, a page at a time'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many deleted restore purge import export help" -f -a "list" -d 'List users, oldest first unless sorted otherwise, a page at a time'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many deleted restore purge import export help" -f -a "delete-many" -d 'Delete many users (to the recycle bin), reporting each one\'s outcome'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many deleted restore purge import export help" -f -a "deleted" -d 'List the recycle bin: deleted users, kept for the bin_retention setting'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and not __fish_seen_subcommand_from list delete-many deleted restore purge import export help" -f -a "restore" -d 'Bring many deleted users back from the recycle bin, reporting each one\'s outcome'
@@ -215,6 +215,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l group -d 'Only members of GROUP (an id or name)' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l limit -d 'Page size, 1 to 1000 [default: 100 for a table; -o name and -o json list every match]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l cursor -d 'Continue after the page that printed this cursor' -r
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l sort -d 'Order by id (creation order, the default), username or email, compared byte by byte; a - before it reverses it (-username)' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -l db -d 'Database directory, or a postgres:// URL (put a URL with a password in USERSCTL_DB, or the password in PGPASSWORD, not on the command line) [default: the platform data directory, e.g. ~/.local/share/usersctl]' -r
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: a table, JSON for scripts, or one username per line for pipes' -r -f -a "table\t'Human-readable tables'
 wide\t'Tables with every column (for `users list`: name, last login, id)'
@@ -342,7 +343,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from export" -s q -l quiet -d 'Print only what was asked for: no notes, summaries or progress bars'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
-complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "list" -d 'List users, oldest first, a page at a time'
+complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "list" -d 'List users, oldest first unless sorted otherwise, a page at a time'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "delete-many" -d 'Delete many users (to the recycle bin), reporting each one\'s outcome'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "deleted" -d 'List the recycle bin: deleted users, kept for the bin_retention setting'
 complete -c usersctl -n "__fish_usersctl_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "restore" -d 'Bring many deleted users back from the recycle bin, reporting each one\'s outcome'
@@ -690,7 +691,7 @@ complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_
 complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "restore" -d 'Bring a deleted user back from the recycle bin, whole (id, password, attributes, timestamps); tokens from before the delete stay dead'
 complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "purge" -d 'Remove a deleted user from the recycle bin for good (every one USER names)'
 complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "unlock" -d 'Forget the failed logins a running server counted against the user\'s names'
-complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "list" -d 'List users, oldest first, a page at a time'
+complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "list" -d 'List users, oldest first unless sorted otherwise, a page at a time'
 complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "delete-many" -d 'Delete many users (to the recycle bin), reporting each one\'s outcome'
 complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "deleted" -d 'List the recycle bin: deleted users, kept for the bin_retention setting'
 complete -c usersctl -n "__fish_usersctl_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "restore" -d 'Bring many deleted users back from the recycle bin, reporting each one\'s outcome'

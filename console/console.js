@@ -338,7 +338,18 @@ const FILTERS = [
   "created_after",
   "created_before",
   "group",
+  "sort",
   "limit",
+];
+
+/** The orders GET /users takes, as the list's select offers them. */
+const ORDERS = [
+  ["", "Oldest first"],
+  ["-id", "Newest first"],
+  ["username", "Username, A to Z"],
+  ["-username", "Username, Z to A"],
+  ["email", "Email, A to Z"],
+  ["-email", "Email, Z to A"],
 ];
 
 function filterForm(params, hashPath, withGroup) {
@@ -352,6 +363,7 @@ function filterForm(params, hashPath, withGroup) {
     created_after: h("input", { type: "date", value: (params.get("created_after") || "").slice(0, 10) }),
     created_before: h("input", { type: "date", value: (params.get("created_before") || "").slice(0, 10) }),
     group: h("input", { value: params.get("group") || "", size: 12 }),
+    sort: select(ORDERS, params.get("sort") || ""),
     limit: select([["25", "25"], ["50", "50"], ["100", "100"], ["500", "500"]], params.get("limit") || "50"),
   };
   const form = h(
@@ -364,6 +376,7 @@ function filterForm(params, hashPath, withGroup) {
     field("Created from", "created_after", inputs.created_after),
     field("Created before", "created_before", inputs.created_before),
     withGroup ? field("Group", "group", inputs.group) : null,
+    withGroup ? field("Order", "sort", inputs.sort) : null,
     field("Per page", "limit", inputs.limit),
     field("Must change password", "must_change_password", inputs.must_change_password),
     field("Never logged in", "never_logged_in", inputs.never_logged_in),
@@ -376,7 +389,7 @@ function filterForm(params, hashPath, withGroup) {
     const next = new URLSearchParams();
     for (const name of FILTERS) {
       const input = inputs[name];
-      if (name === "group" && !withGroup) continue;
+      if ((name === "group" || name === "sort") && !withGroup) continue;
       let v = input.type === "checkbox" ? (input.checked ? "true" : "") : input.value.trim();
       if (v && (name === "created_after" || name === "created_before")) v = `${v}T00:00:00Z`;
       if (v) next.set(name, v);
@@ -461,7 +474,7 @@ async function usersView(params) {
           h("td", { class: "opt" }, when(u.created_at))),
       ),
     [["Username"], ["Email"], ["Name", "opt"], ["Last login", "opt"], ["Created", "opt"]],
-    "Users, oldest first",
+    `Users: ${(ORDERS.find(([v]) => v === (params.get("sort") || "")) || ORDERS[0])[1]}`,
   );
   show(
     h("div", { class: "actions" }, h("h1", {}, "Users"), h("a", { href: "#/users/new" }, "Create user")),
@@ -695,6 +708,7 @@ async function binView(params) {
     async (cursor) => {
       const p = apiParams(params, cursor);
       delete p.group;
+      delete p.sort;
       const page = await api("GET", `/recycle-bin${query(p)}`);
       return { rows: page.data, next: page.next_cursor };
     },

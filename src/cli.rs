@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::database::Database;
 use crate::domain::audit::Action;
-use crate::domain::{DisplayName, Email, GroupRef, Role, Timestamp, UserRef, Username};
+use crate::domain::{DisplayName, Email, GroupRef, Role, Sort, Timestamp, UserRef, Username};
 
 pub const EXIT_CODES: &str = "\
 Exit codes:
@@ -253,8 +253,8 @@ pub struct UpdateArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum UsersCommand {
-    /// List users, oldest first, a page at a time
-    List(ListArgs),
+    /// List users, oldest first unless sorted otherwise, a page at a time
+    List(UsersListArgs),
     /// Delete many users (to the recycle bin), reporting each one's outcome
     DeleteMany(DeleteManyArgs),
     /// List the recycle bin: deleted users, kept for the bin_retention setting
@@ -517,6 +517,15 @@ impl SelectArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct UsersListArgs {
+    #[command(flatten)]
+    pub list: ListArgs,
+    /// Order by id (creation order, the default), username or email, compared byte by byte; a - before it reverses it (-username)
+    #[arg(long, value_name = "ORDER", allow_hyphen_values = true, value_parser = parse_sort)]
+    pub sort: Option<Sort>,
+}
+
+#[derive(Debug, Args)]
 pub struct ListArgs {
     #[command(flatten)]
     pub select: SelectArgs,
@@ -727,6 +736,10 @@ fn parse_since(s: &str) -> Result<Timestamp, String> {
          (90m, 2h, 7d)"
             .to_owned()
     })
+}
+
+fn parse_sort(s: &str) -> Result<Sort, String> {
+    s.parse()
 }
 
 fn parse_duration(s: &str) -> Result<Duration, String> {

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::domain::CheckReport;
 use crate::domain::{
-    Account, Group, GroupPatch, GroupRef, Password, Role, Timestamp, User, UserRef, Username,
+    Account, Group, GroupPatch, GroupRef, Password, Role, Sort, Timestamp, User, UserRef, Username,
 };
 use crate::error::Error;
 use crate::token::IssuedToken;
@@ -334,6 +334,9 @@ pub struct ListQuery {
     /// Members of this group.
     #[serde(default)]
     pub group: Option<GroupRef>,
+    /// The order of the list (ascending ids unless given).
+    #[serde(default)]
+    pub sort: Option<Sort>,
     #[serde(default)]
     pub limit: Option<usize>,
     #[serde(default)]
@@ -346,13 +349,7 @@ impl ListQuery {
 
     /// The page size and the id the page starts after, checked.
     pub fn bounds(&self) -> Result<(usize, Option<Uuid>), Error> {
-        let limit = self.limit.unwrap_or(Self::DEFAULT_LIMIT);
-        if !(1..=Self::MAX_LIMIT).contains(&limit) {
-            return Err(Error::invalid(
-                "limit",
-                format!("must be between 1 and {}", Self::MAX_LIMIT),
-            ));
-        }
+        let limit = self.page_size()?;
         let after = self
             .cursor
             .as_deref()
@@ -362,6 +359,18 @@ impl ListQuery {
             })
             .transpose()?;
         Ok((limit, after))
+    }
+
+    /// The page size, checked.
+    pub fn page_size(&self) -> Result<usize, Error> {
+        let limit = self.limit.unwrap_or(Self::DEFAULT_LIMIT);
+        if !(1..=Self::MAX_LIMIT).contains(&limit) {
+            return Err(Error::invalid(
+                "limit",
+                format!("must be between 1 and {}", Self::MAX_LIMIT),
+            ));
+        }
+        Ok(limit)
     }
 }
 

@@ -411,7 +411,7 @@ impl Printer {
                 // Even with --quiet: a table that silently stopped at one page
                 // would read as the whole list.
                 if let Some(c) = next_cursor {
-                    eprintln!("more users follow: --cursor {c}");
+                    eprintln!("more users follow: --cursor {}", shell_word(c));
                 }
                 Ok(())
             }
@@ -978,4 +978,15 @@ impl Listed for DeletedUser {
 struct Listing<'a, T> {
     data: &'a [T],
     next_cursor: Option<&'a str>,
+}
+
+/// `text` as one shell word: as it is when nothing in it is special to a
+/// shell (ids, usernames, most emails), else in single quotes.
+fn shell_word(text: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "@._+-=/:,".contains(c);
+    if !text.is_empty() && text.chars().all(plain) {
+        text.to_owned()
+    } else {
+        format!("'{}'", text.replace('\'', r"'\''"))
+    }
 }

@@ -8,7 +8,7 @@ use super::backend::Backend;
 use super::import::progress_bar;
 use super::requests::{confirm, read_names};
 use super::{emit, unexpected};
-use crate::cli::{DeleteManyArgs, Format, ListArgs, RestoreArgs, SelectArgs};
+use crate::cli::{DeleteManyArgs, Format, ListArgs, RestoreArgs, SelectArgs, UsersListArgs};
 use crate::error::{Error, Result};
 use crate::ops::{DeleteMany, ListQuery, Request, Response};
 use crate::output::Printer;
@@ -18,10 +18,11 @@ use crate::output::Printer;
 /// a page at a time as it is read, so memory stays flat.
 pub(super) fn list(
     backend: &Backend,
-    args: ListArgs,
+    args: UsersListArgs,
     printer: &Printer,
     out: &mut dyn Write,
 ) -> Result<()> {
+    let UsersListArgs { list: args, sort } = args;
     if args.count {
         let query = selection(args.select);
         return match backend.call(Request::CountUsers(query))? {
@@ -30,7 +31,10 @@ pub(super) fn list(
         };
     }
     let every = args.limit.is_none() && printer.format != Format::Table;
-    let mut query = list_query(args);
+    let mut query = ListQuery {
+        sort,
+        ..list_query(args)
+    };
     if !every {
         let page = expect_page(backend.call(Request::ListUsers(query))?)?;
         return emit(printer.page(out, &page));
@@ -80,6 +84,7 @@ fn selection(select: SelectArgs) -> ListQuery {
         created_before: select.created_before,
         created_after: select.created_after,
         group: select.group,
+        sort: None,
         limit: None,
         cursor: None,
     }

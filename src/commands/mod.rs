@@ -21,6 +21,7 @@ use self::list::{delete_many, deleted, list, restore_many};
 use self::requests::{authenticate_request, confirm, create_request, update_request};
 use crate::cli::{
     Cli, Command, Format, ListArgs, LogFormat, SettingsCommand, UserCommand, UsersCommand,
+    UsersListArgs,
 };
 use crate::database::Database;
 use crate::domain::{PasswordPolicy, UserRef};
@@ -404,8 +405,11 @@ pub fn printer(cli: &Cli) -> Printer {
     let no_headers = matches!(
         &cli.command,
         Command::Users(
-            UsersCommand::List(ListArgs {
-                no_headers: true,
+            UsersCommand::List(UsersListArgs {
+                list: ListArgs {
+                    no_headers: true,
+                    ..
+                },
                 ..
             }) | UsersCommand::Deleted(ListArgs {
                 no_headers: true,

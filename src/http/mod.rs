@@ -348,11 +348,12 @@ async fn logout(State(app): State<AppState>, token: Token) -> Result<Json<Data<R
     Ok(data(Revoked { revoked: true }))
 }
 
-/// List users, oldest first, a page at a time.
+/// List users, oldest first unless sorted otherwise, a page at a time.
 #[utoipa::path(get, path = "/users", tag = "users", security(("bearer" = []), ("token_header" = [])),
     params(
         ("limit" = Option<u16>, Query, minimum = 1, maximum = 1000, description = "Page size (default 100)"),
-        ("cursor" = Option<uuid::Uuid>, Query, description = "`next_cursor` of the previous page"),
+        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page (in the same order)"),
+        ("sort" = Option<String>, Query, pattern = "^-?(id|username|email)$", description = "Order: `id` (creation order; the default), `username` or `email` (without case), compared byte by byte; `-` before it reverses it"),
         ("role" = Option<crate::domain::Role>, Query),
         ("blocked" = Option<bool>, Query),
         ("search" = Option<String>, Query, description = "Text in the username, email or name"),
@@ -393,6 +394,10 @@ fn list_query(params: Vec<(String, String)>) -> Result<ListQuery> {
                 _ => bad("must be a whole number from 1 to 1000"),
             },
             "cursor" => query.cursor = Some(value),
+            "sort" => match value.parse() {
+                Ok(sort) => query.sort = Some(sort),
+                Err(m) => bad(&m),
+            },
             "role" => match value.parse::<Role>() {
                 Ok(r) => query.role = Some(r),
                 Err(m) => bad(&m),

@@ -81,7 +81,7 @@ impl Service {
     }
 
     pub(super) fn list_deleted(&self, query: &ListQuery) -> Result<DeletedPage> {
-        no_group(query)?;
+        check_bin_query(query)?;
         let (limit, after) = query.bounds()?;
         let mut users: Vec<DeletedUser> = self
             .store
@@ -100,7 +100,7 @@ impl Service {
     }
 
     pub(super) fn count_deleted(&self, query: &ListQuery) -> Result<u64> {
-        no_group(query)?;
+        check_bin_query(query)?;
         let (filter, since) = (filter(query), self.bin_since()?);
         let (mut count, mut after) = (0, None);
         loop {
@@ -338,15 +338,22 @@ fn ambiguous(user: &str, found: &[Binned]) -> String {
     )
 }
 
-/// A binned user is in no group (until it is restored).
-fn no_group(query: &ListQuery) -> Result<()> {
-    match query.group {
-        Some(_) => Err(Error::invalid(
+/// A binned user is in no group (until it is restored); the bin is listed
+/// in id order only.
+fn check_bin_query(query: &ListQuery) -> Result<()> {
+    if query.group.is_some() {
+        return Err(Error::invalid(
             "group",
             "the recycle bin is not listed by group: its users are in none until restored",
-        )),
-        None => Ok(()),
+        ));
     }
+    if query.sort.is_some_and(|s| !s.is_default()) {
+        return Err(Error::invalid(
+            "sort",
+            "the recycle bin is listed in id order only",
+        ));
+    }
+    Ok(())
 }
 
 /// Why a binned user cannot come back, and what to do about it.

@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::auth::throttle_key;
 use super::{DELETE_BATCH, Durable, Service, not_found};
 use crate::domain::audit::Origin;
-use crate::domain::{Account, Timestamp, User, UserRef};
+use crate::domain::{Account, SortKey, Timestamp, User, UserRef};
 use crate::error::{Error, Result};
 use crate::ops::{DeleteMany, DeleteManyReport, ListQuery, NewUser, Page, Saved, UserPatch};
 use crate::store::{Deletion, Filter};
@@ -142,22 +142,34 @@ impl Service {
         Ok(deleted)
     }
 
+    /// A page of users in the query's order. Its cursor is where the last
+    /// user stands in that order: its id, username or email.
     pub(super) fn list(&self, query: &ListQuery) -> Result<Page> {
-        let (limit, after) = query.bounds()?;
+        let sort = query.sort.unwrap_or_default();
+        let cursor = query.cursor.as_deref();
+        let (limit, after) = match sort.key {
+            SortKey::Id => query.bounds()?,
+            // Any text is a place in a name's order, but none holds a NUL.
+            SortKey::Username | SortKey::Email if cursor.is_some_and(|c| c.contains('\0')) => {
+                return Err(Error::invalid(
+                    "cursor",
+                    "is not a cursor this listing returned",
+                ));
+            }
+            SortKey::Username | SortKey::Email => (query.page_size()?, None),
+        };
         let filter = self.filter(query)?;
         // One more than asked for tells whether there are more.
-        let mut users: Vec<User> = self
-            .store
-            .page(&filter, after, limit + 1)?
-            .into_iter()
-            .map(|a| a.user)
-            .collect();
+        let accounts = match sort.is_default() {
+            true => self.store.page(&filter, after, limit + 1)?,
+            false => self.store.sorted_page(&filter, sort, cursor, limit + 1)?,
+        };
+        let mut users: Vec<User> = accounts.into_iter().map(|a| a.user).collect();
         let more = users.len() > limit;
         users.truncate(limit);
-        let next_cursor = if more {
-            users.last().map(|u| u.id.to_string())
-        } else {
-            None
+        let next_cursor = match more {
+            true => users.last().map(|u| sort.position(u)),
+            false => None,
         };
         Ok(Page { users, next_cursor })
     }

@@ -24,8 +24,8 @@ use uuid::Uuid;
 
 use crate::domain::audit::{AuditFilter, Event, Origin, Verdict};
 use crate::domain::{
-    Account, ApiKey, Email, Group, GroupPatch, GroupRef, MemberOutcome, Role, StoredKey, Timestamp,
-    User, UserRef, Username,
+    Account, ApiKey, Email, Group, GroupPatch, GroupRef, MemberOutcome, Role, Sort, StoredKey,
+    Timestamp, User, UserRef, Username,
 };
 pub use crate::domain::{CheckReport, Problem};
 
@@ -126,6 +126,17 @@ pub trait Store: Send + Sync {
     /// Up to `limit` accounts that pass `filter`, in id (creation) order,
     /// after the id `after`.
     fn page(&self, filter: &Filter, after: Option<Uuid>, limit: usize) -> Result<Vec<Account>>;
+
+    /// Up to `limit` accounts `filter` selects, in `sort`'s order, after
+    /// the one standing at `after` in it (an id, a username, or an email
+    /// without case: `Sort::position`). Text compares byte by byte.
+    fn sorted_page(
+        &self,
+        filter: &Filter,
+        sort: Sort,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Account>>;
 
     /// How many accounts pass `filter`.
     fn count(&self, filter: &Filter) -> Result<u64> {

@@ -13,6 +13,7 @@ mod audit;
 mod groups;
 mod keys;
 mod recycle_bin;
+mod sort;
 use std::ffi::OsString;
 use std::fs;
 use std::io::{BufRead, BufReader, Write};

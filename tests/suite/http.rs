@@ -1030,6 +1030,100 @@ fn list_users_refuses_bad_parameters_naming_each() {
         .data(200);
 }
 
+#[test]
+fn list_users_sorts_and_pages_in_the_order_asked() {
+    let test = Test::new();
+    let server = test.serve().start();
+    let admin = server.admin();
+    for (name, email) in [
+        ("mike", "Zulu@Example.com"),
+        ("alice", "yankee@example.com"),
+        ("zed", "alpha@example.com"),
+        ("bob", "Bravo@example.com"),
+    ] {
+        server
+            .post("/users")
+            .token(&admin)
+            .json(json!({"username": name, "email": email, "generate_password": true}))
+            .send()
+            .data(201);
+    }
+    let list = |query: &str| {
+        let reply = server.get(&format!("/users?{query}")).token(&admin).send();
+        let data = reply.data(200);
+        (usernames(&data), reply.json()["next_cursor"].clone())
+    };
+    // Everyone, in each order (the admin's email is admin@example.com).
+    assert_eq!(
+        list("sort=username").0,
+        ["admin", "alice", "bob", "mike", "zed"]
+    );
+    assert_eq!(
+        list("sort=-username").0,
+        ["zed", "mike", "bob", "alice", "admin"]
+    );
+    assert_eq!(
+        list("sort=email").0,
+        ["admin", "zed", "bob", "alice", "mike"]
+    );
+    assert_eq!(list("sort=-id").0, ["bob", "zed", "alice", "mike", "admin"]);
+    assert_eq!(list("sort=id"), list(""));
+
+    // Pages in that order: each user once, the cursor where the last stands.
+    let (page, cursor) = list("sort=-email&limit=2");
+    assert_eq!(
+        (page, &cursor),
+        (
+            vec!["mike".into(), "alice".into()],
+            &json!("yankee@example.com")
+        )
+    );
+    let (page, cursor) = list(&format!(
+        "sort=-email&limit=2&cursor={}",
+        cursor.as_str().unwrap()
+    ));
+    assert_eq!(
+        (page, &cursor),
+        (
+            vec!["bob".into(), "zed".into()],
+            &json!("alpha@example.com")
+        )
+    );
+    let (page, cursor) = list("sort=-email&limit=2&cursor=alpha%40example.com");
+    assert_eq!((page, cursor), (vec!["admin".into()], Value::Null));
+    // Any text is a place in a name's order.
+    assert_eq!(list("sort=username&cursor=b").0, ["bob", "mike", "zed"]);
+    assert_eq!(list("sort=-username&cursor=m").0, ["bob", "alice", "admin"]);
+    // With a filter.
+    assert_eq!(list("sort=-username&role=admin").0, ["admin"]);
+    assert_eq!(list("sort=email&search=ya").0, ["alice"]);
+
+    // Bad orders and cursors are named; the bin lists in id order only.
+    for (query, field) in [
+        ("sort=name", "sort"),
+        ("sort=", "sort"),
+        ("sort=-created", "sort"),
+        ("sort=username&cursor=a%00b", "cursor"),
+        ("sort=-id&cursor=alice", "cursor"),
+    ] {
+        server
+            .get(&format!("/users?{query}"))
+            .token(&admin)
+            .send()
+            .invalid(&[field]);
+    }
+    server
+        .get("/recycle-bin?sort=username")
+        .token(&admin)
+        .send()
+        .invalid(&["sort"]);
+    server
+        .get("/recycle-bin?sort=id")
+        .token(&admin)
+        .send()
+        .data(200);
+}
+
 // ---------------------------------------------------------------------------
 // POST /users
 // ---------------------------------------------------------------------------

@@ -163,6 +163,10 @@ const STEPS: &[&str] = &[
     )",
     // A group's id at the identity provider that made it (SCIM externalId).
     "ALTER TABLE groups ADD COLUMN external_id text",
+    // `users list --sort username|email` compares bytes, as sled does,
+    // whatever the database's collation: served by these.
+    "CREATE INDEX users_username_bytes ON users (username COLLATE \"C\")",
+    "CREATE INDEX users_email_key_bytes ON users (email_key COLLATE \"C\")",
 ];
 
 /// A claim on the lock row this old is a dead process's.

@@ -425,6 +425,13 @@ impl SledStore {
 }
 
 impl Engine {
+    /// Whether `user` is a member of `group`.
+    pub(super) fn is_member(&self, group: Uuid, user: Uuid) -> Result<bool> {
+        self.members
+            .contains_key(member_key(group, user))
+            .map_err(storage)
+    }
+
     /// Every user's groups, in user-id order.
     pub(super) fn memberships(&self) -> impl Iterator<Item = Result<(Uuid, Vec<Uuid>)>> + '_ {
         self.members

@@ -22,9 +22,9 @@ use sled::transaction::TransactionalTree;
 use uuid::Uuid;
 
 use super::tx::TxResult;
-use super::{Engine, SledStore, decode_id, storage};
-use crate::domain::{Account, Timestamp, User};
-use crate::store::{Filter, Result};
+use super::{Engine, SledStore, decode_id, key_id, storage};
+use crate::domain::{Account, GroupRef, Sort, SortKey, Timestamp, User};
+use crate::store::{Filter, Result, StoreError as Error};
 
 /// How far a creation time may lie from its id's time and still be read
 /// off the id (an id and a creation time are taken a moment apart).
@@ -32,6 +32,9 @@ const SLACK_MS: u64 = 60_000;
 /// Candidates from the small indexes a selection takes at most; past it,
 /// the selection is dense enough for a scan.
 const MAX_EXTRA: usize = 20_000;
+/// A group this small is listed in another order by reading its members
+/// and sorting them; a larger one by walking the order's index.
+const SORTED_IN_MEMORY: u64 = 20_000;
 
 /// The milliseconds a v7 UUID was made at (for another kind, its first 48
 /// bits, which says nothing: such a user is irregular).
@@ -244,5 +247,122 @@ impl SledStore {
             }
         }
         Ok(page)
+    }
+}
+
+impl SledStore {
+    /// Up to `limit` accounts `filter` selects, in `sort`'s order, after the
+    /// position `after`: read off the order's index (the users tree itself
+    /// for ids), either way round. A filter is checked on each user read,
+    /// so a narrow one reads further; a small group's members are sorted
+    /// in memory instead.
+    pub(super) fn ordered_page(
+        &self,
+        filter: &Filter,
+        sort: Sort,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Account>> {
+        let after = match (sort.key, after) {
+            (SortKey::Id, Some(a)) => Some(
+                uuid::Uuid::parse_str(a)
+                    .map_err(|_| {
+                        Error::Refused(crate::error::Error::invalid(
+                            "cursor",
+                            "is not a cursor this listing returned",
+                        ))
+                    })?
+                    .as_bytes()
+                    .to_vec(),
+            ),
+            (_, a) => a.map(|a| a.as_bytes().to_vec()),
+        };
+        if let Some(group) = filter.group {
+            let size = self
+                .get_group(&GroupRef::Id(group))?
+                .map_or(0, |g| g.members);
+            if size <= SORTED_IN_MEMORY {
+                return self.sorted_members(group, filter, sort, after.as_deref(), limit);
+            }
+        }
+        let engine = self.engine()?;
+        let tree = match sort.key {
+            SortKey::Id => &engine.users,
+            SortKey::Username => &engine.by_username,
+            SortKey::Email => &engine.by_email,
+        };
+        let beyond = after.map_or(Bound::Unbounded, Bound::Excluded);
+        let items: Box<dyn Iterator<Item = sled::Result<(sled::IVec, sled::IVec)>>> =
+            match sort.descending {
+                false => Box::new(tree.range::<Vec<u8>, _>((beyond, Bound::Unbounded))),
+                true => Box::new(tree.range::<Vec<u8>, _>((Bound::Unbounded, beyond)).rev()),
+            };
+        let mut page = Vec::with_capacity(limit.min(128));
+        for item in items {
+            let (k, v) = item.map_err(storage)?;
+            let account = match sort.key {
+                SortKey::Id => super::codec::decode(key_id(&k)?, &v)?,
+                SortKey::Username | SortKey::Email => {
+                    let id = decode_id(&v)?;
+                    let Some(raw) = self.record(&engine, id)? else {
+                        continue; // deleted since its index entry was read
+                    };
+                    let account = super::codec::decode(id, &raw)?;
+                    // Renamed since: it stands at its new name.
+                    if sort.position(&account.user).as_bytes() != k.as_ref() {
+                        continue;
+                    }
+                    account
+                }
+            };
+            if let Some(group) = filter.group
+                && !engine.is_member(group, account.user.id)?
+            {
+                continue;
+            }
+            if filter.matches(&account.user) {
+                page.push(account);
+                if page.len() == limit {
+                    break;
+                }
+            }
+        }
+        Ok(page)
+    }
+
+    /// `ordered_page` for a small group: its members read and sorted.
+    fn sorted_members(
+        &self,
+        group: uuid::Uuid,
+        filter: &Filter,
+        sort: Sort,
+        after: Option<&[u8]>,
+        limit: usize,
+    ) -> Result<Vec<Account>> {
+        let engine = self.engine()?;
+        let mut found = Vec::new();
+        engine.each_member(group, None, &mut |id| {
+            if let Some(account) = crate::store::Store::get(self, &crate::domain::UserRef::Id(id))?
+                && filter.matches(&account.user)
+            {
+                let position = match sort.key {
+                    SortKey::Id => id.as_bytes().to_vec(),
+                    _ => sort.position(&account.user).into_bytes(),
+                };
+                let beyond = after.is_none_or(|a| match sort.descending {
+                    false => position.as_slice() > a,
+                    true => position.as_slice() < a,
+                });
+                if beyond {
+                    found.push((position, account));
+                }
+            }
+            Ok(true)
+        })?;
+        found.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        if sort.descending {
+            found.reverse();
+        }
+        Ok(found.into_iter().take(limit).map(|(_, a)| a).collect())
     }
 }

@@ -14,8 +14,8 @@ use super::tx::{Tx, TxResult, abort, abort_with, claim_indexes};
 use super::{Engine, SCHEMA_KEY, SWAP_ATTEMPTS, SledStore, decode_id, defer, key_id, storage};
 use crate::domain::audit::{Action, AuditFilter, Event, Origin, Verdict, digest};
 use crate::domain::{
-    Account, ApiKey, Group, GroupPatch, GroupRef, MemberOutcome, StoredKey, Timestamp, UserRef,
-    Username,
+    Account, ApiKey, Group, GroupPatch, GroupRef, MemberOutcome, Sort, StoredKey, Timestamp,
+    UserRef, Username,
 };
 use crate::store::{
     Binned, Change, CheckReport, Commit, Deletion, ExportBatch, Filter, Holder, Purge, Restore,
@@ -560,6 +560,16 @@ impl Store for SledStore {
             }
         }
         Ok(page)
+    }
+
+    fn sorted_page(
+        &self,
+        filter: &Filter,
+        sort: Sort,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Account>> {
+        self.ordered_page(filter, sort, after, limit)
     }
 
     /// Records a revoked token id until its expiry (unix seconds).
