@@ -14,6 +14,7 @@
 use crate::support::{self, Process, Reply, TestDb, listening_on, spawn_server, usersctl};
 
 mod audit;
+mod console;
 mod groups;
 mod keys;
 mod recycle_bin;
