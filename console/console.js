@@ -54,6 +54,18 @@ function field(label, name, input, hint) {
   return h("div", { class: "field" }, h("label", { for: id }, label), input, hintEl, error);
 }
 
+/** The fields of a PATCH: each input whose value differs from `stored`'s
+ * field of that name (text trimmed; a checkbox by whether it is ticked).
+ * An `optional` field left empty is sent as null, which clears it. */
+function changedFields(stored, inputs, optional = []) {
+  const body = {};
+  for (const [name, input] of Object.entries(inputs)) {
+    const value = input.type === "checkbox" ? input.checked : input.value.trim();
+    if (value !== (stored[name] ?? "")) body[name] = optional.includes(name) ? value || null : value;
+  }
+  return body;
+}
+
 function select(options, value) {
   return h("select", {}, options.map(([v, text]) => h("option", { value: v, selected: v === value }, text)));
 }
@@ -592,13 +604,13 @@ async function userView(ref) {
     h("div", { class: "actions" }, save));
   profile.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const body = {};
-    if (inputs.username.value.trim() !== user.username) body.username = inputs.username.value.trim();
-    if (inputs.email.value.trim() !== user.email) body.email = inputs.email.value.trim();
-    const name = inputs.name.value.trim();
-    if (name !== (user.name || "")) body.name = name || null;
-    if (inputs.role.value !== user.role) body.role = inputs.role.value;
-    if (inputs.must.checked !== user.must_change_password) body.must_change_password = inputs.must.checked;
+    const body = changedFields(user, {
+      username: inputs.username,
+      email: inputs.email,
+      name: inputs.name,
+      role: inputs.role,
+      must_change_password: inputs.must,
+    }, ["name"]);
     const attrs = attributesPatch(user.attributes || {}, inputs.attributes.value);
     if (attrs.error) {
       showErrors(profile, { message: attrs.error, details: [{ field: "attributes", message: attrs.error }] });
@@ -809,9 +821,7 @@ async function groupView(ref) {
     field("Name", "name", name), field("Display name", "display_name", display), h("div", { class: "actions" }, save));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const body = {};
-    if (name.value.trim() !== group.name) body.name = name.value.trim();
-    if (display.value.trim() !== (group.display_name || "")) body.display_name = display.value.trim() || null;
+    const body = changedFields(group, { name, display_name: display }, ["display_name"]);
     if (!Object.keys(body).length) return say("Nothing has changed.");
     const done = await busy(save, "Saving…", () => api("PATCH", path, body), form);
     if (done) {
@@ -1005,9 +1015,7 @@ async function meView() {
     field("Email", "email", email), field("Display name", "name", name), h("div", { class: "actions" }, save));
   profile.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const body = {};
-    if (email.value.trim() !== user.email) body.email = email.value.trim();
-    if (name.value.trim() !== (user.name || "")) body.name = name.value.trim() || null;
+    const body = changedFields(user, { email, name }, ["name"]);
     if (!Object.keys(body).length) return say("Nothing has changed.");
     const done = await busy(save, "Saving…", () => api("PATCH", path, body), profile);
     if (done) {

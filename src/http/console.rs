@@ -242,14 +242,11 @@ async fn sign_in(
         .saturating_sub(crate::domain::Timestamp::now().unix_millis())
         / 1000
         + 60;
-    let mut response = Json(Data { data: signed_in }).into_response();
+    let mut response = session_answer(signed_in);
     response.headers_mut().insert(
         SET_COOKIE,
         cookie(Some((&issued.token, lifetime)), &headers),
     );
-    response
-        .headers_mut()
-        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
 }
 
@@ -261,12 +258,16 @@ async fn whoami(
     token: Token,
 ) -> Result<HttpResponse> {
     same_origin(&headers)?;
-    let signed_in = me(&app, token).await?;
+    Ok(session_answer(me(&app, token).await?))
+}
+
+/// Who signed in, as an answer no cache keeps.
+fn session_answer(signed_in: SignedIn) -> HttpResponse {
     let mut response = Json(Data { data: signed_in }).into_response();
     response
         .headers_mut()
         .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(response)
+    response
 }
 
 /// `DELETE {console}/session`: revokes the session's token and clears the

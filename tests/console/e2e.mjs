@@ -71,6 +71,14 @@ async function signIn(page, base, username, password) {
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
+/** Fills the password form (current, new, new again) and sends it. */
+async function changePassword(page, current, next, again) {
+  await page.getByLabel("Current password").fill(current);
+  await page.getByLabel("New password", { exact: true }).fill(next);
+  await page.getByLabel("New password again").fill(again);
+  await page.getByRole("button", { name: "Change password" }).click();
+}
+
 async function noScriptRan(page) {
   assert.equal(await page.evaluate(() => window.__xss ?? null), null, "injected markup ran");
   assert.deepEqual(page.errors, []);
@@ -242,6 +250,19 @@ await step("an admin edits the name and attributes, with markup, and sees them a
   await A.getByLabel("Attributes (a JSON object)").fill("[1, 2]");
   await A.getByRole("button", { name: "Save changes" }).click();
   await A.getByText("must be a JSON object").first().waitFor();
+  // An emptied display name is cleared; the name goes back afterwards.
+  await visit(A, `${URL_MAIN}/admin/#/users/carol`);
+  await A.getByLabel("Display name").fill("");
+  await A.getByRole("button", { name: "Save changes" }).click();
+  await A.waitForFunction(async () => {
+    const r = await fetch("/users/carol", { headers: { "X-Usersctl-Console": "1" } });
+    return ((await r.json()).data.name ?? null) === null;
+  });
+  await visit(A, `${URL_MAIN}/admin/#/users/carol`);
+  assert.equal(await A.getByLabel("Display name").inputValue(), "");
+  await A.getByLabel("Display name").fill(`Carol ${XSS}`);
+  await A.getByRole("button", { name: "Save changes" }).click();
+  await A.getByText("Saved carol.").waitFor();
   await noScriptRan(A);
 });
 
@@ -256,20 +277,11 @@ await step("a user who must change its password may do that and nothing else", a
   await P.getByRole("heading", { name: "Change your password", exact: true }).waitFor();
   const status = await P.evaluate(async () => (await fetch("/users", { headers: { "X-Usersctl-Console": "1" } })).status);
   assert.equal(status, 403);
-  await P.getByLabel("Current password").fill("wrong wrong wrong");
-  await P.getByLabel("New password", { exact: true }).fill("Carols-New-Pass-2026");
-  await P.getByLabel("New password again").fill("Carols-New-Pass-2026");
-  await P.getByRole("button", { name: "Change password" }).click();
+  await changePassword(P, "wrong wrong wrong", "Carols-New-Pass-2026", "Carols-New-Pass-2026");
   await P.waitForFunction(() => document.querySelector("[name=current_password]").getAttribute("aria-invalid") === "true");
-  await P.getByLabel("Current password").fill(carolPassword);
-  await P.getByLabel("New password", { exact: true }).fill("Carols-New-Pass-2026");
-  await P.getByLabel("New password again").fill("Another-Pass-2026");
-  await P.getByRole("button", { name: "Change password" }).click();
+  await changePassword(P, carolPassword, "Carols-New-Pass-2026", "Another-Pass-2026");
   await P.getByText("does not match the new password").waitFor();
-  await P.getByLabel("Current password").fill(carolPassword);
-  await P.getByLabel("New password", { exact: true }).fill("Carols-New-Pass-2026");
-  await P.getByLabel("New password again").fill("Carols-New-Pass-2026");
-  await P.getByRole("button", { name: "Change password" }).click();
+  await changePassword(P, carolPassword, "Carols-New-Pass-2026", "Carols-New-Pass-2026");
   await P.getByText("Your password is changed.").waitFor();
   carolPassword = "Carols-New-Pass-2026";
 });
