@@ -146,3 +146,45 @@ fn the_console_page_has_a_strict_policy_and_can_be_moved_or_switched_off() {
     let server = test.serve().arg("--no-console").start();
     server.get("/admin/").send().error(404, "not_found");
 }
+
+#[test]
+fn console_sign_ins_share_the_login_throttle_and_the_audit_trail() {
+    let test = Test::new();
+    let server = test.serve().start();
+    let admin = server.admin();
+    server.create(&admin, "alice");
+    let sign_in = |password: &str| {
+        server
+            .post("/admin/session")
+            .header(HEADER, "1")
+            .json(json!({"username": "alice", "password": password}))
+            .send()
+    };
+    for _ in 0..5 {
+        let reply = sign_in(WRONG_PASSWORD);
+        reply.error(401, "invalid_credentials");
+        assert_eq!(reply.header("set-cookie"), None);
+    }
+    // The sixth waits, through the console as through /authenticate, and
+    // even with the right password.
+    sign_in(WRONG_PASSWORD).error(429, "rate_limited");
+    sign_in(PASSWORD).error(429, "rate_limited");
+    server
+        .post("/authenticate")
+        .json(json!({"username": "alice", "password": PASSWORD}))
+        .send()
+        .error(429, "rate_limited");
+    // Each checked attempt is in the audit trail as a failed login (those
+    // the throttle turned away were never checked).
+    let trail = server
+        .get("/audit?action=login_failed&limit=100")
+        .token(&admin)
+        .send()
+        .data(200);
+    let failed = trail.as_array().expect("a list");
+    assert_eq!(failed.len(), 5, "five failed sign-ins recorded: {trail}");
+    assert!(
+        failed.iter().all(|r| r.to_string().contains("alice")),
+        "each names alice: {trail}"
+    );
+}
