@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::{Binned, Deletion, Filter, Purge, Restore, Restored, Store, StoreError, Taken};
 use crate::domain::audit::{Action, AuditFilter, Event, Origin};
-use crate::domain::{Account, DisplayName, Email, Role, Timestamp, User, UserRef, Username};
+use crate::domain::{Account, DisplayName, Email, Role, Sort, Timestamp, User, UserRef, Username};
 
 /// Who the contract's writes are recorded as.
 pub fn by() -> Origin {
@@ -97,6 +97,12 @@ macro_rules! store_contract {
             fn pages_filter_and_follow_the_cursor() {
                 if let Some((_keep, store)) = open() {
                     c::pages(&*store);
+                }
+            }
+            #[test]
+            fn sorted_pages_follow_the_order_and_its_cursor() {
+                if let Some((_keep, store)) = open() {
+                    c::sorted_pages(&*store);
                 }
             }
             #[test]
@@ -706,6 +712,145 @@ pub fn pages(store: &dyn Store) {
         [ids(&some), ids(&more)].concat(),
         expect(&|a| a.user.role == Role::Admin)
     );
+}
+
+/// Every account `filter` selects in `sort`'s order, read `limit` at a time,
+/// each page after the last one's position.
+fn sorted_walk(store: &dyn Store, filter: &Filter, sort: &str, limit: usize) -> Vec<Uuid> {
+    let sort: Sort = sort.parse().unwrap();
+    let (mut ids, mut after) = (Vec::new(), None::<String>);
+    loop {
+        let page = store
+            .sorted_page(filter, sort, after.as_deref(), limit)
+            .unwrap();
+        ids.extend(page.iter().map(|a| a.user.id));
+        match page.last() {
+            Some(last) if page.len() == limit => after = Some(sort.position(&last.user)),
+            _ => return ids,
+        }
+    }
+}
+
+pub fn sorted_pages(store: &dyn Store) {
+    // Usernames and emails ordered neither alike nor as made; emails whose
+    // case would order them otherwise (`Z` sorts before `a` as bytes).
+    let mut made = Vec::new();
+    for (n, (user, mail)) in [
+        ("mike", "Zulu"),
+        ("alice", "yankee"),
+        ("zed", "Alpha"),
+        ("bob", "bravo"),
+        ("b.o-b", "XRAY"),
+        ("bob2", "x"),
+        ("a_1", "Mike"),
+        ("zz9", "echo"),
+        ("carol", "delta"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let mut a = account(user);
+        a.user.email = Email::parse(&format!("{mail}@example.com")).unwrap();
+        a.user.role = if n % 2 == 0 { Role::Admin } else { Role::User };
+        store.insert(&a, &by()).unwrap();
+        made.push(a);
+    }
+    let ordered = |f: &dyn Fn(&Account) -> bool, key: &dyn Fn(&Account) -> Vec<u8>, back: bool| {
+        let mut chosen: Vec<&Account> = made.iter().filter(|a| f(a)).collect();
+        chosen.sort_by_key(|a| key(a));
+        if back {
+            chosen.reverse();
+        }
+        chosen.iter().map(|a| a.user.id).collect::<Vec<_>>()
+    };
+    let username = |a: &Account| a.user.username.as_str().as_bytes().to_vec();
+    let email_key = |a: &Account| a.user.email.key().into_bytes();
+    let id = |a: &Account| a.user.id.as_bytes().to_vec();
+    let everyone = |_: &Account| true;
+    let admin = |a: &Account| a.user.role == Role::Admin;
+    for limit in [1, 2, 4, 100] {
+        let all = Filter::default();
+        assert_eq!(
+            sorted_walk(store, &all, "username", limit),
+            ordered(&everyone, &username, false)
+        );
+        assert_eq!(
+            sorted_walk(store, &all, "-username", limit),
+            ordered(&everyone, &username, true)
+        );
+        assert_eq!(
+            sorted_walk(store, &all, "email", limit),
+            ordered(&everyone, &email_key, false)
+        );
+        assert_eq!(
+            sorted_walk(store, &all, "-email", limit),
+            ordered(&everyone, &email_key, true)
+        );
+        assert_eq!(
+            sorted_walk(store, &all, "-id", limit),
+            ordered(&everyone, &id, true)
+        );
+        assert_eq!(
+            sorted_walk(store, &all, "id", limit),
+            ordered(&everyone, &id, false)
+        );
+        let admins = Filter {
+            role: Some(Role::Admin),
+            ..Filter::default()
+        };
+        assert_eq!(
+            sorted_walk(store, &admins, "-email", limit),
+            ordered(&admin, &email_key, true)
+        );
+    }
+    // A position need not be anyone's: it is a place in the order.
+    let by_name: Sort = "username".parse().unwrap();
+    let after_b = store
+        .sorted_page(&Filter::default(), by_name, Some("b"), 100)
+        .unwrap();
+    assert_eq!(
+        after_b.iter().map(|a| a.user.id).collect::<Vec<_>>(),
+        ordered(&|a| a.user.username.as_str() > "b", &username, false)
+    );
+    // A group's members, in each order.
+    let ops = group_named("sorters");
+    store.insert_group(&ops, &by()).unwrap();
+    let joined = ["zed", "b.o-b", "mike", "carol"];
+    store
+        .change_members(&gref("sorters"), &joined.map(name), true, &by())
+        .unwrap();
+    let in_ops = |a: &Account| joined.contains(&a.user.username.as_str());
+    let members = Filter {
+        group: Some(ops.id),
+        ..Filter::default()
+    };
+    for limit in [1, 3, 100] {
+        assert_eq!(
+            sorted_walk(store, &members, "username", limit),
+            ordered(&in_ops, &username, false)
+        );
+        assert_eq!(
+            sorted_walk(store, &members, "-email", limit),
+            ordered(&in_ops, &email_key, true)
+        );
+        assert_eq!(
+            sorted_walk(store, &members, "-id", limit),
+            ordered(&in_ops, &id, true)
+        );
+    }
+    // A renamed user stands at its new name, once.
+    let mut renamed_bob = made[3].clone();
+    renamed_bob.user.username = Username::parse("zzz").unwrap();
+    store
+        .update(
+            &UserRef::Id(renamed_bob.user.id),
+            &|_| Ok(renamed_bob.clone()),
+            &by(),
+        )
+        .unwrap();
+    let walked = sorted_walk(store, &Filter::default(), "-username", 2);
+    assert_eq!(walked.first(), Some(&renamed_bob.user.id));
+    assert_eq!(walked.len(), made.len());
 }
 
 pub fn export(store: &dyn Store) {
