@@ -78,6 +78,11 @@ impl Error {
         }
     }
 
+    /// A list's `cursor` that no page of that list could have given.
+    pub fn bad_cursor() -> Self {
+        Error::invalid("cursor", "is not a cursor this listing returned")
+    }
+
     pub fn usage(message: impl Into<String>) -> Self {
         Error::Invalid {
             message: message.into(),

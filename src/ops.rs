@@ -353,10 +353,7 @@ impl ListQuery {
         let after = self
             .cursor
             .as_deref()
-            .map(|c| {
-                Uuid::parse_str(c)
-                    .map_err(|_| Error::invalid("cursor", "is not a cursor this listing returned"))
-            })
+            .map(|c| Uuid::parse_str(c).map_err(|_| Error::bad_cursor()))
             .transpose()?;
         Ok((limit, after))
     }

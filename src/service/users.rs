@@ -151,10 +151,7 @@ impl Service {
             SortKey::Id => query.bounds()?,
             // Any text is a place in a name's order, but none holds a NUL.
             SortKey::Username | SortKey::Email if cursor.is_some_and(|c| c.contains('\0')) => {
-                return Err(Error::invalid(
-                    "cursor",
-                    "is not a cursor this listing returned",
-                ));
+                return Err(Error::bad_cursor());
             }
             SortKey::Username | SortKey::Email => (query.page_size()?, None),
         };

@@ -574,12 +574,10 @@ impl Store for PostgresStore {
             true => (" DESC", "<"),
         };
         let after_id = match (sort.key, after) {
-            (SortKey::Id, Some(a)) => Some(Uuid::parse_str(a).map_err(|_| {
-                Error::Refused(crate::error::Error::invalid(
-                    "cursor",
-                    "is not a cursor this listing returned",
-                ))
-            })?),
+            (SortKey::Id, Some(a)) => Some(
+                Uuid::parse_str(a)
+                    .map_err(|_| Error::Refused(crate::error::Error::bad_cursor()))?,
+            ),
             _ => None,
         };
         let after_text = after.filter(|_| sort.key != SortKey::Id);

@@ -266,12 +266,7 @@ impl SledStore {
         let after = match (sort.key, after) {
             (SortKey::Id, Some(a)) => Some(
                 uuid::Uuid::parse_str(a)
-                    .map_err(|_| {
-                        Error::Refused(crate::error::Error::invalid(
-                            "cursor",
-                            "is not a cursor this listing returned",
-                        ))
-                    })?
+                    .map_err(|_| Error::Refused(crate::error::Error::bad_cursor()))?
                     .as_bytes()
                     .to_vec(),
             ),
