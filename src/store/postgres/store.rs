@@ -521,38 +521,14 @@ impl Store for PostgresStore {
     /// The filters are pushed down; the id index gives the order and the
     /// cursor.
     fn page(&self, filter: &Filter, after: Option<Uuid>, limit: usize) -> Result<Vec<Account>> {
-        // No stored text holds a NUL (PostgreSQL's text cannot): such a
-        // search matches nothing, and is not sent.
-        if filter.search.as_deref().is_some_and(|s| s.contains('\0')) {
-            return Ok(Vec::new());
-        }
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let mut clauses = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(after) = &after {
-            params.push(after);
-            clauses.push(format!("id > ${}", params.len()));
-        }
-        let converted = FilterParams::of(filter);
-        where_clauses(filter, &converted, &mut clauses, &mut params);
-        params.push(&limit);
-        let sql = format!(
-            "SELECT {SELECT} FROM users {} ORDER BY id LIMIT ${}",
-            where_sql(&clauses),
-            params.len()
-        );
-        self.run(self.with_client(async |c| {
-            Ok(cached::query(c, &sql, &params)
-                .await?
-                .iter()
-                .map(row::account)
-                .collect::<Result<Vec<_>>>()?)
-        }))
+        let after = after.map(|id| id.to_string());
+        self.sorted_page(filter, Sort::default(), after.as_deref(), limit)
     }
 
-    /// Ordered by the unique column, compared byte by byte (`COLLATE "C"`,
-    /// as sled orders its keys, whatever the database's collation), with
-    /// an index of that collation each.
+    /// The filters are pushed down; the order's index gives the order and
+    /// the cursor: the id's, or the unique column's, compared byte by byte
+    /// (`COLLATE "C"`, as sled orders its keys, whatever the database's
+    /// collation), with an index of that collation each.
     fn sorted_page(
         &self,
         filter: &Filter,
@@ -560,6 +536,8 @@ impl Store for PostgresStore {
         after: Option<&str>,
         limit: usize,
     ) -> Result<Vec<Account>> {
+        // No stored text holds a NUL (PostgreSQL's text cannot): such a
+        // search matches nothing, and is not sent.
         if filter.search.as_deref().is_some_and(|s| s.contains('\0')) {
             return Ok(Vec::new());
         }
