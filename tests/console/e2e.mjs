@@ -227,8 +227,10 @@ await step("the users list sorts by username and email, either way", async () =>
   ]) {
     await visit(A, `${URL_MAIN}/admin/#/users`);
     await A.getByLabel("Order").selectOption({ label });
+    const drawn = await A.evaluate(() => Number(document.getElementById("main").dataset.rendered));
     await A.getByRole("button", { name: "Apply" }).click();
     await A.waitForURL(new RegExp(hash));
+    await A.waitForFunction((n) => Number(document.getElementById("main").dataset.rendered) > n, drawn);
     await A.getByText(`Users: ${label}`).waitFor();
     assert.deepEqual(await shown(), order.map(([name]) => name), label);
     // The order is kept in the address: a reload shows it again.
@@ -268,6 +270,36 @@ await step("an admin edits the name and attributes, with markup, and sees them a
 
 const plain = await person();
 const P = plain.page;
+
+await step("an admin changes a user's role, and sees progress while a slow save runs", async () => {
+  await visit(A, `${URL_MAIN}/admin/#/users/carol`);
+  // The save's answer held back a while: the button says what is going on,
+  // the progress bar shows, and the page is marked busy for screen readers.
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await A.route("**/users/*", async (route) => {
+    if (route.request().method() === "PATCH") await held;
+    await route.continue();
+  });
+  await A.getByLabel("Role").selectOption("admin");
+  await A.getByRole("button", { name: "Save changes" }).click();
+  await A.getByRole("button", { name: "Saving…" }).waitFor();
+  assert.equal(await A.getByRole("button", { name: "Saving…" }).isDisabled(), true);
+  assert.equal(await A.locator("#progress").isVisible(), true);
+  assert.equal(await A.locator("main").getAttribute("aria-busy"), "true");
+  release();
+  await A.getByText("Saved carol.").waitFor();
+  await A.unroute("**/users/*");
+  await A.waitForFunction(() => document.getElementById("progress").hidden);
+  const stored = async () => A.evaluate(async () => (await (await fetch("/users/carol", { headers: { "X-Usersctl-Console": "1" } })).json()).data.role);
+  assert.equal(await stored(), "admin");
+  await visit(A, `${URL_MAIN}/admin/#/users/carol`);
+  assert.equal(await A.getByLabel("Role").inputValue(), "admin");
+  await A.getByLabel("Role").selectOption("user");
+  await A.getByRole("button", { name: "Save changes" }).click();
+  await A.waitForFunction(async () => (await (await fetch("/users/carol", { headers: { "X-Usersctl-Console": "1" } })).json()).data.role === "user");
+  await noScriptRan(A);
+});
 
 await step("a user who must change its password may do that and nothing else", async () => {
   await signIn(P, URL_MAIN, "carol", carolPassword);
@@ -402,6 +434,43 @@ await step("the audit trail shows the console's changes, filtered", async () => 
   await A.waitForFunction(() => document.querySelectorAll("tbody tr").length === 1);
   const row = A.locator("tbody tr");
   assert.match(await row.textContent(), /delete.*user:.*carol/);
+});
+
+await step("the users list pages forward and back", async () => {
+  // Enough users for two pages of 25, made through the API.
+  await A.evaluate(async () => {
+    for (let i = 0; i < 26; i += 1) {
+      const name = `pager${String(i).padStart(2, "0")}`;
+      const r = await fetch("/users", {
+        method: "POST",
+        headers: { "X-Usersctl-Console": "1", "Content-Type": "application/json" },
+        body: JSON.stringify({ username: name, email: `${name}@example.com`, generate_password: true }),
+      });
+      if (r.status !== 201) throw new Error(`create ${name}: ${r.status}`);
+    }
+  });
+  await visit(A, `${URL_MAIN}/admin/#/users?search=pager&limit=25&sort=username`);
+  const shown = async () => A.locator("tbody tr td:first-child a").allTextContents();
+  const first = await shown();
+  assert.deepEqual(first, Array.from({ length: 25 }, (_, i) => `pager${String(i).padStart(2, "0")}`));
+  assert.equal(await A.getByRole("button", { name: "Previous page" }).isDisabled(), true);
+  await A.getByRole("button", { name: "Next page" }).click();
+  await A.getByText("Page 2, 1 shown").waitFor();
+  assert.deepEqual(await shown(), ["pager25"]);
+  assert.equal(await A.getByRole("button", { name: "Next page" }).isDisabled(), true);
+  await A.getByRole("button", { name: "Previous page" }).click();
+  await A.getByText("Page 1, 25 shown").waitFor();
+  assert.deepEqual(await shown(), first);
+  // Out of the way of the steps after this one.
+  await A.evaluate(async () => {
+    const r = await fetch("/users", {
+      method: "DELETE",
+      headers: { "X-Usersctl-Console": "1", "Content-Type": "application/json" },
+      body: JSON.stringify({ users: Array.from({ length: 26 }, (_, i) => `pager${String(i).padStart(2, "0")}`), purge: true }),
+    });
+    if (r.status !== 200) throw new Error(`delete: ${r.status}`);
+  });
+  await noScriptRan(A);
 });
 
 await step("a phone-width window shows the users list without sideways scrolling", async () => {
